@@ -1,0 +1,342 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * Kernel side of ftrace-cli: one record per traced file syscall.
+ *
+ * Hooks the raw sys_enter/sys_exit tracepoints, which need no tracefs and,
+ * unlike the per-syscall tracepoints, also fire for ia32 processes. At entry
+ * the arguments are kept per thread; at exit, once the kernel has faulted the
+ * user pages in, the strings are read and the record is sent.
+ */
+#include "kernel_types.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_core_read.h>
+#include "record.h"
+
+/* arch/x86/include/asm/thread_info.h: a 32-bit syscall is in progress. */
+#define TS_COMPAT 0x0002
+
+/* Set by user space before load. */
+const volatile struct call_plan native_plans[NR_SLOTS];
+const volatile struct call_plan compat_plans[NR_SLOTS];
+const volatile __u32 self_tgid = 0;
+const volatile bool filter_targets = false; /* only the tgids in `targets` ... */
+const volatile bool filter_comms = false;   /* ... or the comms in `comms` */
+const volatile bool follow_forks = false;
+const volatile bool only_success = false; /* -z */
+const volatile bool only_failure = false; /* -Z */
+/* Wake user space only once this much is pending; it polls on a timer too. */
+const volatile __u64 wakeup_bytes = 0;
+
+/* Read by user space: what could not be delivered. */
+__u64 lost_records = 0;   /* the ring buffer was full */
+__u64 lost_in_flight = 0; /* too many threads inside traced calls at once */
+__u64 capture_faults = 0; /* user memory that could not be read */
+
+/* Dummy instances so that the skeleton carries these types to Rust. */
+struct record _record = {};
+enum limits _limits = 0;
+enum capture_status _capture_status = 0;
+enum record_flags _record_flags = 0;
+
+struct in_flight {
+	__u64 args[MAX_ARGS];
+	__u64 enter_ns;
+	struct call_plan plan;
+	__u8 compat;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 16384);
+	__type(key, __u32); /* tid */
+	__type(value, struct in_flight);
+} in_flight SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 65536);
+	__type(key, __u32); /* tgid */
+	__type(value, __u8);
+} targets SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 64);
+	__type(key, char[TASK_COMM_LEN]);
+	__type(value, __u8);
+} comms SEC(".maps");
+
+/* Header plus two captures, rounded up to a power of two for the verifier. */
+#define SCRATCH_SIZE 16384
+#define SCRATCH_MASK (SCRATCH_SIZE - 1)
+/* The second capture starts within the lower half, so masking its offset
+ * with SCRATCH_MASK / 2 changes nothing yet bounds it for the verifier. */
+_Static_assert(sizeof(struct record) + CAPTURE_MAX <= SCRATCH_SIZE / 2, "capture 1 offset");
+_Static_assert(SCRATCH_SIZE / 2 + CAPTURE_MAX <= SCRATCH_SIZE, "capture 1 end");
+
+struct scratch {
+	__u8 bytes[SCRATCH_SIZE];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct scratch);
+} scratch SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 8 * 1024 * 1024); /* resized by user space */
+} events SEC(".maps");
+
+static __always_inline bool is_target(__u32 tgid)
+{
+	return bpf_map_lookup_elem(&targets, &tgid) != NULL;
+}
+
+static __always_inline bool comm_matches(void)
+{
+	char comm[TASK_COMM_LEN] = {};
+
+	bpf_get_current_comm(comm, sizeof(comm));
+	return bpf_map_lookup_elem(&comms, comm) != NULL;
+}
+
+static __always_inline bool trace_allowed(__u32 tgid)
+{
+	if (tgid == self_tgid)
+		return false;
+	if (!filter_targets && !filter_comms)
+		return true;
+	if (filter_targets && is_target(tgid))
+		return true;
+	if (filter_comms && comm_matches())
+		return true;
+	return false;
+}
+
+static __always_inline bool maybe_traced(unsigned long nr)
+{
+	return nr < NR_SLOTS && (native_plans[nr].call || compat_plans[nr].call);
+}
+
+static __always_inline bool in_compat_syscall(void)
+{
+	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+
+	return BPF_CORE_READ(task, thread_info.status) & TS_COMPAT;
+}
+
+static __always_inline void read_args(struct pt_regs *regs, bool compat, __u64 *args)
+{
+	if (compat) {
+		args[0] = (__u32)BPF_CORE_READ(regs, bx);
+		args[1] = (__u32)BPF_CORE_READ(regs, cx);
+		args[2] = (__u32)BPF_CORE_READ(regs, dx);
+		args[3] = (__u32)BPF_CORE_READ(regs, si);
+		args[4] = (__u32)BPF_CORE_READ(regs, di);
+		args[5] = (__u32)BPF_CORE_READ(regs, bp);
+	} else {
+		args[0] = BPF_CORE_READ(regs, di);
+		args[1] = BPF_CORE_READ(regs, si);
+		args[2] = BPF_CORE_READ(regs, dx);
+		args[3] = BPF_CORE_READ(regs, r10);
+		args[4] = BPF_CORE_READ(regs, r8);
+		args[5] = BPF_CORE_READ(regs, r9);
+	}
+}
+
+/* ia32 passes a 64-bit argument as low and high halves in two registers. */
+static __always_inline void merge_split_arg(__u64 *args, __u8 split)
+{
+	for (int i = 0; i < MAX_ARGS - 1; i++) {
+		if (i == split)
+			args[i] = args[i] | (args[i + 1] << 32);
+		else if (i > split)
+			args[i] = args[i + 1];
+	}
+	args[MAX_ARGS - 1] = 0;
+}
+
+SEC("raw_tracepoint/sys_enter")
+int sys_enter(struct bpf_raw_tracepoint_args *ctx)
+{
+	unsigned long nr = ctx->args[1];
+	struct in_flight call = {};
+	__u64 pid_tgid;
+	__u32 tid;
+	bool compat;
+
+	if (!maybe_traced(nr))
+		return 0;
+	pid_tgid = bpf_get_current_pid_tgid();
+	if (!trace_allowed(pid_tgid >> 32))
+		return 0;
+
+	compat = in_compat_syscall();
+	if (compat)
+		call.plan = compat_plans[nr];
+	else
+		call.plan = native_plans[nr];
+	if (!call.plan.call)
+		return 0;
+
+	read_args((struct pt_regs *)ctx->args[0], compat, call.args);
+	if (compat && call.plan.split_arg < MAX_ARGS - 1)
+		merge_split_arg(call.args, call.plan.split_arg);
+	call.compat = compat;
+	call.enter_ns = bpf_ktime_get_ns();
+
+	tid = (__u32)pid_tgid;
+	if (bpf_map_update_elem(&in_flight, &tid, &call, BPF_ANY))
+		__sync_fetch_and_add(&lost_in_flight, 1);
+	return 0;
+}
+
+/* Copy one pointer argument to dst; returns the bytes stored. */
+static __always_inline __u32 capture(struct record *rec, int i, const struct in_flight *call,
+				     void *dst)
+{
+	__u8 arg = call->plan.capture_arg[i];
+	__u8 size = call->plan.capture_size[i];
+	const void *ptr;
+	long n;
+
+	if (arg >= MAX_ARGS)
+		return 0;
+	ptr = (const void *)call->args[arg];
+	if (!ptr) {
+		rec->capture_status[i] = CAPTURE_NULL;
+		return 0;
+	}
+	if (size) {
+		if (bpf_probe_read_user(dst, size, ptr)) {
+			rec->capture_status[i] = CAPTURE_FAULT;
+			__sync_fetch_and_add(&capture_faults, 1);
+			return 0;
+		}
+		rec->capture_status[i] = CAPTURE_OK;
+		rec->capture_len[i] = size;
+		return size;
+	}
+	n = bpf_probe_read_user_str(dst, CAPTURE_MAX, ptr);
+	if (n <= 0) {
+		rec->capture_status[i] = CAPTURE_FAULT;
+		__sync_fetch_and_add(&capture_faults, 1);
+		return 0;
+	}
+	/* n counts the NUL; a full buffer means the string went on. */
+	rec->capture_status[i] = n == CAPTURE_MAX ? CAPTURE_CUT : CAPTURE_OK;
+	rec->capture_len[i] = n - 1;
+	return n - 1;
+}
+
+static __always_inline bool wanted_result(long ret)
+{
+	bool failed = ret < 0 && ret >= -4095;
+
+	if (only_success && failed)
+		return false;
+	if (only_failure && !failed)
+		return false;
+	return true;
+}
+
+SEC("raw_tracepoint/sys_exit")
+int sys_exit(struct bpf_raw_tracepoint_args *ctx)
+{
+	struct pt_regs *regs = (struct pt_regs *)ctx->args[0];
+	long ret = ctx->args[1];
+	struct in_flight *found, call;
+	struct task_struct *task;
+	struct record *rec;
+	__u64 pid_tgid, size, flags;
+	__u32 tid, zero = 0, len;
+	__u8 *buf;
+
+	if (!maybe_traced(BPF_CORE_READ(regs, orig_ax)))
+		return 0;
+	pid_tgid = bpf_get_current_pid_tgid();
+	tid = (__u32)pid_tgid;
+	found = bpf_map_lookup_elem(&in_flight, &tid);
+	if (!found)
+		return 0;
+	call = *found;
+	bpf_map_delete_elem(&in_flight, &tid);
+
+	if (!wanted_result(ret))
+		return 0;
+	buf = bpf_map_lookup_elem(&scratch, &zero);
+	if (!buf)
+		return 0;
+
+	rec = (struct record *)buf;
+	rec->enter_ns = call.enter_ns;
+	rec->exit_ns = bpf_ktime_get_ns();
+	rec->ret = ret;
+	for (int i = 0; i < MAX_ARGS; i++)
+		rec->args[i] = call.args[i];
+	rec->pid = pid_tgid >> 32;
+	rec->tid = tid;
+	task = (struct task_struct *)bpf_get_current_task();
+	rec->ppid = BPF_CORE_READ(task, real_parent, tgid);
+	rec->uid = (__u32)bpf_get_current_uid_gid();
+	rec->call = call.plan.call;
+	rec->flags = call.compat ? RECORD_COMPAT : 0;
+	for (int i = 0; i < MAX_CAPTURES; i++) {
+		rec->capture_len[i] = 0;
+		rec->capture_status[i] = CAPTURE_NONE;
+	}
+	bpf_get_current_comm(rec->comm, sizeof(rec->comm));
+
+	size = sizeof(*rec);
+	len = capture(rec, 0, &call, buf + sizeof(*rec));
+	size += len;
+	len = capture(rec, 1, &call, buf + (size & SCRATCH_MASK / 2));
+	size += len;
+
+	flags = bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= wakeup_bytes
+			? BPF_RB_FORCE_WAKEUP
+			: BPF_RB_NO_WAKEUP;
+	if (bpf_ringbuf_output(&events, buf, size & SCRATCH_MASK, flags))
+		__sync_fetch_and_add(&lost_records, 1);
+	return 0;
+}
+
+/* -f: a child of a traced process is traced from its first instruction. */
+SEC("raw_tracepoint/sched_process_fork")
+int sched_process_fork(struct bpf_raw_tracepoint_args *ctx)
+{
+	struct task_struct *parent = (struct task_struct *)ctx->args[0];
+	struct task_struct *child = (struct task_struct *)ctx->args[1];
+	__u32 parent_tgid = BPF_CORE_READ(parent, tgid);
+	__u32 child_tgid = BPF_CORE_READ(child, tgid);
+	__u8 one = 1;
+
+	if (!follow_forks || !filter_targets || parent_tgid == child_tgid)
+		return 0;
+	if (!trace_allowed(parent_tgid))
+		return 0;
+	bpf_map_update_elem(&targets, &child_tgid, &one, BPF_ANY);
+	return 0;
+}
+
+/* A target whose last thread exits leaves the set, so its pid cannot be
+ * reused into the trace, and user space sees when every target is gone. */
+SEC("raw_tracepoint/sched_process_exit")
+int sched_process_exit(struct bpf_raw_tracepoint_args *ctx)
+{
+	struct task_struct *task = (struct task_struct *)ctx->args[0];
+	__u32 tgid;
+
+	if (!filter_targets)
+		return 0;
+	if (BPF_CORE_READ(task, signal, live.counter) != 0)
+		return 0;
+	tgid = BPF_CORE_READ(task, tgid);
+	bpf_map_delete_elem(&targets, &tgid);
+	return 0;
+}
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";
