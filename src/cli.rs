@@ -1,0 +1,150 @@
+//! The command line: one clap struct whose doc comments are `--help` and the man page.
+
+use std::ffi::OsString;
+use std::path::PathBuf;
+
+use clap::{ArgAction, Parser};
+
+use crate::decode::Style;
+use crate::filter::{parse_comm, parse_pid, parse_trace_set, TraceSet};
+
+/// strace for files, on eBPF.
+///
+/// Traces the openat, symlinkat and fanotify_mark calls (and, with -e, open,
+/// creat, openat2, symlink and fanotify_init) of the processes you pick, and
+/// prints each call as strace does, one line per call:
+///
+///   PID[/TID] COMM CALL = RESULT
+///
+/// Targets are chosen with -p, -c and a command after `--`; several combine
+/// (a process matching any of them is traced). With none, every process but
+/// ftrace-cli itself is traced until Ctrl-C.
+#[derive(Debug, Parser)]
+#[command(name = "ftrace-cli", version, max_term_width = 100)]
+#[command(after_help = AFTER_HELP)]
+pub struct Cli {
+    /// Trace process PID and all its threads; repeat or give a comma list.
+    ///
+    /// ftrace-cli ends by itself once every traced process has exited.
+    #[arg(short = 'p', long = "pid", value_name = "PID", value_delimiter = ',',
+          value_parser = parse_pid, allow_hyphen_values = true, action = ArgAction::Append)]
+    pub pids: Vec<i32>,
+
+    /// Trace processes whose name (comm) is NAME; repeatable.
+    ///
+    /// The kernel keeps at most 15 bytes of a name: a longer NAME is refused,
+    /// with the 15-byte form to use instead.
+    #[arg(short = 'c', long = "comm", value_name = "NAME", value_parser = parse_comm,
+          action = ArgAction::Append)]
+    pub comms: Vec<Vec<u8>>,
+
+    /// Also trace the children (and their threads) that traced processes
+    /// create from now on, as strace -f. Implied for a command after `--`.
+    #[arg(short = 'f', long = "follow-forks")]
+    pub follow_forks: bool,
+
+    /// Which calls to trace, in strace's syntax: trace=NAME[,NAME...],
+    /// trace=!NAME, trace=all. Default: openat, symlinkat and fanotify_mark.
+    #[arg(short = 'e', long = "expr", value_name = "trace=LIST", value_parser = parse_trace_set,
+          action = ArgAction::Append)]
+    pub expr: Vec<TraceSet>,
+
+    /// How constants print, as strace -X: raw (numbers), abbrev (names),
+    /// verbose (numbers with names in a comment).
+    #[arg(short = 'X', long = "const-print-style", value_name = "STYLE",
+          value_parser = parse_style, default_value = "abbrev")]
+    pub style: Style,
+
+    /// Write the trace to FILE (created or truncated) instead of stdout.
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Ring buffer size in bytes, such as 256K or 64M; rounded up to a power
+    /// of two. A larger buffer absorbs longer bursts without loss.
+    #[arg(long = "buffer-size", value_name = "BYTES", value_parser = parse_size,
+          default_value = "8M")]
+    pub buffer_size: u32,
+
+    /// Once tracing is attached, write one newline to file descriptor FD and
+    /// close it: a script can start the workload after reading it.
+    #[arg(long = "ready-fd", value_name = "FD")]
+    pub ready_fd: Option<i32>,
+
+    /// The command to run and trace; ftrace-cli exits with its status.
+    #[arg(last = true, value_name = "CMD")]
+    pub command: Vec<OsString>,
+}
+
+const AFTER_HELP: &str = "\
+Exit status: 0 on success, or the traced command's own status; 1 runtime error;
+2 bad usage; 3 missing privileges; 4 kernel lacks BPF support; 126/127 the
+command could not be run (not executable / not found).";
+
+fn parse_style(s: &str) -> Result<Style, String> {
+    match s {
+        "raw" => Ok(Style::Raw),
+        "abbrev" => Ok(Style::Abbrev),
+        "verbose" => Ok(Style::Verbose),
+        _ => Err(format!("'{s}' is not one of raw, abbrev, verbose")),
+    }
+}
+
+/// Sizes like 65536, 64K, 8M; the kernel wants a power of two, so round up.
+fn parse_size(s: &str) -> Result<u32, String> {
+    let (digits, unit) = match s.char_indices().find(|(_, c)| !c.is_ascii_digit()) {
+        Some((i, _)) => s.split_at(i),
+        None => (s, ""),
+    };
+    let shift = match unit {
+        "" => 0,
+        "K" | "k" | "KiB" => 10,
+        "M" | "m" | "MiB" => 20,
+        "G" | "g" | "GiB" => 30,
+        _ => return Err(format!("'{s}' is not a size like 65536, 256K or 8M")),
+    };
+    let n: u64 = digits
+        .parse()
+        .map_err(|_| format!("'{s}' is not a size like 65536, 256K or 8M"))?;
+    let bytes = n
+        .checked_shl(shift)
+        .filter(|b| (4096..=1 << 30).contains(b))
+        .ok_or_else(|| format!("'{s}' is out of range: 4K to 1G"))?;
+    Ok(bytes.next_power_of_two() as u32)
+}
+
+/// clap's error as one line: its first line, without the "error: " tag.
+pub fn one_line(err: &clap::Error) -> String {
+    let text = err.render().to_string();
+    let first = text.lines().next().unwrap_or("invalid arguments");
+    first.strip_prefix("error: ").unwrap_or(first).to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn clap_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn sizes() {
+        assert_eq!(parse_size("8M"), Ok(8 << 20));
+        assert_eq!(parse_size("65536"), Ok(65536));
+        assert_eq!(parse_size("100K"), Ok(128 << 10));
+        assert!(parse_size("1").is_err());
+        assert!(parse_size("2G").is_err());
+        assert!(parse_size("x").is_err());
+        assert!(parse_size("").is_err());
+    }
+
+    #[test]
+    fn pid_lists_and_command() {
+        let cli =
+            Cli::try_parse_from(["ftrace-cli", "-p", "1,2", "-p", "3", "--", "ls", "-l"]).unwrap();
+        assert_eq!(cli.pids, [1, 2, 3]);
+        assert_eq!(cli.command, ["ls", "-l"]);
+    }
+}

@@ -1,0 +1,169 @@
+//! What to trace: which processes and which calls, parsed and checked before
+//! anything is loaded into the kernel.
+
+use std::fs;
+
+use crate::decode::Syscall;
+use crate::error::Error;
+
+/// The calls traced when no -e is given.
+pub const DEFAULT_CALLS: [Syscall; 3] =
+    [Syscall::Openat, Syscall::Symlinkat, Syscall::FanotifyMark];
+
+/// The kernel's TASK_COMM_LEN less the NUL.
+pub const COMM_MAX: usize = 15;
+
+pub fn parse_pid(s: &str) -> Result<i32, String> {
+    match s.trim().parse::<i64>() {
+        Ok(pid) if pid > 0 && pid <= i64::from(i32::MAX) => Ok(pid as i32),
+        Ok(_) => Err(format!(
+            "'{s}' is not a process id: it must be a positive number"
+        )),
+        Err(_) => Err(format!("'{s}' is not a process id: it must be a number")),
+    }
+}
+
+pub fn parse_comm(s: &str) -> Result<Vec<u8>, String> {
+    let bytes = s.as_bytes();
+    if bytes.is_empty() {
+        return Err("a process name cannot be empty".into());
+    }
+    if bytes.len() > COMM_MAX {
+        let cut = String::from_utf8_lossy(&bytes[..COMM_MAX]);
+        return Err(format!(
+            "'{s}' is {} bytes but the kernel keeps only the first {COMM_MAX} of a process name: use '{cut}'",
+            bytes.len()
+        ));
+    }
+    Ok(bytes.to_vec())
+}
+
+/// One `-e trace=...` expression.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TraceSet {
+    negated: bool,
+    calls: Vec<Syscall>,
+}
+
+pub fn parse_trace_set(s: &str) -> Result<TraceSet, String> {
+    let list = match s.split_once('=') {
+        Some(("trace", list)) => list,
+        Some((qualifier, _)) => {
+            return Err(format!(
+                "'{qualifier}=' is not supported: ftrace-cli only takes -e trace=LIST"
+            ))
+        }
+        None => s,
+    };
+    let (negated, list) = match list.strip_prefix('!') {
+        Some(rest) => (true, rest),
+        None => (false, list),
+    };
+    let mut calls = Vec::new();
+    for name in list.split(',') {
+        match name {
+            "all" => calls.extend(Syscall::ALL),
+            "none" => {}
+            _ => calls.push(Syscall::from_name(name).ok_or_else(|| {
+                let known: Vec<_> = Syscall::ALL.iter().map(|s| s.name()).collect();
+                format!(
+                    "'{name}' is not a call ftrace-cli traces (it traces {}, all)",
+                    known.join(", ")
+                )
+            })?),
+        }
+    }
+    Ok(TraceSet { negated, calls })
+}
+
+/// The calls the expressions select: the union of the positive lists less
+/// every negated one; negations alone start from all calls.
+pub fn selected_calls(sets: &[TraceSet]) -> Vec<Syscall> {
+    if sets.is_empty() {
+        return DEFAULT_CALLS.to_vec();
+    }
+    let only_negations = sets.iter().all(|s| s.negated);
+    Syscall::ALL
+        .into_iter()
+        .filter(|call| {
+            let included =
+                only_negations || sets.iter().any(|s| !s.negated && s.calls.contains(call));
+            let excluded = sets.iter().any(|s| s.negated && s.calls.contains(call));
+            included && !excluded
+        })
+        .collect()
+}
+
+/// Checks that `pid` names a live process, so that a typo is an error
+/// before anything is attached rather than an empty trace.
+pub fn check_pid_alive(pid: i32) -> Result<(), Error> {
+    match process_state(pid) {
+        Some(b'Z') | Some(b'X') => Err(Error::Usage(format!("process {pid} has already exited"))),
+        Some(_) => Ok(()),
+        None => Err(Error::Usage(format!("no process with pid {pid}"))),
+    }
+}
+
+/// True while `pid` has not exited (a zombie has).
+pub fn is_alive(pid: i32) -> bool {
+    !matches!(process_state(pid), None | Some(b'Z') | Some(b'X'))
+}
+
+/// The state letter of /proc/PID/stat, or None when there is no such process.
+fn process_state(pid: i32) -> Option<u8> {
+    let stat = fs::read(format!("/proc/{pid}/stat")).ok()?;
+    // "pid (comm) S ...": comm may hold ')' itself, so take the last one.
+    let close = stat.iter().rposition(|&b| b == b')')?;
+    stat.get(close + 2).copied()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pids() {
+        assert_eq!(parse_pid("42"), Ok(42));
+        assert!(parse_pid("0").is_err());
+        assert!(parse_pid("-5").unwrap_err().contains("positive"));
+        assert!(parse_pid("abc").unwrap_err().contains("number"));
+        assert!(parse_pid("99999999999").is_err());
+    }
+
+    #[test]
+    fn comms() {
+        assert_eq!(parse_comm("cat"), Ok(b"cat".to_vec()));
+        assert_eq!(parse_comm("exactly15bytes!").map(|c| c.len()), Ok(15));
+        let err = parse_comm("systemd-journald").unwrap_err();
+        assert!(err.contains("'systemd-journal'"), "{err}");
+        assert!(parse_comm("").is_err());
+    }
+
+    fn sets(exprs: &[&str]) -> Vec<Syscall> {
+        let sets: Vec<_> = exprs.iter().map(|e| parse_trace_set(e).unwrap()).collect();
+        selected_calls(&sets)
+    }
+
+    #[test]
+    fn trace_expressions() {
+        assert_eq!(sets(&[]), DEFAULT_CALLS);
+        assert_eq!(sets(&["trace=open"]), [Syscall::Open]);
+        assert_eq!(sets(&["openat,open"]), [Syscall::Open, Syscall::Openat]);
+        assert_eq!(sets(&["trace=all"]), Syscall::ALL);
+        assert_eq!(sets(&["trace=all", "trace=!open"]).len(), 7);
+        assert_eq!(sets(&["trace=!open,creat"]).len(), 6);
+        assert_eq!(sets(&["trace=open", "trace=creat"]).len(), 2);
+        assert!(sets(&["trace=none"]).is_empty());
+        assert!(parse_trace_set("trace=read")
+            .unwrap_err()
+            .contains("'read'"));
+        assert!(parse_trace_set("signal=all").is_err());
+    }
+
+    #[test]
+    fn own_process_is_alive() {
+        assert!(is_alive(std::process::id() as i32));
+        assert!(check_pid_alive(std::process::id() as i32).is_ok());
+        assert!(check_pid_alive(i32::MAX).is_err());
+    }
+}

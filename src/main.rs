@@ -1,0 +1,42 @@
+//! ftrace-cli: strace for files, on eBPF.
+
+mod bpf;
+mod cli;
+mod decode;
+mod error;
+mod filter;
+mod launch;
+mod output;
+mod record;
+mod session;
+mod syscalls;
+mod tracer;
+
+use clap::error::ErrorKind;
+use clap::Parser;
+
+fn main() {
+    let cli = match cli::Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(err)
+            if matches!(
+                err.kind(),
+                ErrorKind::DisplayHelp | ErrorKind::DisplayVersion
+            ) =>
+        {
+            let _ = err.print();
+            std::process::exit(0);
+        }
+        Err(err) => {
+            eprintln!("ftrace-cli: {} (see --help)", cli::one_line(&err));
+            std::process::exit(2);
+        }
+    };
+    match session::run(cli) {
+        Ok(status) => std::process::exit(status),
+        Err(err) => {
+            eprintln!("ftrace-cli: {err}");
+            std::process::exit(err.exit_code());
+        }
+    }
+}

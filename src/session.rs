@@ -1,0 +1,215 @@
+//! One tracing session, from checked options to exit status: start the
+//! command, load and attach, stream records, stop, drain, report.
+
+use std::cell::RefCell;
+use std::fs::File;
+use std::io::Write;
+use std::mem::MaybeUninit;
+use std::os::fd::{FromRawFd, OwnedFd};
+use std::sync::atomic::{AtomicI32, Ordering};
+use std::time::Duration;
+
+use libbpf_rs::RingBufferBuilder;
+use nix::fcntl::{fcntl, FcntlArg};
+use nix::sys::signal::{kill, sigaction, SaFlags, SigAction, SigHandler, SigSet, Signal};
+use nix::unistd::Pid;
+
+use crate::cli::Cli;
+use crate::error::{Error, Result};
+use crate::filter::{self, selected_calls};
+use crate::launch;
+use crate::output::Printer;
+use crate::tracer::{self, Config, Losses, Tracer};
+
+/// How long the reader sleeps between drains when the kernel does not wake
+/// it: the longest a line waits before it is written.
+const POLL: Duration = Duration::from_millis(50);
+
+/// The signal that asked us to stop, or 0.
+static STOP_SIGNAL: AtomicI32 = AtomicI32::new(0);
+
+extern "C" fn on_stop_signal(signo: i32) {
+    STOP_SIGNAL.store(signo, Ordering::Relaxed);
+}
+
+fn install_signal_handlers() -> Result<()> {
+    let action = SigAction::new(
+        SigHandler::Handler(on_stop_signal),
+        SaFlags::empty(),
+        SigSet::empty(),
+    );
+    for signal in [Signal::SIGINT, Signal::SIGTERM, Signal::SIGHUP] {
+        // SAFETY: the handler only stores to an atomic.
+        unsafe { sigaction(signal, &action) }.map_err(|e| Error::runtime("sigaction", e))?;
+    }
+    Ok(())
+}
+
+/// When the session ends by itself.
+enum Ending {
+    /// At a signal only (system-wide, or by name).
+    Signal,
+    /// Once every pid target has exited.
+    TargetsGone,
+    /// Once the command and its traced descendants have exited.
+    Command(Pid),
+}
+
+pub fn run(cli: Cli) -> Result<i32> {
+    for &pid in &cli.pids {
+        filter::check_pid_alive(pid)?;
+    }
+    let calls = selected_calls(&cli.expr);
+    let out = open_output(&cli)?;
+    tracer::check_privileges()?;
+
+    let gated = if cli.command.is_empty() {
+        None
+    } else {
+        Some(launch::spawn_gated(&cli.command)?)
+    };
+    let filter_targets = !cli.pids.is_empty() || gated.is_some();
+    let config = Config {
+        calls: &calls,
+        pids: &cli.pids,
+        comms: &cli.comms,
+        filter_targets,
+        follow_forks: cli.follow_forks || gated.is_some(),
+        only_success: false,
+        only_failure: false,
+        buffer_size: cli.buffer_size,
+    };
+
+    let mut storage = MaybeUninit::uninit();
+    // Dropping `gated` on error closes its pipe: the child exits unexec'd.
+    let tracer = Tracer::load(&mut storage, &config)?;
+    for &pid in config.pids {
+        tracer.add_target(pid)?;
+    }
+    // A target that exited before the exit hook was attached left no trace
+    // of its exit: drop it by hand.
+    for &pid in config.pids {
+        if !filter::is_alive(pid) {
+            tracer.remove_target(pid);
+        }
+    }
+    install_signal_handlers()?;
+
+    let ending = match gated {
+        Some(gated) => {
+            tracer.add_target(gated.pid.as_raw())?;
+            Ending::Command(gated.release()?)
+        }
+        None if !cli.pids.is_empty() && cli.comms.is_empty() => Ending::TargetsGone,
+        None => Ending::Signal,
+    };
+    if let Some(fd) = cli.ready_fd {
+        signal_ready(fd);
+    }
+
+    let printer = RefCell::new(Printer::new(out, cli.style));
+    let status = stream(&tracer, &printer, &ending)?;
+
+    let mut printer = printer.into_inner();
+    printer.flush();
+    report_losses(tracer.losses(), printer.malformed);
+    match printer.write_error {
+        Some(_) if printer.reader_gone() => Ok(status),
+        Some(e) => Err(Error::runtime("writing the trace", e)),
+        None => Ok(status),
+    }
+}
+
+/// Streams records until the session ends; returns the exit status.
+fn stream(tracer: &Tracer, printer: &RefCell<Printer>, ending: &Ending) -> Result<i32> {
+    let mut builder = RingBufferBuilder::new();
+    builder
+        .add(&tracer.skel.maps.events, |bytes: &[u8]| {
+            printer.borrow_mut().record(bytes);
+            0
+        })
+        .map_err(|e| Error::runtime("reading the ring buffer", e))?;
+    let ring = builder
+        .build()
+        .map_err(|e| Error::runtime("reading the ring buffer", e))?;
+
+    let mut command_status = None;
+    let mut forwarded = false;
+    loop {
+        // EINTR from a stop signal is expected; the loop looks at it below.
+        let _ = ring.poll(POLL);
+        let _ = ring.consume();
+        printer.borrow_mut().flush();
+        if printer.borrow().write_error.is_some() {
+            break;
+        }
+
+        let signal = STOP_SIGNAL.load(Ordering::Relaxed);
+        match ending {
+            Ending::Command(pid) => {
+                if command_status.is_none() {
+                    command_status = launch::try_reap(*pid);
+                }
+                // The command got a terminal's SIGINT itself; pass on the others
+                // and keep tracing until it is gone.
+                if signal != 0 && signal != libc::SIGINT && !forwarded {
+                    if let Ok(sig) = Signal::try_from(signal) {
+                        let _ = kill(*pid, sig);
+                    }
+                    forwarded = true;
+                }
+                if command_status.is_some() && tracer.targets_gone() {
+                    break;
+                }
+            }
+            Ending::TargetsGone if signal != 0 || tracer.targets_gone() => break,
+            Ending::Signal if signal != 0 => break,
+            _ => {}
+        }
+    }
+    // Every record of an ended process is in the ring by now: take them all.
+    let _ = ring.consume();
+    Ok(command_status.unwrap_or(0))
+}
+
+fn open_output(cli: &Cli) -> Result<File> {
+    match &cli.output {
+        Some(path) => File::create(path)
+            .map_err(|e| Error::Usage(format!("cannot write {}: {e}", path.display()))),
+        None => {
+            // Our own handle on stdout, outside std's line-buffered Stdout,
+            // and close-on-exec so that the command does not inherit it.
+            let fd = fcntl(std::io::stdout(), FcntlArg::F_DUPFD_CLOEXEC(3))
+                .map_err(|e| Error::runtime("stdout", e))?;
+            // SAFETY: fcntl just returned this new descriptor.
+            Ok(File::from(unsafe { OwnedFd::from_raw_fd(fd) }))
+        }
+    }
+}
+
+fn signal_ready(fd: i32) {
+    // SAFETY: the caller handed us this descriptor to write and close.
+    let mut file = File::from(unsafe { OwnedFd::from_raw_fd(fd) });
+    let _ = file.write_all(b"\n");
+}
+
+fn report_losses(losses: Losses, malformed: u64) {
+    let lost = losses.ring_full + losses.in_flight + malformed;
+    if lost == 0 && losses.faults == 0 {
+        return;
+    }
+    let mut parts = Vec::new();
+    if lost > 0 {
+        parts.push(format!(
+            "{lost} calls lost (ring buffer full: {}, too many calls in flight: {}, malformed: {malformed}); try a larger --buffer-size",
+            losses.ring_full, losses.in_flight
+        ));
+    }
+    if losses.faults > 0 {
+        parts.push(format!(
+            "{} arguments could not be read from the traced memory",
+            losses.faults
+        ));
+    }
+    eprintln!("ftrace-cli: {}", parts.join("; "));
+}

@@ -1,0 +1,167 @@
+//! Loading the BPF program: open, set its read-only configuration, load,
+//! attach, and the maps user space keeps updating.
+
+use std::fs;
+use std::mem::MaybeUninit;
+use std::path::Path;
+
+use libbpf_rs::skel::{OpenSkel, Skel, SkelBuilder};
+use libbpf_rs::{ErrorKind, MapCore, MapFlags, OpenObject};
+
+use crate::bpf::{TracerSkel, TracerSkelBuilder};
+use crate::decode::Syscall;
+use crate::error::{Error, Result};
+use crate::syscalls;
+
+/// Everything the kernel side is told before load.
+pub struct Config<'a> {
+    pub calls: &'a [Syscall],
+    pub pids: &'a [i32],
+    pub comms: &'a [Vec<u8>],
+    /// Trace by pid: the -p targets, the command, and with -f their children.
+    pub filter_targets: bool,
+    pub follow_forks: bool,
+    pub only_success: bool,
+    pub only_failure: bool,
+    pub buffer_size: u32,
+}
+
+/// Records and strings the kernel could not deliver.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Losses {
+    pub ring_full: u64,
+    pub in_flight: u64,
+    pub faults: u64,
+}
+
+pub struct Tracer<'obj> {
+    pub skel: TracerSkel<'obj>,
+}
+
+const CAP_SYS_ADMIN: u32 = 21;
+const CAP_PERFMON: u32 = 38;
+const CAP_BPF: u32 = 39;
+
+/// Fails early, in one line, when this process may not load BPF programs.
+pub fn check_privileges() -> Result<()> {
+    let caps = effective_capabilities().unwrap_or(0);
+    let has = |cap: u32| caps & (1 << cap) != 0;
+    if has(CAP_SYS_ADMIN) || (has(CAP_BPF) && has(CAP_PERFMON)) {
+        return Ok(());
+    }
+    Err(privilege_error())
+}
+
+fn privilege_error() -> Error {
+    Error::Privilege(
+        "not allowed to load the tracer: run as root, or with CAP_BPF and CAP_PERFMON".into(),
+    )
+}
+
+fn effective_capabilities() -> Option<u64> {
+    let status = fs::read_to_string("/proc/self/status").ok()?;
+    let hex = status.lines().find_map(|l| l.strip_prefix("CapEff:"))?;
+    u64::from_str_radix(hex.trim(), 16).ok()
+}
+
+fn check_kernel() -> Result<()> {
+    if !Path::new("/sys/kernel/btf/vmlinux").exists() {
+        return Err(Error::Unsupported(
+            "this kernel has no BTF (/sys/kernel/btf/vmlinux is missing); ftrace-cli needs a kernel built with CONFIG_DEBUG_INFO_BTF".into(),
+        ));
+    }
+    Ok(())
+}
+
+fn load_error(stage: &str, err: libbpf_rs::Error) -> Error {
+    match err.kind() {
+        ErrorKind::PermissionDenied => privilege_error(),
+        ErrorKind::Unsupported | ErrorKind::InvalidInput => Error::Unsupported(format!(
+            "{stage} the tracer failed; the kernel lacks BPF support it needs (ring buffers, raw tracepoints, BTF): {err}"
+        )),
+        _ => Error::runtime(&format!("{stage} the tracer"), err),
+    }
+}
+
+impl<'obj> Tracer<'obj> {
+    pub fn load(storage: &'obj mut MaybeUninit<OpenObject>, config: &Config) -> Result<Self> {
+        check_kernel()?;
+        let builder = TracerSkelBuilder::default();
+        let mut open = builder
+            .open(storage)
+            .map_err(|e| load_error("opening", e))?;
+
+        let rodata = open
+            .maps
+            .rodata_data
+            .as_deref_mut()
+            .ok_or_else(|| Error::Runtime("the tracer's rodata is not mapped".into()))?;
+        syscalls::plans(
+            config.calls,
+            &mut rodata.native_plans,
+            &mut rodata.compat_plans,
+        );
+        rodata.self_tgid = std::process::id();
+        rodata.filter_targets = config.filter_targets;
+        rodata.filter_comms = !config.comms.is_empty();
+        rodata.follow_forks = config.follow_forks;
+        rodata.only_success = config.only_success;
+        rodata.only_failure = config.only_failure;
+        // Wake the reader once a quarter of the buffer is pending; below
+        // that it reads on its own timer. Saves a wakeup per record in a storm.
+        rodata.wakeup_bytes = u64::from(config.buffer_size / 4);
+
+        open.maps
+            .events
+            .set_max_entries(config.buffer_size)
+            .map_err(|e| load_error("sizing the ring buffer of", e))?;
+
+        let mut skel = open.load().map_err(|e| load_error("loading", e))?;
+        skel.attach().map_err(|e| load_error("attaching", e))?;
+        let tracer = Tracer { skel };
+        for comm in config.comms {
+            let mut key = [0u8; 16];
+            key[..comm.len()].copy_from_slice(comm);
+            tracer
+                .skel
+                .maps
+                .comms
+                .update(&key, &[1], MapFlags::ANY)
+                .map_err(|e| Error::runtime("setting the name filter", e))?;
+        }
+        Ok(tracer)
+    }
+
+    /// Adds a process to the traced set.
+    pub fn add_target(&self, pid: i32) -> Result<()> {
+        self.skel
+            .maps
+            .targets
+            .update(&pid.to_ne_bytes(), &[1], MapFlags::ANY)
+            .map_err(|e| Error::runtime("adding a target", e))
+    }
+
+    pub fn remove_target(&self, pid: i32) {
+        // Absent already: the kernel saw it exit.
+        let _ = self.skel.maps.targets.delete(&pid.to_ne_bytes());
+    }
+
+    /// True once no traced process is left.
+    pub fn targets_gone(&self) -> bool {
+        self.skel.maps.targets.keys().next().is_none()
+    }
+
+    pub fn losses(&self) -> Losses {
+        match self.skel.maps.bss_data.as_deref() {
+            // SAFETY: plain integers the kernel updates; read them whole.
+            Some(bss) => unsafe {
+                Losses {
+                    ring_full: std::ptr::read_volatile(&bss.lost_records),
+                    in_flight: std::ptr::read_volatile(&bss.lost_in_flight),
+                    faults: std::ptr::read_volatile(&bss.capture_faults),
+                }
+            },
+            None => Losses::default(),
+        }
+    }
+}

@@ -1,0 +1,270 @@
+//! Shared by the end-to-end tests: they load the real BPF program and trace
+//! real processes, so they need root (or CAP_BPF with CAP_PERFMON).
+#![allow(dead_code)]
+
+use std::fs;
+use std::io::{BufRead, BufReader, Read};
+use std::os::fd::AsRawFd;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+
+pub const BIN: &str = env!("CARGO_BIN_EXE_ftrace-cli");
+
+/// True when the end-to-end tests can run. Without privilege they fail,
+/// loudly, unless FTRACE_CLI_SKIP_E2E=1 asks to skip them knowingly.
+pub fn privileged() -> bool {
+    static CHECK: OnceLock<bool> = OnceLock::new();
+    *CHECK.get_or_init(|| {
+        let root = nix::unistd::geteuid().is_root();
+        if root {
+            return true;
+        }
+        if std::env::var_os("FTRACE_CLI_SKIP_E2E").is_some_and(|v| v == "1") {
+            eprintln!("\n!!! SKIPPING END-TO-END TESTS: not root and FTRACE_CLI_SKIP_E2E=1 !!!\n");
+            return false;
+        }
+        panic!(
+            "end-to-end tests load BPF programs and need root; run them as root, \
+             or set FTRACE_CLI_SKIP_E2E=1 to skip them knowingly"
+        );
+    })
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Arch {
+    X86_64,
+    Ia32,
+}
+
+/// The workload binary of tests/workload/files.c, built once per arch.
+pub fn workload(arch: Arch) -> PathBuf {
+    static BUILT: [OnceLock<PathBuf>; 2] = [OnceLock::new(), OnceLock::new()];
+    BUILT[arch as usize]
+        .get_or_init(|| {
+            let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/workload/files.c");
+            let dir = Path::new(env!("CARGO_TARGET_TMPDIR"));
+            let (name, flags): (&str, &[&str]) = match arch {
+                Arch::X86_64 => ("files", &[]),
+                Arch::Ia32 => ("files32", &["-m32"]),
+            };
+            let out = dir.join(name);
+            // Each test binary builds its own copy then renames it in place,
+            // so that concurrent test binaries never run a half-written file.
+            let tmp = dir.join(format!("{name}.{}", std::process::id()));
+            let status = Command::new("cc")
+                .args(["-O1", "-Wall", "-Werror", "-o"])
+                .arg(&tmp)
+                .arg(&src)
+                .args(flags)
+                .status()
+                .expect("running cc");
+            assert!(status.success(), "building the {arch:?} workload failed");
+            fs::rename(&tmp, &out).unwrap();
+            out
+        })
+        .clone()
+}
+
+/// A fresh, empty directory for one test.
+pub fn scratch_dir(test: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("e2e-{test}"));
+    let _ = fs::remove_dir_all(&dir);
+    fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+pub fn ftrace() -> Command {
+    Command::new(BIN)
+}
+
+/// Runs ftrace-cli with `args` and waits, at most `limit`.
+pub fn run_with_limit(cmd: &mut Command, limit: Duration) -> Output {
+    let mut child = cmd
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawning ftrace-cli");
+    let start = Instant::now();
+    loop {
+        if child.try_wait().unwrap().is_some() {
+            return child.wait_with_output().unwrap();
+        }
+        if start.elapsed() > limit {
+            let _ = child.kill();
+            let out = child.wait_with_output().unwrap();
+            panic!(
+                "ftrace-cli did not end within {limit:?}; stdout:\n{}\nstderr:\n{}",
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+pub fn run(cmd: &mut Command) -> Output {
+    run_with_limit(cmd, Duration::from_secs(60))
+}
+
+/// Splits a trace line into (pid, tid, comm, call).
+pub fn fields(line: &str) -> (u32, u32, &str, &str) {
+    try_fields(line).unwrap_or_else(|| panic!("not a trace line: {line:?}"))
+}
+
+/// [`fields`], or None for a line that is not a trace line.
+pub fn try_fields(line: &str) -> Option<(u32, u32, &str, &str)> {
+    let (ids, rest) = line.split_once(' ')?;
+    let (comm, call) = rest.split_once(' ')?;
+    let (pid, tid) = match ids.split_once('/') {
+        Some((pid, tid)) => (pid.parse().ok()?, tid.parse().ok()?),
+        None => (ids.parse().ok()?, ids.parse().ok()?),
+    };
+    Some((pid, tid, comm, call))
+}
+
+/// The call text of the lines between the workload's markers, markers
+/// excluded, for the first process that printed a begin marker.
+pub fn body(trace: &str) -> Vec<String> {
+    let begin = "openat(AT_FDCWD, \"--begin--\", O_RDONLY) = -1 ENOENT (No such file or directory)";
+    let end = "openat(AT_FDCWD, \"--end--\", O_RDONLY) = -1 ENOENT (No such file or directory)";
+    let mut pid = None;
+    let mut calls = Vec::new();
+    for line in trace.lines() {
+        let (p, _, _, call) = fields(line);
+        match pid {
+            None if call == begin => pid = Some(p),
+            Some(q) if q == p && call == end => return calls,
+            Some(q) if q == p => calls.push(call.to_string()),
+            _ => {}
+        }
+    }
+    panic!("no complete begin/end markers in the trace:\n{trace}");
+}
+
+/// The call text the `basic` scenario must produce, in order.
+pub const BASIC: &[&str] = &[
+    "openat(AT_FDCWD, \"exists\", O_RDONLY|O_CLOEXEC) = 3",
+    "openat(AT_FDCWD, \"missing\", O_RDONLY) = -1 ENOENT (No such file or directory)",
+    "openat(AT_FDCWD, \"created\", O_WRONLY|O_CREAT|O_TRUNC, 0644) = 3",
+    "symlinkat(\"target\", AT_FDCWD, \"link\") = 0",
+    "symlinkat(\"target\", AT_FDCWD, \"link\") = -1 EEXIST (File exists)",
+    "fanotify_mark(3, FAN_MARK_ADD|FAN_MARK_ONLYDIR, FAN_OPEN|FAN_ONDIR, AT_FDCWD, \".\") = 0",
+    "fanotify_mark(3, FAN_MARK_ADD, FAN_OPEN, AT_FDCWD, \"missing\") = -1 ENOENT (No such file or directory)",
+];
+
+pub fn stdout(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+pub fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// A long-running process, killed when dropped.
+pub struct Background(pub Child);
+
+impl Drop for Background {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+impl Background {
+    pub fn pid(&self) -> u32 {
+        self.0.id()
+    }
+}
+
+/// Starts `cmd` in the background.
+pub fn background(cmd: &mut Command) -> Background {
+    Background(cmd.spawn().expect("spawning a background process"))
+}
+
+/// A running ftrace-cli whose output is collected as it comes.
+pub struct Tracing {
+    child: Background,
+    stdout: std::thread::JoinHandle<String>,
+    stderr: std::thread::JoinHandle<String>,
+}
+
+fn collect(mut pipe: impl Read + Send + 'static) -> std::thread::JoinHandle<String> {
+    std::thread::spawn(move || {
+        let mut bytes = Vec::new();
+        let _ = pipe.read_to_end(&mut bytes);
+        String::from_utf8_lossy(&bytes).into_owned()
+    })
+}
+
+/// Starts `ftrace-cli --ready-fd N ARGS...` and returns once it is attached.
+pub fn start_tracing(args: &[&str]) -> Tracing {
+    start_tracing_in(args, None)
+}
+
+pub fn start_tracing_in(args: &[&str], dir: Option<&Path>) -> Tracing {
+    let (read, write) = nix::unistd::pipe2(nix::fcntl::OFlag::O_CLOEXEC).unwrap();
+    // The write end is for ftrace-cli: let it survive exec.
+    nix::fcntl::fcntl(
+        &write,
+        nix::fcntl::FcntlArg::F_SETFD(nix::fcntl::FdFlag::empty()),
+    )
+    .unwrap();
+    let mut cmd = ftrace();
+    cmd.arg("--ready-fd")
+        .arg(write.as_raw_fd().to_string())
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    if let Some(dir) = dir {
+        cmd.current_dir(dir);
+    }
+    let mut child = background(&mut cmd);
+    drop(write);
+    let stdout = collect(child.0.stdout.take().unwrap());
+    let stderr = collect(child.0.stderr.take().unwrap());
+    let mut ready = BufReader::new(fs::File::from(read));
+    let mut line = String::new();
+    ready.read_line(&mut line).unwrap();
+    assert_eq!(line, "\n", "ftrace-cli never said it was ready");
+    Tracing {
+        child,
+        stdout,
+        stderr,
+    }
+}
+
+impl Tracing {
+    pub fn pid(&self) -> u32 {
+        self.child.pid()
+    }
+
+    /// Sends `signal` to ftrace-cli.
+    pub fn signal(&self, signal: nix::sys::signal::Signal) {
+        nix::sys::signal::kill(nix::unistd::Pid::from_raw(self.pid() as i32), signal).unwrap();
+    }
+
+    /// Waits, at most `limit`, for ftrace-cli to end: (stdout, stderr, status).
+    pub fn finish(mut self, limit: Duration) -> (String, String, Option<i32>) {
+        let start = Instant::now();
+        let status = loop {
+            if let Some(status) = self.child.0.try_wait().unwrap() {
+                break status;
+            }
+            if start.elapsed() > limit {
+                self.signal(nix::sys::signal::Signal::SIGKILL);
+                let out = self.stdout.join().unwrap();
+                panic!("ftrace-cli did not end within {limit:?}; stdout so far:\n{out}");
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        };
+        (
+            self.stdout.join().unwrap(),
+            self.stderr.join().unwrap(),
+            status.code(),
+        )
+    }
+}
