@@ -15,24 +15,18 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#ifndef FAN_CLASS_NOTIF
-#define FAN_CLASS_NOTIF 0x0
-#define FAN_CLOEXEC 0x1
-#define FAN_MARK_ADD 0x1
-#define FAN_MARK_ONLYDIR 0x8
-#define FAN_OPEN 0x20
-#define FAN_ONDIR 0x40000000
-#endif
+#include <sys/fanotify.h>
 
-static long sys_openat(int dirfd, const char *path, long flags, long mode)
+static long sys_openat(long dirfd, const char *path, long flags, long mode)
 {
 	return syscall(SYS_openat, dirfd, path, flags, mode);
 }
 
-static long sys_fanotify_mark(int fd, unsigned flags, uint64_t mask, int dirfd, const char *path)
+static long sys_fanotify_mark(long fd, unsigned flags, uint64_t mask, long dirfd, const char *path)
 {
 #ifdef __i386__
 	/* ia32 takes the 64-bit mask as two registers, low half first. */
@@ -75,6 +69,119 @@ static void basic(void)
 	marker("--end--");
 }
 
+/* A register value whose upper half is junk: int arguments must ignore it. */
+#ifdef __x86_64__
+#define JUNK(v) ((long)(0xdeadbeef00000000UL | (uint32_t)(v)))
+#else
+#define JUNK(v) ((long)(v))
+#endif
+
+/* The kernel's O_LARGEFILE: glibc defines it as 0 on x86_64. */
+#define KERNEL_O_LARGEFILE 0100000
+
+/* Where decode() maps its struct open_how, so that its address prints the same every run. */
+#define FIXED_PAGE ((void *)0x10000000)
+
+/* An address nothing is mapped at. */
+#define UNMAPPED ((const char *)0x1000)
+
+struct how {
+	uint64_t flags, mode, resolve;
+};
+
+/* Every decoding case of the strace dialect; run in an empty directory. */
+static void decode(void)
+{
+	static char long_path[4001], too_long[5001];
+	struct how *how = mmap(FIXED_PAGE, 4096, PROT_READ | PROT_WRITE,
+			       MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+	int i;
+
+	if (how != FIXED_PAGE)
+		exit(4);
+	*how = (struct how){ O_RDONLY | O_CLOEXEC, 0, 0x04 | 0x08 };
+
+	close_fd(open("f", O_WRONLY | O_CREAT, 0600));
+	for (i = 0; i < 4000; i++)
+		long_path[i] = i % 100 == 99 ? '/' : 'a';
+	memset(too_long, 'b', 5000);
+
+	marker("--begin--");
+	/* access modes, then every open flag */
+	close_fd(sys_openat(AT_FDCWD, "f", O_RDONLY, 0));
+	close_fd(sys_openat(AT_FDCWD, "f", O_WRONLY | O_APPEND, 0));
+	close_fd(sys_openat(AT_FDCWD, "f", O_RDWR | O_NONBLOCK | O_NOCTTY, 0));
+	sys_openat(AT_FDCWD, "nodir/f", O_ACCMODE, 0);
+	close_fd(sys_openat(AT_FDCWD, ".", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC, 0));
+	close_fd(sys_openat(AT_FDCWD, ".", O_PATH, 0));
+	sys_openat(AT_FDCWD, "nodir/f", O_WRONLY | O_CREAT | O_EXCL, 0600);
+	sys_openat(AT_FDCWD, "nodir/f", O_RDWR | O_CREAT | O_TRUNC | O_SYNC, 04755);
+	sys_openat(AT_FDCWD, "nodir/f", O_WRONLY | O_DSYNC | O_DIRECT | KERNEL_O_LARGEFILE, 0);
+	sys_openat(AT_FDCWD, "nodir/f", O_RDONLY | O_NOATIME | FASYNC, 0);
+	sys_openat(AT_FDCWD, "nodir", O_RDWR | O_TMPFILE, 0600);
+	sys_openat(AT_FDCWD, "nodir/f", O_CREAT, 0);
+	/* unknown bits, junk in the upper halves of int arguments */
+	sys_openat(AT_FDCWD, "nodir/f", O_RDONLY | 0x80000000, 0);
+	sys_openat(JUNK(AT_FDCWD), "nodir/f", JUNK(O_WRONLY), 0);
+	sys_openat(JUNK(-5), "f", O_RDONLY, 0);
+	sys_openat(99, "f", O_RDONLY, 0);
+	/* pointers: NULL, unmapped */
+	sys_openat(AT_FDCWD, NULL, O_RDONLY, 0);
+	sys_openat(AT_FDCWD, UNMAPPED, O_RDONLY, 0);
+	/* hostile names */
+	sys_openat(AT_FDCWD, "new\nline", O_RDONLY, 0);
+	sys_openat(AT_FDCWD, "\033[31mred\033[0m\0337", O_RDONLY, 0);
+	sys_openat(AT_FDCWD, "bad\xff\xfeutf8\x7f", O_RDONLY, 0);
+	sys_openat(AT_FDCWD, "quote\"back\\slash\ttab\v\f\r", O_RDONLY, 0);
+	/* a 4000-byte path in full, a 5000-byte one cut */
+	sys_openat(AT_FDCWD, long_path, O_RDONLY, 0);
+	sys_openat(AT_FDCWD, too_long, O_RDONLY, 0);
+
+	/* symlinkat */
+	syscall(SYS_symlinkat, "target", AT_FDCWD, "link");
+	syscall(SYS_symlinkat, "target", JUNK(-5), "link");
+	syscall(SYS_symlinkat, NULL, AT_FDCWD, "x");
+	syscall(SYS_symlinkat, "new\nline", AT_FDCWD, UNMAPPED);
+
+	/* fanotify */
+	close_fd(syscall(SYS_fanotify_init, FAN_CLASS_NOTIF | FAN_CLOEXEC | FAN_NONBLOCK,
+			 O_RDONLY | KERNEL_O_LARGEFILE));
+	syscall(SYS_fanotify_init, 0x0c, O_WRONLY);
+	{
+		long fd = syscall(SYS_fanotify_init, FAN_CLASS_NOTIF, O_RDONLY);
+
+		sys_fanotify_mark(fd, FAN_MARK_ADD | FAN_MARK_MOUNT, FAN_OPEN | FAN_CLOSE_WRITE,
+				  AT_FDCWD, ".");
+		sys_fanotify_mark(fd, FAN_MARK_ADD | FAN_MARK_DONT_FOLLOW | FAN_MARK_ONLYDIR,
+				  FAN_ACCESS | FAN_MODIFY | FAN_CLOSE_NOWRITE | FAN_OPEN_EXEC |
+					  FAN_EVENT_ON_CHILD | FAN_ONDIR,
+				  FAN_NOFD, "/");
+		sys_fanotify_mark(fd, FAN_MARK_REMOVE, FAN_OPEN, AT_FDCWD, "f");
+		sys_fanotify_mark(fd, FAN_MARK_ADD | FAN_MARK_IGNORED_MASK |
+					      FAN_MARK_IGNORED_SURV_MODIFY,
+				  FAN_MODIFY, AT_FDCWD, "f");
+		sys_fanotify_mark(fd, FAN_MARK_FLUSH, 0, AT_FDCWD, NULL);
+		sys_fanotify_mark(fd, 0x80000000, FAN_OPEN, AT_FDCWD, ".");
+		sys_fanotify_mark(fd, FAN_MARK_ADD, FAN_OPEN | (1ULL << 40), AT_FDCWD, ".");
+		sys_fanotify_mark(fd, FAN_MARK_ADD, FAN_OPEN, FAN_NOFD, ".");
+		sys_fanotify_mark(fd, FAN_MARK_ADD, FAN_OPEN, AT_FDCWD, UNMAPPED);
+		sys_fanotify_mark(JUNK(fd), FAN_MARK_ADD, FAN_OPEN, JUNK(AT_FDCWD), "nodir/f");
+		close_fd(fd);
+	}
+
+	/* the family */
+	close_fd(syscall(SYS_open, "f", O_RDONLY));
+	syscall(SYS_open, "nodir/f", O_WRONLY | O_CREAT, 0644);
+	syscall(SYS_creat, "nodir/f", 0644);
+	syscall(SYS_creat, NULL, 0);
+	close_fd(syscall(SYS_openat2, AT_FDCWD, "f", how, sizeof(*how)));
+	syscall(SYS_openat2, AT_FDCWD, "f", UNMAPPED, sizeof(*how));
+	syscall(SYS_openat2, AT_FDCWD, "f", how, 16);
+	syscall(SYS_symlink, "target", "link2");
+	syscall(SYS_symlink, "target", "nodir/x");
+	marker("--end--");
+}
+
 /* openat of "spin" forever: a busy process for the filter tests. */
 static void spin(void)
 {
@@ -107,6 +214,8 @@ int main(int argc, char **argv)
 
 	if (!strcmp(scenario, "basic"))
 		basic();
+	else if (!strcmp(scenario, "decode"))
+		decode();
 	else if (!strcmp(scenario, "spin"))
 		spin();
 	else if (!strcmp(scenario, "wait"))
@@ -114,7 +223,7 @@ int main(int argc, char **argv)
 	else if (!strcmp(scenario, "storm"))
 		storm(argc > 2 ? atol(argv[2]) : 1000000);
 	else {
-		fprintf(stderr, "usage: files basic|spin|wait|storm [COUNT]\n");
+		fprintf(stderr, "usage: files basic|decode|spin|wait|storm [COUNT]\n");
 		return 2;
 	}
 	return 0;
