@@ -2,14 +2,16 @@
 /*
  * Kernel side of ftrace-cli: one record per traced file syscall.
  *
- * Hooks the raw sys_enter/sys_exit tracepoints, which need no tracefs and,
- * unlike the per-syscall tracepoints, also fire for ia32 processes. At entry
- * the arguments are kept per thread; at exit, once the kernel has faulted the
- * user pages in, the strings are read and the record is sent.
+ * Hooks the raw sys_enter/sys_exit tracepoints (BTF-typed, so registers and
+ * the task are read with plain loads), which need no tracefs and, unlike the
+ * per-syscall tracepoints, also fire for ia32 processes. At entry the
+ * arguments are kept in the thread's local storage; at exit, once the kernel
+ * has faulted the user pages in, the strings are read and the record sent.
  */
 #include "kernel_types.h"
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_core_read.h>
+#include <bpf/bpf_tracing.h>
 #include "record.h"
 
 /* arch/x86/include/asm/thread_info.h: a 32-bit syscall is in progress. */
@@ -29,7 +31,7 @@ const volatile __u64 wakeup_bytes = 0;
 
 /* Read by user space: what could not be delivered. */
 __u64 lost_records = 0;   /* the ring buffer was full */
-__u64 lost_in_flight = 0; /* too many threads inside traced calls at once */
+__u64 lost_in_flight = 0; /* no memory for a thread's in-flight call */
 __u64 capture_faults = 0; /* user memory that could not be read */
 
 /* Dummy instances so that the skeleton carries these types to Rust. */
@@ -38,17 +40,20 @@ enum limits _limits = 0;
 enum capture_status _capture_status = 0;
 enum record_flags _record_flags = 0;
 
+/* The traced call a thread is inside, kept from entry to exit. */
 struct in_flight {
 	__u64 args[MAX_ARGS];
 	__u64 enter_ns;
 	struct call_plan plan;
 	__u8 compat;
+	__u8 active; /* between a traced entry and its exit */
 };
 
+/* Per-thread storage: found without hashing, freed when the thread ends. */
 struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 16384);
-	__type(key, __u32); /* tid */
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
 	__type(value, struct in_flight);
 } in_flight SEC(".maps");
 
@@ -121,29 +126,22 @@ static __always_inline bool maybe_traced(unsigned long nr)
 	return nr < NR_SLOTS && (native_plans[nr].call || compat_plans[nr].call);
 }
 
-static __always_inline bool in_compat_syscall(void)
-{
-	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
-
-	return BPF_CORE_READ(task, thread_info.status) & TS_COMPAT;
-}
-
 static __always_inline void read_args(struct pt_regs *regs, bool compat, __u64 *args)
 {
 	if (compat) {
-		args[0] = (__u32)BPF_CORE_READ(regs, bx);
-		args[1] = (__u32)BPF_CORE_READ(regs, cx);
-		args[2] = (__u32)BPF_CORE_READ(regs, dx);
-		args[3] = (__u32)BPF_CORE_READ(regs, si);
-		args[4] = (__u32)BPF_CORE_READ(regs, di);
-		args[5] = (__u32)BPF_CORE_READ(regs, bp);
+		args[0] = (__u32)regs->bx;
+		args[1] = (__u32)regs->cx;
+		args[2] = (__u32)regs->dx;
+		args[3] = (__u32)regs->si;
+		args[4] = (__u32)regs->di;
+		args[5] = (__u32)regs->bp;
 	} else {
-		args[0] = BPF_CORE_READ(regs, di);
-		args[1] = BPF_CORE_READ(regs, si);
-		args[2] = BPF_CORE_READ(regs, dx);
-		args[3] = BPF_CORE_READ(regs, r10);
-		args[4] = BPF_CORE_READ(regs, r8);
-		args[5] = BPF_CORE_READ(regs, r9);
+		args[0] = regs->di;
+		args[1] = regs->si;
+		args[2] = regs->dx;
+		args[3] = regs->r10;
+		args[4] = regs->r8;
+		args[5] = regs->r9;
 	}
 }
 
@@ -159,38 +157,37 @@ static __always_inline void merge_split_arg(__u64 *args, __u8 split)
 	args[MAX_ARGS - 1] = 0;
 }
 
-SEC("raw_tracepoint/sys_enter")
-int sys_enter(struct bpf_raw_tracepoint_args *ctx)
+SEC("tp_btf/sys_enter")
+int BPF_PROG(sys_enter, struct pt_regs *regs, long nr)
 {
-	unsigned long nr = ctx->args[1];
-	struct in_flight call = {};
-	__u64 pid_tgid;
-	__u32 tid;
+	struct task_struct *task;
+	struct in_flight *call;
+	const volatile struct call_plan *plan;
 	bool compat;
 
 	if (!maybe_traced(nr))
 		return 0;
-	pid_tgid = bpf_get_current_pid_tgid();
-	if (!trace_allowed(pid_tgid >> 32))
+	task = bpf_get_current_task_btf();
+	if (!trace_allowed(task->tgid))
 		return 0;
 
-	compat = in_compat_syscall();
-	if (compat)
-		call.plan = compat_plans[nr];
-	else
-		call.plan = native_plans[nr];
-	if (!call.plan.call)
+	compat = task->thread_info.status & TS_COMPAT;
+	plan = compat ? &compat_plans[nr] : &native_plans[nr];
+	if (!plan->call)
 		return 0;
 
-	read_args((struct pt_regs *)ctx->args[0], compat, call.args);
-	if (compat && call.plan.split_arg < MAX_ARGS - 1)
-		merge_split_arg(call.args, call.plan.split_arg);
-	call.compat = compat;
-	call.enter_ns = bpf_ktime_get_ns();
-
-	tid = (__u32)pid_tgid;
-	if (bpf_map_update_elem(&in_flight, &tid, &call, BPF_ANY))
+	call = bpf_task_storage_get(&in_flight, task, NULL, BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (!call) {
 		__sync_fetch_and_add(&lost_in_flight, 1);
+		return 0;
+	}
+	call->plan = *plan;
+	read_args(regs, compat, call->args);
+	if (compat && call->plan.split_arg < MAX_ARGS - 1)
+		merge_split_arg(call->args, call->plan.split_arg);
+	call->compat = compat;
+	call->enter_ns = bpf_ktime_get_ns();
+	call->active = 1;
 	return 0;
 }
 
@@ -243,27 +240,22 @@ static __always_inline bool wanted_result(long ret)
 	return true;
 }
 
-SEC("raw_tracepoint/sys_exit")
-int sys_exit(struct bpf_raw_tracepoint_args *ctx)
+SEC("tp_btf/sys_exit")
+int BPF_PROG(sys_exit, struct pt_regs *regs, long ret)
 {
-	struct pt_regs *regs = (struct pt_regs *)ctx->args[0];
-	long ret = ctx->args[1];
-	struct in_flight *found, call;
-	struct task_struct *task;
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct in_flight *call;
 	struct record *rec;
-	__u64 pid_tgid, size, flags;
-	__u32 tid, zero = 0, len;
+	__u64 size, flags;
+	__u32 zero = 0, len;
 	__u8 *buf;
 
-	if (!maybe_traced(BPF_CORE_READ(regs, orig_ax)))
+	/* Threads that never made a traced call have no storage: the common,
+	 * cheap case for every syscall of every other process. */
+	call = bpf_task_storage_get(&in_flight, task, NULL, 0);
+	if (!call || !call->active)
 		return 0;
-	pid_tgid = bpf_get_current_pid_tgid();
-	tid = (__u32)pid_tgid;
-	found = bpf_map_lookup_elem(&in_flight, &tid);
-	if (!found)
-		return 0;
-	call = *found;
-	bpf_map_delete_elem(&in_flight, &tid);
+	call->active = 0;
 
 	if (!wanted_result(ret))
 		return 0;
@@ -272,18 +264,17 @@ int sys_exit(struct bpf_raw_tracepoint_args *ctx)
 		return 0;
 
 	rec = (struct record *)buf;
-	rec->enter_ns = call.enter_ns;
+	rec->enter_ns = call->enter_ns;
 	rec->exit_ns = bpf_ktime_get_ns();
 	rec->ret = ret;
 	for (int i = 0; i < MAX_ARGS; i++)
-		rec->args[i] = call.args[i];
-	rec->pid = pid_tgid >> 32;
-	rec->tid = tid;
-	task = (struct task_struct *)bpf_get_current_task();
-	rec->ppid = BPF_CORE_READ(task, real_parent, tgid);
+		rec->args[i] = call->args[i];
+	rec->pid = task->tgid;
+	rec->tid = task->pid;
+	rec->ppid = task->real_parent->tgid;
 	rec->uid = (__u32)bpf_get_current_uid_gid();
-	rec->call = call.plan.call;
-	rec->flags = call.compat ? RECORD_COMPAT : 0;
+	rec->call = call->plan.call;
+	rec->flags = call->compat ? RECORD_COMPAT : 0;
 	for (int i = 0; i < MAX_CAPTURES; i++) {
 		rec->capture_len[i] = 0;
 		rec->capture_status[i] = CAPTURE_NONE;
@@ -291,9 +282,9 @@ int sys_exit(struct bpf_raw_tracepoint_args *ctx)
 	bpf_get_current_comm(rec->comm, sizeof(rec->comm));
 
 	size = sizeof(*rec);
-	len = capture(rec, 0, &call, buf + sizeof(*rec));
+	len = capture(rec, 0, call, buf + sizeof(*rec));
 	size += len;
-	len = capture(rec, 1, &call, buf + (size & SCRATCH_MASK / 2));
+	len = capture(rec, 1, call, buf + (size & SCRATCH_MASK / 2));
 	size += len;
 
 	flags = bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= wakeup_bytes
@@ -305,13 +296,11 @@ int sys_exit(struct bpf_raw_tracepoint_args *ctx)
 }
 
 /* -f: a child of a traced process is traced from its first instruction. */
-SEC("raw_tracepoint/sched_process_fork")
-int sched_process_fork(struct bpf_raw_tracepoint_args *ctx)
+SEC("tp_btf/sched_process_fork")
+int BPF_PROG(sched_process_fork, struct task_struct *parent, struct task_struct *child)
 {
-	struct task_struct *parent = (struct task_struct *)ctx->args[0];
-	struct task_struct *child = (struct task_struct *)ctx->args[1];
-	__u32 parent_tgid = BPF_CORE_READ(parent, tgid);
-	__u32 child_tgid = BPF_CORE_READ(child, tgid);
+	__u32 parent_tgid = parent->tgid;
+	__u32 child_tgid = child->tgid;
 	__u8 one = 1;
 
 	if (!follow_forks || !filter_targets || parent_tgid == child_tgid)
@@ -324,17 +313,16 @@ int sched_process_fork(struct bpf_raw_tracepoint_args *ctx)
 
 /* A target whose last thread exits leaves the set, so its pid cannot be
  * reused into the trace, and user space sees when every target is gone. */
-SEC("raw_tracepoint/sched_process_exit")
-int sched_process_exit(struct bpf_raw_tracepoint_args *ctx)
+SEC("tp_btf/sched_process_exit")
+int BPF_PROG(sched_process_exit, struct task_struct *task)
 {
-	struct task_struct *task = (struct task_struct *)ctx->args[0];
 	__u32 tgid;
 
 	if (!filter_targets)
 		return 0;
-	if (BPF_CORE_READ(task, signal, live.counter) != 0)
+	if (task->signal->live.counter != 0)
 		return 0;
-	tgid = BPF_CORE_READ(task, tgid);
+	tgid = task->tgid;
 	bpf_map_delete_elem(&targets, &tgid);
 	return 0;
 }
