@@ -56,8 +56,54 @@ pub struct Cli {
     pub style: Style,
 
     /// Write the trace to FILE (created or truncated) instead of stdout.
+    /// Never coloured.
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     pub output: Option<PathBuf>,
+
+    /// Write one JSON object per call (JSON Lines) instead of text; the
+    /// fields are listed in the README and the man page.
+    #[arg(long = "json", conflicts_with_all = ["summary_only", "summary", "timestamps", "relative", "durations"])]
+    pub json: bool,
+
+    /// Prefix each line with the time of day (-t), with microseconds
+    /// (-tt), or as seconds since the epoch (-ttt), taken at the call's entry.
+    #[arg(short = 't', action = ArgAction::Count)]
+    pub timestamps: u8,
+
+    /// Prefix each line with the time since the previous line's call
+    /// began (lines come in the order calls end, so it can be negative).
+    #[arg(short = 'r', long = "relative-timestamps")]
+    pub relative: bool,
+
+    /// Show the time spent in each call, as <seconds> at the end of the line.
+    #[arg(short = 'T', long = "syscall-times")]
+    pub durations: bool,
+
+    /// Print only the calls that succeeded (filtered in the kernel).
+    #[arg(short = 'z', long = "successful-only", conflicts_with = "failed_only")]
+    pub successful_only: bool,
+
+    /// Print only the calls that failed (filtered in the kernel).
+    #[arg(short = 'Z', long = "failed-only")]
+    pub failed_only: bool,
+
+    /// Show the file behind each descriptor argument and returned
+    /// descriptor, as 3</etc/passwd> (read from /proc when the line is printed).
+    #[arg(short = 'y', long = "decode-fds")]
+    pub fd_paths: bool,
+
+    /// Colour the output: auto (a terminal, and NO_COLOR unset), always, never.
+    #[arg(long = "color", value_name = "WHEN", value_enum, default_value_t = ColorWhen::Auto)]
+    pub color: ColorWhen,
+
+    /// Print only a table of calls, errors and time per syscall at the end
+    /// (strace -c; here -c is --comm).
+    #[arg(long = "summary-only", conflicts_with = "summary")]
+    pub summary_only: bool,
+
+    /// Print the trace and, at the end, the table of --summary-only.
+    #[arg(short = 'C', long = "summary")]
+    pub summary: bool,
 
     /// Ring buffer size in bytes, such as 256K or 64M; rounded up to a power
     /// of two. A larger buffer absorbs longer bursts without loss.
@@ -73,6 +119,13 @@ pub struct Cli {
     /// The command to run and trace; ftrace-cli exits with its status.
     #[arg(last = true, value_name = "CMD")]
     pub command: Vec<OsString>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum ColorWhen {
+    Auto,
+    Always,
+    Never,
 }
 
 const AFTER_HELP: &str = "\

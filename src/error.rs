@@ -32,6 +32,15 @@ impl Error {
         }
     }
 
+    /// An I/O error as a person reads it: "No such file or directory",
+    /// without Rust's "(os error 2)".
+    pub fn describe(err: &std::io::Error) -> String {
+        match err.raw_os_error() {
+            Some(code) => nix::errno::Errno::from_raw(code).desc().to_string(),
+            None => err.to_string(),
+        }
+    }
+
     /// Adds what was being done to a runtime error's message.
     pub fn runtime(context: &str, err: impl fmt::Display) -> Error {
         Error::Runtime(format!("{context}: {err}"))

@@ -2,13 +2,17 @@
 
 mod bpf;
 mod cli;
+mod color;
 mod decode;
 mod error;
+mod fdpath;
 mod filter;
+mod json;
 mod launch;
 mod output;
 mod record;
 mod session;
+mod summary;
 mod syscalls;
 mod tracer;
 

@@ -1,22 +1,72 @@
 //! Turning records into lines and writing them out.
 //!
-//! A line is `PID[/TID] COMM CALL = RESULT`: the prefix fields hold no
-//! unescaped space, so `cut -d' '` and awk see the same fields on every line.
+//! A text line is `PID[/TID] COMM [TIME] CALL = RESULT [<DURATION>]`: the
+//! prefix fields hold no unescaped space, so `cut -d' '` and awk see the same
+//! fields on every line. With --json each line is one JSON object instead.
 
+use std::cell::RefCell;
 use std::fmt::Write as _;
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
 
+use crate::color;
 use crate::decode::{self, Call, Style};
+use crate::fdpath::ProcFdPaths;
+use crate::json::{Args, Bytes, JsonCall, Rfc3339};
 use crate::record::Event;
+use crate::summary::Summary;
 
 /// Output is written in batches: one write per ring buffer drain, not per line.
 const BUFFER: usize = 1 << 18;
 
+/// strace's -t, -tt and -ttt.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Timestamps {
+    #[default]
+    None,
+    /// `HH:MM:SS`, local time.
+    Seconds,
+    /// `HH:MM:SS.uuuuuu`.
+    Micros,
+    /// Seconds since the epoch, `.uuuuuu`.
+    Epoch,
+}
+
+/// strace's -c (--summary-only) and -C (--summary).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum SummaryMode {
+    #[default]
+    Off,
+    Only,
+    Also,
+}
+
+/// How each call is written.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Format {
+    pub style: Style,
+    pub json: bool,
+    pub timestamps: Timestamps,
+    /// -r: time since the previous line's call began.
+    pub relative: bool,
+    /// -T: time spent in the call.
+    pub durations: bool,
+    /// -y: the file behind each descriptor.
+    pub fd_paths: bool,
+    pub color: bool,
+    pub summary: SummaryMode,
+}
+
 pub struct Printer {
     out: BufWriter<File>,
+    format: Format,
     line: String,
-    style: Style,
+    call: String,
+    scratch: RefCell<String>,
+    clock: Clock,
+    fds: ProcFdPaths,
+    last_enter_ns: Option<u64>,
+    summary: Summary,
     /// Lines written.
     pub lines: u64,
     /// Records that could not be parsed; each is reported, none is printed.
@@ -26,11 +76,17 @@ pub struct Printer {
 }
 
 impl Printer {
-    pub fn new(out: File, style: Style) -> Self {
+    pub fn new(out: File, format: Format) -> Self {
         Printer {
             out: BufWriter::with_capacity(BUFFER, out),
+            format,
             line: String::with_capacity(512),
-            style,
+            call: String::with_capacity(512),
+            scratch: RefCell::new(String::with_capacity(256)),
+            clock: Clock::now(),
+            fds: ProcFdPaths::new(),
+            last_enter_ns: None,
+            summary: Summary::default(),
             lines: 0,
             malformed: 0,
             write_error: None,
@@ -49,25 +105,138 @@ impl Printer {
                 return;
             }
         };
-        self.line.clear();
-        write_prefix(&mut self.line, &event);
+        let header = event.header;
         let call = Call {
             syscall: event.syscall,
-            args: event.header.args,
+            args: header.args,
             compat: event.compat(),
             memory: event.memory,
-            ret: event.header.ret,
+            ret: header.ret,
         };
-        decode::write_call(&mut self.line, &call, self.style);
-        self.line.push('\n');
-        self.write_line();
-    }
+        let duration = header.exit_ns.saturating_sub(header.enter_ns);
+        if self.format.summary != SummaryMode::Off {
+            self.summary
+                .add(call.syscall, call.compat, call.errno().is_some(), duration);
+            if self.format.summary == SummaryMode::Only {
+                return;
+            }
+        }
 
-    fn write_line(&mut self) {
-        match self.out.write_all(self.line.as_bytes()) {
+        self.call.clear();
+        if self.format.fd_paths {
+            self.fds.tid = header.tid;
+            decode::write_call_decorated(
+                &mut self.call,
+                &call,
+                self.format.style,
+                Some(&mut self.fds),
+            );
+        } else {
+            decode::write_call(&mut self.call, &call, self.format.style);
+        }
+
+        let written = if self.format.json {
+            self.write_json(&event, &call, duration)
+        } else {
+            self.write_text(&event, duration)
+        };
+        match written {
             Ok(()) => self.lines += 1,
             Err(e) => self.write_error = Some(e),
         }
+    }
+
+    fn write_text(&mut self, event: &Event, duration: u64) -> io::Result<()> {
+        let line = &mut self.line;
+        line.clear();
+        let (pid, tid) = (event.header.pid, event.header.tid);
+        let _ = write!(line, "{pid}");
+        if tid != pid {
+            let _ = write!(line, "/{tid}");
+        }
+        line.push(' ');
+        write_comm(line, event.comm);
+        line.push(' ');
+
+        let enter = event.header.enter_ns;
+        match self.format.timestamps {
+            Timestamps::None => {}
+            Timestamps::Seconds | Timestamps::Micros => {
+                let wall = self.clock.wall_ns(enter);
+                write_local_time(line, wall, self.format.timestamps == Timestamps::Micros);
+                line.push(' ');
+            }
+            Timestamps::Epoch => {
+                let wall = self.clock.wall_ns(enter);
+                let _ = write!(
+                    line,
+                    "{}.{:06} ",
+                    wall / 1_000_000_000,
+                    wall % 1_000_000_000 / 1000
+                );
+            }
+        }
+        if self.format.relative {
+            // Lines come in exit order: a call that began before the
+            // previous line's call gives a negative interval.
+            let delta = i128::from(enter) - i128::from(self.last_enter_ns.unwrap_or(enter));
+            let sign = if delta < 0 { "-" } else { "" };
+            let delta = delta.unsigned_abs();
+            let secs = delta / 1_000_000_000;
+            // strace's "%6ld.%06ld ", without formatting into a temporary.
+            let width = sign.len() + secs.checked_ilog10().unwrap_or(0) as usize + 1;
+            line.extend(std::iter::repeat_n(' ', 6usize.saturating_sub(width)));
+            let _ = write!(line, "{sign}{secs}.{:06} ", delta % 1_000_000_000 / 1000);
+            self.last_enter_ns = Some(enter);
+        }
+
+        if self.format.color {
+            color::write_colored(line, &self.call);
+        } else {
+            line.push_str(&self.call);
+        }
+        if self.format.durations {
+            let _ = write!(
+                line,
+                " <{}.{:06}>",
+                duration / 1_000_000_000,
+                duration % 1_000_000_000 / 1000
+            );
+        }
+        line.push('\n');
+        self.out.write_all(line.as_bytes())
+    }
+
+    fn write_json(&mut self, event: &Event, call: &Call, duration: u64) -> io::Result<()> {
+        let header = &event.header;
+        let wall = self.clock.wall_ns(header.enter_ns);
+        let (ret, errno) = JsonCall::result(call);
+        let (errno_name, error) = JsonCall::errno_fields(errno);
+        let object = JsonCall {
+            time: Rfc3339(wall),
+            time_ns: wall,
+            mono_ns: header.enter_ns,
+            duration_ns: duration,
+            pid: header.pid,
+            tid: header.tid,
+            ppid: header.ppid,
+            uid: header.uid,
+            comm: Bytes(event.comm),
+            syscall: call.syscall.name(),
+            compat: call.compat,
+            args: Args {
+                call,
+                style: self.format.style,
+                scratch: &self.scratch,
+            },
+            ret,
+            errno: errno_name,
+            errno_num: errno,
+            error,
+            call: &self.call,
+        };
+        serde_json::to_writer(&mut self.out, &object).map_err(io::Error::from)?;
+        self.out.write_all(b"\n")
     }
 
     pub fn flush(&mut self) {
@@ -78,21 +247,20 @@ impl Printer {
         }
     }
 
+    /// Writes the -c/-C summary, if asked for, and flushes.
+    pub fn finish(&mut self) {
+        if self.format.summary != SummaryMode::Off && self.write_error.is_none() {
+            if let Err(e) = self.summary.write(&mut self.out) {
+                self.write_error = Some(e);
+            }
+        }
+        self.flush();
+    }
+
     /// True when the reader went away (a closed pipe): stop quietly.
     pub fn reader_gone(&self) -> bool {
         matches!(&self.write_error, Some(e) if e.kind() == io::ErrorKind::BrokenPipe)
     }
-}
-
-fn write_prefix(line: &mut String, event: &Event) {
-    let (pid, tid) = (event.header.pid, event.header.tid);
-    let _ = write!(line, "{pid}");
-    if tid != pid {
-        let _ = write!(line, "/{tid}");
-    }
-    line.push(' ');
-    write_comm(line, event.comm);
-    line.push(' ');
 }
 
 /// A process name as one field: printable ASCII as is, anything else
@@ -107,6 +275,48 @@ fn write_comm(line: &mut String, comm: &[u8]) {
         } else {
             let _ = write!(line, "\\{b:03o}");
         }
+    }
+}
+
+/// Kernel timestamps are CLOCK_MONOTONIC; wall time is that plus the
+/// offset between the clocks, taken once at start.
+struct Clock {
+    offset_ns: i128,
+}
+
+impl Clock {
+    fn now() -> Self {
+        let ns = |id| {
+            nix::time::clock_gettime(id)
+                .map(|t| i128::from(t.tv_sec()) * 1_000_000_000 + i128::from(t.tv_nsec()))
+                .unwrap_or(0)
+        };
+        let mono = ns(nix::time::ClockId::CLOCK_MONOTONIC);
+        let real = ns(nix::time::ClockId::CLOCK_REALTIME);
+        Clock {
+            offset_ns: real - mono,
+        }
+    }
+
+    fn wall_ns(&self, mono_ns: u64) -> u64 {
+        u64::try_from(i128::from(mono_ns) + self.offset_ns).unwrap_or(0)
+    }
+}
+
+/// `HH:MM:SS[.uuuuuu]` in local time, as strace -t/-tt.
+fn write_local_time(line: &mut String, wall_ns: u64, micros: bool) {
+    let secs = (wall_ns / 1_000_000_000) as libc::time_t;
+    // SAFETY: localtime_r only writes the tm we own.
+    let mut tm: libc::tm = unsafe { std::mem::zeroed() };
+    let ok = !unsafe { libc::localtime_r(&secs, &mut tm) }.is_null();
+    let (h, m, s) = if ok {
+        (tm.tm_hour, tm.tm_min, tm.tm_sec)
+    } else {
+        (0, 0, 0)
+    };
+    let _ = write!(line, "{h:02}:{m:02}:{s:02}");
+    if micros {
+        let _ = write!(line, ".{:06}", wall_ns % 1_000_000_000 / 1000);
     }
 }
 
@@ -126,5 +336,13 @@ mod tests {
         assert_eq!(comm(b"Web Content"), "Web\\040Content");
         assert_eq!(comm(b"a\\b\n\xff"), "a\\134b\\012\\377");
         assert_eq!(comm(b""), "\\000");
+    }
+
+    #[test]
+    fn local_time_shape() {
+        let mut s = String::new();
+        write_local_time(&mut s, 1_795_328_478_123_456_789, true);
+        assert_eq!(s.len(), "HH:MM:SS.uuuuuu".len());
+        assert!(s.ends_with(":18.123456"), "{s}");
     }
 }

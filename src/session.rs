@@ -3,7 +3,7 @@
 
 use std::cell::RefCell;
 use std::fs::File;
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::mem::MaybeUninit;
 use std::os::fd::{FromRawFd, OwnedFd};
 use std::sync::atomic::{AtomicI32, Ordering};
@@ -14,11 +14,11 @@ use nix::fcntl::{fcntl, FcntlArg};
 use nix::sys::signal::{kill, sigaction, SaFlags, SigAction, SigHandler, SigSet, Signal};
 use nix::unistd::Pid;
 
-use crate::cli::Cli;
+use crate::cli::{Cli, ColorWhen};
 use crate::error::{Error, Result};
 use crate::filter::{self, selected_calls};
 use crate::launch;
-use crate::output::Printer;
+use crate::output::{Format, Printer, SummaryMode, Timestamps};
 use crate::tracer::{self, Config, Losses, Tracer};
 
 /// How long the reader sleeps between drains when the kernel does not wake
@@ -75,8 +75,8 @@ pub fn run(cli: Cli) -> Result<i32> {
         comms: &cli.comms,
         filter_targets,
         follow_forks: cli.follow_forks || gated.is_some(),
-        only_success: false,
-        only_failure: false,
+        only_success: cli.successful_only,
+        only_failure: cli.failed_only,
         buffer_size: cli.buffer_size,
     };
 
@@ -107,15 +107,15 @@ pub fn run(cli: Cli) -> Result<i32> {
         signal_ready(fd);
     }
 
-    let printer = RefCell::new(Printer::new(out, cli.style));
+    let printer = RefCell::new(Printer::new(out, output_format(&cli)));
     let status = stream(&tracer, &printer, &ending)?;
 
     let mut printer = printer.into_inner();
-    printer.flush();
+    printer.finish();
     report_losses(tracer.losses(), printer.malformed);
     match printer.write_error {
         Some(_) if printer.reader_gone() => Ok(status),
-        Some(e) => Err(Error::runtime("writing the trace", e)),
+        Some(e) => Err(Error::runtime("writing the trace", Error::describe(&e))),
         None => Ok(status),
     }
 }
@@ -172,10 +172,48 @@ fn stream(tracer: &Tracer, printer: &RefCell<Printer>, ending: &Ending) -> Resul
     Ok(command_status.unwrap_or(0))
 }
 
+fn output_format(cli: &Cli) -> Format {
+    let color = match cli.color {
+        _ if cli.output.is_some() || cli.json => false,
+        ColorWhen::Always => true,
+        ColorWhen::Never => false,
+        ColorWhen::Auto => {
+            std::io::stdout().is_terminal()
+                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        }
+    };
+    Format {
+        style: cli.style,
+        json: cli.json,
+        timestamps: match cli.timestamps {
+            0 => Timestamps::None,
+            1 => Timestamps::Seconds,
+            2 => Timestamps::Micros,
+            _ => Timestamps::Epoch,
+        },
+        relative: cli.relative,
+        durations: cli.durations,
+        fd_paths: cli.fd_paths,
+        color,
+        summary: if cli.summary_only {
+            SummaryMode::Only
+        } else if cli.summary {
+            SummaryMode::Also
+        } else {
+            SummaryMode::Off
+        },
+    }
+}
+
 fn open_output(cli: &Cli) -> Result<File> {
     match &cli.output {
-        Some(path) => File::create(path)
-            .map_err(|e| Error::Usage(format!("cannot write {}: {e}", path.display()))),
+        Some(path) => File::create(path).map_err(|e| {
+            Error::Usage(format!(
+                "cannot write {}: {}",
+                path.display(),
+                Error::describe(&e)
+            ))
+        }),
         None => {
             // Our own handle on stdout, outside std's line-buffered Stdout,
             // and close-on-exec so that the command does not inherit it.

@@ -112,8 +112,10 @@ fn comm_filter_traces_only_that_name() {
     }
     let dir = scratch_dir("comm-filter");
     // The same program under another name: a busy process outside the filter.
+    // A hard link, not a copy: a copy's write descriptor can leak into a
+    // child another test thread forks, and exec then fails with ETXTBSY.
     let spinner_path = dir.join("spinner");
-    std::fs::copy(workload(Arch::X86_64), &spinner_path).unwrap();
+    std::fs::hard_link(workload(Arch::X86_64), &spinner_path).unwrap();
     let _spinner = background(Command::new(&spinner_path).arg("spin").current_dir(&dir));
     let tracing = start_tracing(&["-c", "files"]);
     let out = run(Command::new(workload(Arch::X86_64))

@@ -130,83 +130,295 @@ impl Call<'_> {
 /// ftrace-cli writes one space, so that lines stay compact for grep and
 /// `diff -b` against strace shows no difference.
 pub fn write_call(out: &mut String, call: &Call, style: Style) {
+    write_call_decorated(out, call, style, None);
+}
+
+/// Names the file behind a descriptor of the traced process, as strace -y.
+pub trait FdPaths {
+    /// Appends `<path>` for `fd` (`AT_FDCWD`: the working directory), or
+    /// nothing when it cannot be known.
+    fn decorate(&mut self, out: &mut String, fd: i32);
+}
+
+/// [`write_call`], with fd arguments and returned fds decorated by `fds`.
+pub fn write_call_decorated(
+    out: &mut String,
+    call: &Call,
+    style: Style,
+    mut fds: Option<&mut dyn FdPaths>,
+) {
     out.push_str(call.syscall.name());
     out.push('(');
-    write_args(out, call, style);
+    for (i, param) in call.params().enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        write_arg(out, call, param, style);
+        if let (Some(fds), ArgKind::Fd | ArgKind::Dirfd) = (fds.as_deref_mut(), param.kind()) {
+            if let Raw::Signed(fd) = call.raw(param) {
+                fds.decorate(out, fd as i32);
+            }
+        }
+    }
     out.push_str(") ");
+    write_result(out, call);
+    if let (Some(fds), Some(fd)) = (fds, call.returned_fd()) {
+        fds.decorate(out, fd);
+    }
+}
+
+/// Appends `= result` as strace prints it for this call.
+pub fn write_result(out: &mut String, call: &Call) {
     write_retval(out, call.ret, call.compat, call.syscall.ret_kind());
+}
+
+impl Call<'_> {
+    /// The result as the caller sees it (32-bit for ia32 callers).
+    pub fn result(&self) -> i64 {
+        if self.compat {
+            i64::from(self.ret as u32 as i32)
+        } else {
+            self.ret
+        }
+    }
+
+    /// The errno of a failed call.
+    pub fn errno(&self) -> Option<u32> {
+        let ret = self.result();
+        (-4095..=-1)
+            .contains(&ret)
+            .then(|| ret.unsigned_abs() as u32)
+    }
+
+    /// The new descriptor, for calls that return one and succeeded.
+    pub fn returned_fd(&self) -> Option<i32> {
+        let ret = self.result();
+        (self.syscall.ret_kind() == RetKind::Fd && (0..=i64::from(i32::MAX)).contains(&ret))
+            .then_some(ret as i32)
+    }
+}
+
+/// What an argument is, for consumers that treat arguments one by one
+/// (JSON output, fd decoration).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ArgKind {
+    /// A file descriptor (`int`).
+    Fd,
+    /// A directory fd of an `*at` call (`int`, may be `AT_FDCWD`).
+    Dirfd,
+    /// A pointer to a NUL-terminated path; `Call::memory[slot]` holds it.
+    Path { slot: usize },
+    /// A bit set or other integer printed symbolically.
+    Flags,
+    /// A file mode, in octal.
+    Mode,
+    /// A pointer to a struct (openat2's `struct open_how`).
+    Struct,
+    /// A plain size.
+    Size,
+}
+
+/// How one argument is printed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Render {
+    Fd,
+    Dirfd,
+    FanDirfd,
+    Path(usize),
+    OpenFlags,
+    /// open/openat's mode: only with O_CREAT or __O_TMPFILE in the flags argument.
+    OpenMode {
+        flags: usize,
+    },
+    CreatMode,
+    OpenHow {
+        size: usize,
+    },
+    Size,
+    FanInitFlags,
+    FanEventFileFlags,
+    FanMarkFlags,
+    FanMask,
+}
+
+/// One parameter of a call: its name (as in the man page), the argument
+/// register it comes from, and how it prints.
+#[derive(Clone, Copy, Debug)]
+pub struct Param {
+    pub name: &'static str,
+    pub arg: usize,
+    render: Render,
+}
+
+const fn param(name: &'static str, arg: usize, render: Render) -> Param {
+    Param { name, arg, render }
+}
+
+impl Param {
+    pub fn kind(&self) -> ArgKind {
+        match self.render {
+            Render::Fd => ArgKind::Fd,
+            Render::Dirfd | Render::FanDirfd => ArgKind::Dirfd,
+            Render::Path(slot) => ArgKind::Path { slot },
+            Render::OpenMode { .. } | Render::CreatMode => ArgKind::Mode,
+            Render::OpenHow { .. } => ArgKind::Struct,
+            Render::Size => ArgKind::Size,
+            Render::OpenFlags
+            | Render::FanInitFlags
+            | Render::FanEventFileFlags
+            | Render::FanMarkFlags
+            | Render::FanMask => ArgKind::Flags,
+        }
+    }
+}
+
+use Render::*;
+
+const OPEN_PARAMS: &[Param] = &[
+    param("pathname", 0, Path(0)),
+    param("flags", 1, OpenFlags),
+    param("mode", 2, OpenMode { flags: 1 }),
+];
+const CREAT_PARAMS: &[Param] = &[param("pathname", 0, Path(0)), param("mode", 1, CreatMode)];
+const OPENAT_PARAMS: &[Param] = &[
+    param("dirfd", 0, Dirfd),
+    param("pathname", 1, Path(0)),
+    param("flags", 2, OpenFlags),
+    param("mode", 3, OpenMode { flags: 2 }),
+];
+const OPENAT2_PARAMS: &[Param] = &[
+    param("dirfd", 0, Dirfd),
+    param("pathname", 1, Path(0)),
+    param("how", 2, OpenHow { size: 3 }),
+    param("size", 3, Size),
+];
+const SYMLINK_PARAMS: &[Param] = &[param("target", 0, Path(0)), param("linkpath", 1, Path(1))];
+const SYMLINKAT_PARAMS: &[Param] = &[
+    param("target", 0, Path(0)),
+    param("newdirfd", 1, Dirfd),
+    param("linkpath", 2, Path(1)),
+];
+const FANOTIFY_INIT_PARAMS: &[Param] = &[
+    param("flags", 0, FanInitFlags),
+    param("event_f_flags", 1, FanEventFileFlags),
+];
+const FANOTIFY_MARK_PARAMS: &[Param] = &[
+    param("fanotify_fd", 0, Fd),
+    param("flags", 1, FanMarkFlags),
+    param("mask", 2, FanMask),
+    param("dirfd", 3, FanDirfd),
+    param("pathname", 4, Path(0)),
+];
+
+impl Syscall {
+    /// The parameters strace prints, in order.
+    pub fn params(self) -> &'static [Param] {
+        match self {
+            Syscall::Open => OPEN_PARAMS,
+            Syscall::Creat => CREAT_PARAMS,
+            Syscall::Openat => OPENAT_PARAMS,
+            Syscall::Openat2 => OPENAT2_PARAMS,
+            Syscall::Symlink => SYMLINK_PARAMS,
+            Syscall::Symlinkat => SYMLINKAT_PARAMS,
+            Syscall::FanotifyInit => FANOTIFY_INIT_PARAMS,
+            Syscall::FanotifyMark => FANOTIFY_MARK_PARAMS,
+        }
+    }
+}
+
+/// The value a parameter holds, as the kernel reads it: `int`s sign-extended
+/// from their low 32 bits, pointers 32-bit for ia32 callers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Raw {
+    Signed(i64),
+    Unsigned(u64),
+}
+
+impl Call<'_> {
+    /// The parameters this call prints (open's mode only with O_CREAT...).
+    pub fn params(&self) -> impl Iterator<Item = &'static Param> + '_ {
+        self.syscall
+            .params()
+            .iter()
+            .filter(move |p| match p.render {
+                Render::OpenMode { flags } => self.args[flags] & (O_CREAT | O_TMPFILE_BIT) != 0,
+                _ => true,
+            })
+    }
+
+    pub fn raw(&self, param: &Param) -> Raw {
+        let value = self.args[param.arg];
+        match param.render {
+            Render::Fd | Render::Dirfd | Render::FanDirfd => {
+                Raw::Signed(i64::from(value as u32 as i32))
+            }
+            Render::Path(_) | Render::OpenHow { .. } | Render::Size => {
+                Raw::Unsigned(self.word(value))
+            }
+            Render::OpenMode { .. } | Render::CreatMode => Raw::Unsigned(u64::from(value as u16)),
+            Render::OpenFlags
+            | Render::FanInitFlags
+            | Render::FanEventFileFlags
+            | Render::FanMarkFlags => Raw::Unsigned(u64::from(value as u32)),
+            Render::FanMask => Raw::Unsigned(value),
+        }
+    }
 }
 
 /// Appends only the argument list (without the parentheses).
 pub fn write_args(out: &mut String, call: &Call, style: Style) {
+    for (i, param) in call.params().enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        write_arg(out, call, param, style);
+    }
+}
+
+/// Appends one argument as strace prints it.
+pub fn write_arg(out: &mut String, call: &Call, param: &Param, style: Style) {
     let a = &call.args;
-    let [mem0, mem1] = &call.memory;
-    match call.syscall {
-        Syscall::Open => {
-            write_path(out, call.word(a[0]), mem0);
-            out.push_str(", ");
-            write_open_tail(out, a[1], a[2], style);
+    let value = a[param.arg];
+    match param.render {
+        Render::Fd => {
+            let _ = write!(out, "{}", value as u32 as i32);
         }
-        Syscall::Creat => {
-            write_path(out, call.word(a[0]), mem0);
-            out.push_str(", ");
-            write_octal_mode(out, u64::from(a[1] as u16));
+        Render::Dirfd => write_dirfd(out, value, style),
+        Render::FanDirfd => {
+            let dirfd = i64::from(value as u32 as i32) as u64;
+            if FAN_DIRFD.lookup(dirfd).is_some() {
+                write_value_fmt(out, dirfd, &FAN_DIRFD, style, NumFmt::Signed);
+            } else {
+                write_dirfd(out, value, style);
+            }
         }
-        Syscall::Openat => {
-            write_dirfd(out, a[0], style);
-            out.push_str(", ");
-            write_path(out, call.word(a[1]), mem0);
-            out.push_str(", ");
-            write_open_tail(out, a[2], a[3], style);
+        Render::Path(slot) => {
+            let mem = call.memory.get(slot).unwrap_or(&Memory::Null);
+            write_path(out, call.word(value), mem);
         }
-        Syscall::Openat2 => {
-            write_dirfd(out, a[0], style);
-            out.push_str(", ");
-            write_path(out, call.word(a[1]), mem0);
-            out.push_str(", ");
-            let size = call.word(a[3]);
-            write_open_how(out, call.word(a[2]), size, mem1, style);
-            let _ = write!(out, ", {size}");
+        Render::OpenFlags => write_open_flags(out, u64::from(value as u32), false, style),
+        Render::OpenMode { .. } | Render::CreatMode => {
+            write_octal_mode(out, u64::from(value as u16))
         }
-        Syscall::Symlink => {
-            write_path(out, call.word(a[0]), mem0);
-            out.push_str(", ");
-            write_path(out, call.word(a[1]), mem1);
+        Render::OpenHow { size } => {
+            let mem = call.memory.get(1).unwrap_or(&Memory::Null);
+            write_open_how(out, call.word(value), call.word(a[size]), mem, style);
         }
-        Syscall::Symlinkat => {
-            write_path(out, call.word(a[0]), mem0);
-            out.push_str(", ");
-            write_dirfd(out, a[1], style);
-            out.push_str(", ");
-            write_path(out, call.word(a[2]), mem1);
+        Render::Size => {
+            let _ = write!(out, "{}", call.word(value));
         }
-        Syscall::FanotifyInit => {
-            let flags = u64::from(a[0] as u32);
+        Render::FanInitFlags => {
+            let flags = u64::from(value as u32);
             write_value(out, flags & FAN_ALL_CLASS_BITS, &FAN_CLASSES, style);
             let rest = flags & !FAN_ALL_CLASS_BITS;
             if rest != 0 {
                 out.push('|');
                 write_flags(out, rest, &FAN_INIT_FLAGS, style);
             }
-            out.push_str(", ");
-            write_open_flags(out, u64::from(a[1] as u32), false, style);
         }
-        Syscall::FanotifyMark => {
-            let _ = write!(out, "{}", a[0] as u32 as i32);
-            out.push_str(", ");
-            write_flags(out, u64::from(a[1] as u32), &FAN_MARK_FLAGS, style);
-            out.push_str(", ");
-            write_flags(out, a[2], &FAN_EVENT_FLAGS, style);
-            out.push_str(", ");
-            let dirfd = i64::from(a[3] as u32 as i32) as u64;
-            if FAN_DIRFD.lookup(dirfd).is_some() {
-                write_value_fmt(out, dirfd, &FAN_DIRFD, style, NumFmt::Signed);
-            } else {
-                write_dirfd(out, a[3], style);
-            }
-            out.push_str(", ");
-            write_path(out, call.word(a[4]), mem0);
-        }
+        Render::FanEventFileFlags => write_open_flags(out, u64::from(value as u32), false, style),
+        Render::FanMarkFlags => write_flags(out, u64::from(value as u32), &FAN_MARK_FLAGS, style),
+        Render::FanMask => write_flags(out, value, &FAN_EVENT_FLAGS, style),
     }
 }
 

@@ -23,10 +23,21 @@ pub fn write_quoted(out: &mut String, bytes: &[u8], truncated: bool) {
 
 /// Appends the escaped bytes without the surrounding quotes.
 pub fn write_escaped(out: &mut String, bytes: &[u8]) {
+    write_escaped_also(out, bytes, b"");
+}
+
+/// [`write_escaped`], with the bytes in `extra` escaped in octal too (strace
+/// -y escapes `<` and `>` in the paths it prints between them).
+pub fn write_escaped_also(out: &mut String, bytes: &[u8], extra: &[u8]) {
     let mut rest = bytes;
     while let Some((&c, tail)) = rest.split_first() {
         rest = tail;
         match c {
+            _ if extra.contains(&c) => {
+                let next_is_octal = matches!(rest.first(), Some(b'0'..=b'7'));
+                out.push('\\');
+                write_octal_byte(out, c, next_is_octal);
+            }
             b'"' => out.push_str("\\\""),
             b'\\' => out.push_str("\\\\"),
             0x0c => out.push_str("\\f"),

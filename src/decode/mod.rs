@@ -24,12 +24,13 @@ pub mod xlat;
 
 #[allow(unused_imports)]
 pub use calls::{
-    write_args, write_call, write_open_flags, Call, Memory, Syscall, OPEN_HOW_SIZE, PATH_MAX,
+    write_arg, write_args, write_call, write_call_decorated, write_open_flags, write_result,
+    ArgKind, Call, FdPaths, Memory, Param, Raw, Syscall, OPEN_HOW_SIZE, PATH_MAX,
 };
 #[allow(unused_imports)]
 pub use errno::{errno_message, errno_name, write_return};
 #[allow(unused_imports)]
-pub use escape::write_quoted;
+pub use escape::{write_escaped, write_escaped_also, write_quoted};
 #[allow(unused_imports)]
 pub use xlat::{write_flags, write_value, Style, Xlat};
 

@@ -79,30 +79,45 @@ pub fn ftrace() -> Command {
     Command::new(BIN)
 }
 
-/// Runs ftrace-cli with `args` and waits, at most `limit`.
+/// Runs `cmd` to its end, at most `limit`, reading its output as it comes
+/// (a full pipe must never stall it).
 pub fn run_with_limit(cmd: &mut Command, limit: Duration) -> Output {
     let mut child = cmd
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
-        .expect("spawning ftrace-cli");
+        .expect("spawning");
+    let stdout = collect_bytes(child.stdout.take().unwrap());
+    let stderr = collect_bytes(child.stderr.take().unwrap());
     let start = Instant::now();
-    loop {
-        if child.try_wait().unwrap().is_some() {
-            return child.wait_with_output().unwrap();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
         }
         if start.elapsed() > limit {
             let _ = child.kill();
-            let out = child.wait_with_output().unwrap();
+            let _ = child.wait();
             panic!(
-                "ftrace-cli did not end within {limit:?}; stdout:\n{}\nstderr:\n{}",
-                String::from_utf8_lossy(&out.stdout),
-                String::from_utf8_lossy(&out.stderr)
+                "{cmd:?} did not end within {limit:?}; stdout:\n{}",
+                String::from_utf8_lossy(&stdout.join().unwrap())
             );
         }
-        std::thread::sleep(Duration::from_millis(20));
+        std::thread::sleep(Duration::from_millis(10));
+    };
+    Output {
+        status,
+        stdout: stdout.join().unwrap(),
+        stderr: stderr.join().unwrap(),
     }
+}
+
+fn collect_bytes(mut pipe: impl Read + Send + 'static) -> std::thread::JoinHandle<Vec<u8>> {
+    std::thread::spawn(move || {
+        let mut bytes = Vec::new();
+        let _ = pipe.read_to_end(&mut bytes);
+        bytes
+    })
 }
 
 pub fn run(cmd: &mut Command) -> Output {
@@ -128,15 +143,20 @@ pub fn try_fields(line: &str) -> Option<(u32, u32, &str, &str)> {
 /// The call text of the lines between the workload's markers, markers
 /// excluded, for the first process that printed a begin marker.
 pub fn body(trace: &str) -> Vec<String> {
-    let begin = "openat(AT_FDCWD, \"--begin--\", O_RDONLY) = -1 ENOENT (No such file or directory)";
-    let end = "openat(AT_FDCWD, \"--end--\", O_RDONLY) = -1 ENOENT (No such file or directory)";
+    let begin = |call: &str| {
+        call.starts_with("openat(AT_FDCWD")
+            && call.contains(", \"--begin--\", O_RDONLY) = -1 ENOENT")
+    };
+    let end = |call: &str| {
+        call.starts_with("openat(AT_FDCWD") && call.contains(", \"--end--\", O_RDONLY) = -1 ENOENT")
+    };
     let mut pid = None;
     let mut calls = Vec::new();
     for line in trace.lines() {
         let (p, _, _, call) = fields(line);
         match pid {
-            None if call == begin => pid = Some(p),
-            Some(q) if q == p && call == end => return calls,
+            None if begin(call) => pid = Some(p),
+            Some(q) if q == p && end(call) => return calls,
             Some(q) if q == p => calls.push(call.to_string()),
             _ => {}
         }
@@ -191,12 +211,9 @@ pub struct Tracing {
     stderr: std::thread::JoinHandle<String>,
 }
 
-fn collect(mut pipe: impl Read + Send + 'static) -> std::thread::JoinHandle<String> {
-    std::thread::spawn(move || {
-        let mut bytes = Vec::new();
-        let _ = pipe.read_to_end(&mut bytes);
-        String::from_utf8_lossy(&bytes).into_owned()
-    })
+fn collect(pipe: impl Read + Send + 'static) -> std::thread::JoinHandle<String> {
+    let bytes = collect_bytes(pipe);
+    std::thread::spawn(move || String::from_utf8_lossy(&bytes.join().unwrap()).into_owned())
 }
 
 /// Starts `ftrace-cli --ready-fd N ARGS...` and returns once it is attached.

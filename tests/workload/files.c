@@ -182,6 +182,28 @@ static void decode(void)
 	marker("--end--");
 }
 
+/* Opens descriptors and keeps them a while, for -y; run where "exists" is. */
+static void hold(void)
+{
+	long fd, fan;
+
+	marker("--begin--");
+	fd = sys_openat(AT_FDCWD, "exists", O_RDONLY, 0);
+	fan = syscall(SYS_fanotify_init, FAN_CLASS_NOTIF, O_RDONLY);
+	sys_fanotify_mark(fan, FAN_MARK_ADD, FAN_OPEN, AT_FDCWD, ".");
+	marker("--end--");
+	usleep(500000);
+	close_fd(fd);
+	close_fd(fan);
+}
+
+/* One call, then a long sleep: the line must show up before the process ends. */
+static void one_then_sleep(void)
+{
+	marker("--begin--");
+	sleep(5);
+}
+
 /* openat of "spin" forever: a busy process for the filter tests. */
 static void spin(void)
 {
@@ -216,6 +238,10 @@ int main(int argc, char **argv)
 		basic();
 	else if (!strcmp(scenario, "decode"))
 		decode();
+	else if (!strcmp(scenario, "hold"))
+		hold();
+	else if (!strcmp(scenario, "sleep"))
+		one_then_sleep();
 	else if (!strcmp(scenario, "spin"))
 		spin();
 	else if (!strcmp(scenario, "wait"))
@@ -223,7 +249,7 @@ int main(int argc, char **argv)
 	else if (!strcmp(scenario, "storm"))
 		storm(argc > 2 ? atol(argv[2]) : 1000000);
 	else {
-		fprintf(stderr, "usage: files basic|decode|spin|wait|storm [COUNT]\n");
+		fprintf(stderr, "usage: files basic|decode|hold|sleep|spin|wait|storm [COUNT]\n");
 		return 2;
 	}
 	return 0;

@@ -1,0 +1,68 @@
+//! strace -y: the file behind a descriptor, read from /proc as the line is
+//! printed. A descriptor closed (or a process gone) by then prints bare.
+
+use std::fmt::Write as _;
+use std::os::unix::ffi::OsStrExt;
+
+use crate::decode::{write_escaped_also, FdPaths};
+
+const AT_FDCWD: i32 = -100;
+
+/// Names descriptors of one thread through /proc/TID.
+pub struct ProcFdPaths {
+    pub tid: u32,
+    /// Reused for the /proc path, so that decorating allocates nothing.
+    link: String,
+}
+
+impl ProcFdPaths {
+    pub fn new() -> Self {
+        ProcFdPaths {
+            tid: 0,
+            link: String::with_capacity(32),
+        }
+    }
+}
+
+impl FdPaths for ProcFdPaths {
+    fn decorate(&mut self, out: &mut String, fd: i32) {
+        self.link.clear();
+        let _ = match fd {
+            AT_FDCWD => write!(self.link, "/proc/{}/cwd", self.tid),
+            fd if fd >= 0 => write!(self.link, "/proc/{}/fd/{fd}", self.tid),
+            _ => return,
+        };
+        if let Ok(target) = std::fs::read_link(&self.link) {
+            out.push('<');
+            write_escaped_also(out, target.as_os_str().as_bytes(), b"<>");
+            out.push('>');
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_own_descriptors_and_cwd() {
+        let mut fds = ProcFdPaths::new();
+        fds.tid = std::process::id();
+        let file = std::fs::File::open("/proc/self/status").unwrap();
+        let fd = std::os::fd::AsRawFd::as_raw_fd(&file);
+        let mut out = String::from("3");
+        fds.decorate(&mut out, fd);
+        assert!(
+            out.starts_with("3</proc/") && out.ends_with("/status>"),
+            "{out}"
+        );
+        let mut out = String::new();
+        fds.decorate(&mut out, AT_FDCWD);
+        let cwd = std::env::current_dir().unwrap();
+        assert_eq!(out, format!("<{}>", cwd.display()));
+        let mut out = String::new();
+        fds.decorate(&mut out, 9999);
+        fds.decorate(&mut out, -1);
+        assert_eq!(out, "", "unknown descriptors print bare");
+    }
+}
