@@ -40,7 +40,9 @@ enum capture_status {
 };
 
 enum record_flags {
-	RECORD_COMPAT = 1, /* made by a 32-bit (ia32) syscall */
+	RECORD_COMPAT = 1,    /* made by a 32-bit (ia32) syscall */
+	RECORD_CHANGED_0 = 2, /* capture 0 read at exit differs from the string at entry */
+	RECORD_CHANGED_1 = 4, /* the same for capture 1 */
 };
 
 /* One traced call. The captured bytes follow the header, in capture order. */

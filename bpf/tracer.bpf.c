@@ -44,6 +44,9 @@ enum record_flags _record_flags = 0;
 struct in_flight {
 	__u64 args[MAX_ARGS];
 	__u64 enter_ns;
+	/* Hash of each string as it was at entry; 0 when it could not be read
+	 * then (a page not faulted in yet). */
+	__u64 fingerprint[MAX_CAPTURES];
 	struct call_plan plan;
 	__u8 compat;
 	__u8 active; /* between a traced entry and its exit */
@@ -89,6 +92,18 @@ struct {
 	__type(key, __u32);
 	__type(value, struct scratch);
 } scratch SEC(".maps");
+
+/* A string read at entry, only to fingerprint it. */
+struct entry_string {
+	__u8 bytes[CAPTURE_MAX + 7];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct entry_string);
+} entry_string SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
@@ -157,6 +172,59 @@ static __always_inline void merge_split_arg(__u64 *args, __u8 split)
 	args[MAX_ARGS - 1] = 0;
 }
 
+struct hash_state {
+	const __u8 *bytes;
+	__u32 len;
+	__u64 hash;
+};
+
+static long hash_word(__u64 i, struct hash_state *state)
+{
+	__u64 word = 0;
+	__u32 off = i * 8;
+
+	if (off >= state->len)
+		return 1;
+	bpf_probe_read_kernel(&word, sizeof(word), state->bytes + off);
+	if (state->len - off < 8)
+		word &= (1ULL << ((state->len - off) * 8)) - 1;
+	state->hash = (state->hash ^ word) * 0x100000001b3ULL;
+	return 0;
+}
+
+/* FNV-style hash of len bytes, by words; never 0. */
+static __always_inline __u64 fingerprint(const __u8 *bytes, __u32 len)
+{
+	struct hash_state state = { bytes, len, 0xcbf29ce484222325ULL ^ len };
+
+	bpf_loop((len + 7) / 8, hash_word, &state, 0);
+	return state.hash | 1;
+}
+
+/* Fingerprints the strings the call will capture, as they are now. The
+ * kernel copies them right after this; a different string at exit means
+ * another thread changed it meanwhile, and the record says so. */
+static __always_inline void fingerprint_strings(struct in_flight *call)
+{
+	struct entry_string *scratch;
+	__u32 zero = 0;
+	long n;
+
+	scratch = bpf_map_lookup_elem(&entry_string, &zero);
+	if (!scratch)
+		return;
+	for (int i = 0; i < MAX_CAPTURES; i++) {
+		__u8 arg = call->plan.capture_arg[i];
+
+		call->fingerprint[i] = 0;
+		if (arg >= MAX_ARGS || call->plan.capture_size[i] || !call->args[arg])
+			continue;
+		n = bpf_probe_read_user_str(scratch->bytes, CAPTURE_MAX, (void *)call->args[arg]);
+		if (n > 0)
+			call->fingerprint[i] = fingerprint(scratch->bytes, n - 1);
+	}
+}
+
 SEC("tp_btf/sys_enter")
 int BPF_PROG(sys_enter, struct pt_regs *regs, long nr)
 {
@@ -186,6 +254,7 @@ int BPF_PROG(sys_enter, struct pt_regs *regs, long nr)
 	if (compat && call->plan.split_arg < MAX_ARGS - 1)
 		merge_split_arg(call->args, call->plan.split_arg);
 	call->compat = compat;
+	fingerprint_strings(call);
 	call->enter_ns = bpf_ktime_get_ns();
 	call->active = 1;
 	return 0;
@@ -227,6 +296,16 @@ static __always_inline __u32 capture(struct record *rec, int i, const struct in_
 	rec->capture_status[i] = n == CAPTURE_MAX ? CAPTURE_CUT : CAPTURE_OK;
 	rec->capture_len[i] = n - 1;
 	return n - 1;
+}
+
+static __always_inline bool changed(const struct record *rec, int i, const struct in_flight *call,
+				    const __u8 *bytes, __u32 len)
+{
+	__u8 status = rec->capture_status[i];
+
+	if (!call->fingerprint[i] || (status != CAPTURE_OK && status != CAPTURE_CUT))
+		return false;
+	return fingerprint(bytes, len) != call->fingerprint[i];
 }
 
 static __always_inline bool wanted_result(long ret)
@@ -283,8 +362,12 @@ int BPF_PROG(sys_exit, struct pt_regs *regs, long ret)
 
 	size = sizeof(*rec);
 	len = capture(rec, 0, call, buf + sizeof(*rec));
+	if (changed(rec, 0, call, buf + sizeof(*rec), len))
+		rec->flags |= RECORD_CHANGED_0;
 	size += len;
 	len = capture(rec, 1, call, buf + (size & SCRATCH_MASK / 2));
+	if (changed(rec, 1, call, buf + (size & SCRATCH_MASK / 2), len))
+		rec->flags |= RECORD_CHANGED_1;
 	size += len;
 
 	flags = bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= wakeup_bytes

@@ -100,14 +100,19 @@ impl Serialize for Arg<'_> {
             let is_null = matches!(self.call.raw(self.param), Raw::Unsigned(0));
             match self.call.memory.get(slot) {
                 _ if is_null => {}
-                Some(Memory::Bytes { data, complete }) => {
-                    let text = Bytes(data);
+                Some(
+                    memory
+                    @ (Memory::Bytes { data, complete } | Memory::Changed { data, complete }),
+                ) => {
                     match std::str::from_utf8(data) {
                         Ok(s) => map.serialize_entry("str", s)?,
-                        Err(_) => map.serialize_entry("hex", &Hex(text.0))?,
+                        Err(_) => map.serialize_entry("hex", &Hex(data))?,
                     }
                     if !complete {
                         map.serialize_entry("truncated", &true)?;
+                    }
+                    if matches!(memory, Memory::Changed { .. }) {
+                        map.serialize_entry("changed", &true)?;
                     }
                 }
                 _ => map.serialize_entry("unreadable", &true)?,

@@ -163,7 +163,16 @@ fn cstring(s: &OsStr) -> Result<CString> {
 /// The child's exit status once it has ended, as a shell reports it:
 /// its own code, or 128 + the signal that killed it.
 pub fn try_reap(pid: Pid) -> Option<i32> {
-    match waitpid(pid, Some(WaitPidFlag::WNOHANG)) {
+    status(waitpid(pid, Some(WaitPidFlag::WNOHANG)))
+}
+
+/// Waits for the child to end and returns [`try_reap`]'s status.
+pub fn reap(pid: Pid) -> Option<i32> {
+    status(waitpid(pid, None))
+}
+
+fn status(waited: nix::Result<WaitStatus>) -> Option<i32> {
+    match waited {
         Ok(WaitStatus::Exited(_, code)) => Some(code),
         Ok(WaitStatus::Signaled(_, sig, _)) => Some(128 + sig as i32),
         Ok(_) => None,

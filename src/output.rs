@@ -346,3 +346,78 @@ mod tests {
         assert!(s.ends_with(":18.123456"), "{s}");
     }
 }
+
+#[cfg(test)]
+mod fuzz {
+    use super::*;
+    use crate::bpf::types::record;
+    use crate::record::tests::encode;
+    use proptest::prelude::*;
+
+    fn arbitrary_record() -> impl Strategy<Value = Vec<u8>> {
+        (
+            (0u8..10, any::<[u64; 6]>(), any::<i64>(), any::<u8>()),
+            (any::<[u8; 2]>(), any::<[u8; 16]>(), any::<(u64, u64)>()),
+            proptest::collection::vec(proptest::collection::vec(any::<u8>(), 0..80), 2),
+        )
+            .prop_map(
+                |((call, args, ret, flags), (status, comm, (enter, exit)), caps)| {
+                    let header = record {
+                        call,
+                        args,
+                        ret,
+                        flags,
+                        capture_status: status.map(|s| s % 6),
+                        capture_len: [caps[0].len() as u16, caps[1].len() as u16],
+                        comm: comm.map(|b| b as i8),
+                        enter_ns: enter,
+                        exit_ns: exit,
+                        ..Default::default()
+                    };
+                    encode(&header, &[&caps[0], &caps[1]])
+                },
+            )
+    }
+
+    fn printed(format: Format, records: &[Vec<u8>]) -> (String, u64, u64) {
+        let path = std::env::temp_dir().join(format!(
+            "ftrace-fuzz-{}-{:?}",
+            std::process::id(),
+            std::thread::current().id()
+        ));
+        let mut printer = Printer::new(File::create(&path).unwrap(), format);
+        for r in records {
+            printer.record(r);
+        }
+        printer.finish();
+        let text = std::fs::read_to_string(&path).unwrap();
+        std::fs::remove_file(&path).unwrap();
+        (text, printer.lines, printer.malformed)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 500, ..ProptestConfig::default() })]
+
+        /// Whatever a record holds: one line per parsed record, no raw
+        /// control byte, and in JSON mode every line parses.
+        #[test]
+        fn any_record_is_one_clean_line(records in proptest::collection::vec(arbitrary_record(), 1..8),
+                                        json in any::<bool>(), fd_paths in any::<bool>()) {
+            let format = Format { json, fd_paths, timestamps: Timestamps::Micros, durations: !json, ..Format::default() };
+            let (text, lines, malformed) = printed(format, &records);
+            prop_assert_eq!(lines + malformed, records.len() as u64);
+            prop_assert_eq!(text.lines().count() as u64, lines);
+            prop_assert!(!text.bytes().any(|b| b < 0x20 && b != b'\n'), "control byte in {:?}", text);
+            if json {
+                for line in text.lines() {
+                    prop_assert!(serde_json::from_str::<serde_json::Value>(line).is_ok(), "bad JSON {}", line);
+                }
+            }
+        }
+
+        #[test]
+        fn parse_never_panics(bytes in proptest::collection::vec(any::<u8>(), 0..400)) {
+            let _ = Event::parse(&bytes);
+        }
+    }
+}

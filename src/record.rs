@@ -13,6 +13,10 @@ use crate::syscalls;
 
 const HEADER: usize = std::mem::size_of::<record>();
 const COMM: usize = std::mem::offset_of!(record, comm);
+const CHANGED: [u32; 2] = [
+    record_flags::RECORD_CHANGED_0.0,
+    record_flags::RECORD_CHANGED_1.0,
+];
 
 /// One traced call, borrowing its captured bytes from the ring buffer.
 pub struct Event<'a> {
@@ -67,14 +71,14 @@ impl<'a> Event<'a> {
                 // The decoder never looks at captures a call does not have.
                 capture_status::CAPTURE_NONE | capture_status::CAPTURE_NULL => Memory::Null,
                 capture_status::CAPTURE_FAULT => Memory::Unreadable,
-                capture_status::CAPTURE_OK => Memory::Bytes {
-                    data,
-                    complete: true,
-                },
-                capture_status::CAPTURE_CUT => Memory::Bytes {
-                    data,
-                    complete: false,
-                },
+                status @ (capture_status::CAPTURE_OK | capture_status::CAPTURE_CUT) => {
+                    let complete = status == capture_status::CAPTURE_OK;
+                    if u32::from(header.flags) & CHANGED[i] != 0 {
+                        Memory::Changed { data, complete }
+                    } else {
+                        Memory::Bytes { data, complete }
+                    }
+                }
                 _ => return Err(ParseError::BadStatus(header.capture_status[i])),
             };
         }

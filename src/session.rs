@@ -25,11 +25,13 @@ use crate::tracer::{self, Config, Losses, Tracer};
 /// it: the longest a line waits before it is written.
 const POLL: Duration = Duration::from_millis(50);
 
-/// The signal that asked us to stop, or 0.
+/// The last signal that asked us to stop, or 0, and how many came.
 static STOP_SIGNAL: AtomicI32 = AtomicI32::new(0);
+static STOP_COUNT: AtomicI32 = AtomicI32::new(0);
 
 extern "C" fn on_stop_signal(signo: i32) {
     STOP_SIGNAL.store(signo, Ordering::Relaxed);
+    STOP_COUNT.fetch_add(1, Ordering::Relaxed);
 }
 
 fn install_signal_handlers() -> Result<()> {
@@ -58,6 +60,9 @@ enum Ending {
 pub fn run(cli: Cli) -> Result<i32> {
     for &pid in &cli.pids {
         filter::check_pid_alive(pid)?;
+    }
+    if let Some(fd) = cli.ready_fd {
+        check_ready_fd(fd)?;
     }
     let calls = selected_calls(&cli.expr);
     let out = open_output(&cli)?;
@@ -151,7 +156,8 @@ fn stream(tracer: &Tracer, printer: &RefCell<Printer>, ending: &Ending) -> Resul
                     command_status = launch::try_reap(*pid);
                 }
                 // The command got a terminal's SIGINT itself; pass on the others
-                // and keep tracing until it is gone.
+                // and keep tracing until it is gone. A second signal stops
+                // the trace at once, for a command that will not end.
                 if signal != 0 && signal != libc::SIGINT && !forwarded {
                     if let Ok(sig) = Signal::try_from(signal) {
                         let _ = kill(*pid, sig);
@@ -159,6 +165,14 @@ fn stream(tracer: &Tracer, printer: &RefCell<Printer>, ending: &Ending) -> Resul
                     forwarded = true;
                 }
                 if command_status.is_some() && tracer.targets_gone() {
+                    break;
+                }
+                if STOP_COUNT.load(Ordering::Relaxed) >= 2 {
+                    // Asked twice: the command goes too, as it came with us.
+                    if command_status.is_none() {
+                        let _ = kill(*pid, Signal::SIGKILL);
+                        command_status = launch::reap(*pid);
+                    }
                     break;
                 }
             }
@@ -223,6 +237,18 @@ fn open_output(cli: &Cli) -> Result<File> {
             Ok(File::from(unsafe { OwnedFd::from_raw_fd(fd) }))
         }
     }
+}
+
+/// --ready-fd must name a descriptor we were given, open for writing.
+fn check_ready_fd(fd: i32) -> Result<()> {
+    // SAFETY: F_GETFL only queries the descriptor table.
+    let flags = unsafe { libc::fcntl(fd, libc::F_GETFL) };
+    if fd < 3 || flags < 0 || flags & libc::O_ACCMODE == libc::O_RDONLY {
+        return Err(Error::Usage(format!(
+            "--ready-fd {fd}: not a descriptor open for writing (give one above 2, such as 3>FILE)"
+        )));
+    }
+    Ok(())
 }
 
 fn signal_ready(fd: i32) {

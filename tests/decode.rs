@@ -179,7 +179,7 @@ fn matches_the_installed_strace() {
         // "PID call   = result": drop the pid and strace's alignment padding.
         let theirs: Vec<String> = text
             .lines()
-            .map(|l| unpad(l.split_once(' ').unwrap().1))
+            .map(|l| unpad(l.split_once(' ').unwrap().1.trim_start()))
             .skip_while(|l| !l.contains("--begin--"))
             .skip(1)
             .take_while(|l| !l.contains("--end--"))

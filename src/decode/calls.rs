@@ -94,6 +94,10 @@ pub enum Memory<'a> {
     /// `how`); `complete == false` when no NUL was found within the read
     /// limit.
     Bytes { data: &'a [u8], complete: bool },
+    /// A string read at exit that differs from what the pointer held at
+    /// entry: another thread changed it during the call, so the kernel may
+    /// have used another string. Printed with a marker.
+    Changed { data: &'a [u8], complete: bool },
 }
 
 /// One traced call.  See the module documentation of `decode` for the
@@ -440,19 +444,25 @@ fn write_path(out: &mut String, addr: u64, mem: &Memory) {
         return;
     }
     match *mem {
-        Memory::Bytes { data, complete } => {
-            let (mut text, mut cut) = match data.iter().position(|&b| b == 0) {
-                Some(nul) => (data.get(..nul).unwrap_or(data), false),
-                None => (data, !complete),
-            };
-            if text.len() > PATH_MAX - 1 {
-                text = text.get(..PATH_MAX - 1).unwrap_or(text);
-                cut = true;
-            }
-            write_quoted(out, text, cut);
+        Memory::Bytes { data, complete } => write_path_bytes(out, data, complete),
+        Memory::Changed { data, complete } => {
+            write_path_bytes(out, data, complete);
+            out.push_str(" /* changed during the call */");
         }
         Memory::Null | Memory::Unreadable => write_hex(out, addr),
     }
+}
+
+fn write_path_bytes(out: &mut String, data: &[u8], complete: bool) {
+    let (mut text, mut cut) = match data.iter().position(|&b| b == 0) {
+        Some(nul) => (data.get(..nul).unwrap_or(data), false),
+        None => (data, !complete),
+    };
+    if text.len() > PATH_MAX - 1 {
+        text = text.get(..PATH_MAX - 1).unwrap_or(text);
+        cut = true;
+    }
+    write_quoted(out, text, cut);
 }
 
 /// `flags[, mode]` of open/openat: the mode only when `O_CREAT` or

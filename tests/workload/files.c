@@ -11,11 +11,13 @@
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -204,6 +206,72 @@ static void one_then_sleep(void)
 	sleep(5);
 }
 
+/* race COUNT: openat of a path another thread keeps rewriting. */
+static char race_path[32] = "race-aaaa";
+static volatile int racing = 1;
+
+static void *flip_path(void *unused)
+{
+	(void)unused;
+	while (racing) {
+		memcpy(race_path, "race-bbbbbbbb", 14);
+		__asm__ volatile("" ::: "memory"); /* keep both stores */
+		memcpy(race_path, "race-aaaa\0\0\0\0", 14);
+		__asm__ volatile("" ::: "memory");
+	}
+	return NULL;
+}
+
+static void race(long count)
+{
+	pthread_t flipper;
+
+	pthread_create(&flipper, NULL, flip_path, NULL);
+	marker("--begin--");
+	for (long i = 0; i < count; i++)
+		sys_openat(AT_FDCWD, race_path, O_RDONLY, 0);
+	racing = 0;
+	pthread_join(flipper, NULL);
+	marker("--end--");
+}
+
+/* threads N: N threads named worker-I, each opening "t-PID-TID-I" 200 times. */
+static void *worker(void *arg)
+{
+	long index = (long)arg;
+	char name[16], path[64];
+
+	snprintf(name, sizeof(name), "worker-%ld", index);
+	prctl(PR_SET_NAME, name);
+	snprintf(path, sizeof(path), "t-%d-%ld-%ld", getpid(), (long)syscall(SYS_gettid), index);
+	for (int i = 0; i < 200; i++)
+		sys_openat(AT_FDCWD, path, O_RDONLY, 0);
+	return NULL;
+}
+
+static void threads(long count)
+{
+	pthread_t ids[64];
+
+	if (count > 64)
+		count = 64;
+	marker("--begin--");
+	for (long i = 0; i < count; i++)
+		pthread_create(&ids[i], NULL, worker, (void *)i);
+	for (long i = 0; i < count; i++)
+		pthread_join(ids[i], NULL);
+	marker("--end--");
+}
+
+/* A process name made of a newline, an escape sequence and a space. */
+static void evil_comm(void)
+{
+	prctl(PR_SET_NAME, "e\n\033[31m x");
+	marker("--begin--");
+	sys_openat(AT_FDCWD, "evil", O_RDONLY, 0);
+	marker("--end--");
+}
+
 /* openat of "spin" forever: a busy process for the filter tests. */
 static void spin(void)
 {
@@ -242,6 +310,12 @@ int main(int argc, char **argv)
 		hold();
 	else if (!strcmp(scenario, "sleep"))
 		one_then_sleep();
+	else if (!strcmp(scenario, "race"))
+		race(argc > 2 ? atol(argv[2]) : 20000);
+	else if (!strcmp(scenario, "threads"))
+		threads(argc > 2 ? atol(argv[2]) : 8);
+	else if (!strcmp(scenario, "evil-comm"))
+		evil_comm();
 	else if (!strcmp(scenario, "spin"))
 		spin();
 	else if (!strcmp(scenario, "wait"))
@@ -249,7 +323,7 @@ int main(int argc, char **argv)
 	else if (!strcmp(scenario, "storm"))
 		storm(argc > 2 ? atol(argv[2]) : 1000000);
 	else {
-		fprintf(stderr, "usage: files basic|decode|hold|sleep|spin|wait|storm [COUNT]\n");
+		fprintf(stderr, "usage: files basic|decode|hold|sleep|race|threads|evil-comm|spin|wait|storm [COUNT]\n");
 		return 2;
 	}
 	return 0;
