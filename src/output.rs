@@ -11,10 +11,13 @@ use std::io::{self, BufWriter, Write};
 
 use crate::color;
 use crate::decode::{self, Call, Style};
+use crate::error::Error;
 use crate::fdpath::ProcFdPaths;
 use crate::json::{Args, Bytes, JsonCall, Rfc3339};
 use crate::record::Event;
+use crate::session::Sink;
 use crate::summary::Summary;
+use crate::tracer::Losses;
 
 /// Output is written in batches: one write per ring buffer drain, not per line.
 const BUFFER: usize = 1 << 18;
@@ -248,7 +251,7 @@ impl Printer {
     }
 
     /// Writes the -c/-C summary, if asked for, and flushes.
-    pub fn finish(&mut self) {
+    fn write_summary(&mut self) {
         if self.format.summary != SummaryMode::Off && self.write_error.is_none() {
             if let Err(e) = self.summary.write(&mut self.out) {
                 self.write_error = Some(e);
@@ -256,10 +259,30 @@ impl Printer {
         }
         self.flush();
     }
+}
 
-    /// True when the reader went away (a closed pipe): stop quietly.
-    pub fn reader_gone(&self) -> bool {
-        matches!(&self.write_error, Some(e) if e.kind() == io::ErrorKind::BrokenPipe)
+impl Sink for Printer {
+    fn record(&mut self, bytes: &[u8]) {
+        Printer::record(self, bytes);
+    }
+
+    fn tick(&mut self, _: Losses) -> bool {
+        self.flush();
+        self.write_error.is_none()
+    }
+
+    fn finish(&mut self, _: Losses) -> crate::error::Result<()> {
+        self.write_summary();
+        match &self.write_error {
+            // The reader went away (a closed pipe): stop quietly.
+            Some(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
+            Some(e) => Err(Error::runtime("writing the trace", Error::describe(e))),
+            None => Ok(()),
+        }
+    }
+
+    fn malformed(&self) -> u64 {
+        self.malformed
     }
 }
 
@@ -389,7 +412,7 @@ mod fuzz {
         for r in records {
             printer.record(r);
         }
-        printer.finish();
+        let _ = Sink::finish(&mut printer, Losses::default());
         let text = std::fs::read_to_string(&path).unwrap();
         std::fs::remove_file(&path).unwrap();
         (text, printer.lines, printer.malformed)

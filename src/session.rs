@@ -112,25 +112,37 @@ pub fn run(cli: Cli) -> Result<i32> {
         signal_ready(fd);
     }
 
-    let printer = RefCell::new(Printer::new(out, output_format(&cli)));
-    let status = stream(&tracer, &printer, &ending)?;
+    let sink: Box<dyn Sink> = Box::new(Printer::new(out, output_format(&cli)));
+    let sink = RefCell::new(sink);
+    let status = stream(&tracer, &sink, &ending)?;
 
-    let mut printer = printer.into_inner();
-    printer.finish();
-    report_losses(tracer.losses(), printer.malformed);
-    match printer.write_error {
-        Some(_) if printer.reader_gone() => Ok(status),
-        Some(e) => Err(Error::runtime("writing the trace", Error::describe(&e))),
-        None => Ok(status),
-    }
+    let mut sink = sink.into_inner();
+    let finished = sink.finish(tracer.losses());
+    report_losses(tracer.losses(), sink.malformed());
+    finished.map(|()| status)
+}
+
+/// Where records go: the printer, or a live view.
+pub trait Sink {
+    /// One raw record from the ring buffer.
+    fn record(&mut self, bytes: &[u8]);
+    /// After each drain of the ring buffer, at least every 50 ms: write out
+    /// what is pending, redraw. False ends the trace (a closed pipe, a
+    /// write error, the user quitting).
+    fn tick(&mut self, losses: Losses) -> bool;
+    /// The trace is over: write what is left (summaries) and restore
+    /// whatever was changed. An error here ends ftrace-cli with status 1.
+    fn finish(&mut self, losses: Losses) -> Result<()>;
+    /// Records that could not be parsed.
+    fn malformed(&self) -> u64;
 }
 
 /// Streams records until the session ends; returns the exit status.
-fn stream(tracer: &Tracer, printer: &RefCell<Printer>, ending: &Ending) -> Result<i32> {
+fn stream(tracer: &Tracer, sink: &RefCell<Box<dyn Sink>>, ending: &Ending) -> Result<i32> {
     let mut builder = RingBufferBuilder::new();
     builder
         .add(&tracer.skel.maps.events, |bytes: &[u8]| {
-            printer.borrow_mut().record(bytes);
+            sink.borrow_mut().record(bytes);
             0
         })
         .map_err(|e| Error::runtime("reading the ring buffer", e))?;
@@ -144,8 +156,7 @@ fn stream(tracer: &Tracer, printer: &RefCell<Printer>, ending: &Ending) -> Resul
         // EINTR from a stop signal is expected; the loop looks at it below.
         let _ = ring.poll(POLL);
         let _ = ring.consume();
-        printer.borrow_mut().flush();
-        if printer.borrow().write_error.is_some() {
+        if !sink.borrow_mut().tick(tracer.losses()) {
             break;
         }
 

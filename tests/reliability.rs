@@ -309,7 +309,7 @@ fn overload_loses_only_what_it_counts() {
     let out = run(Command::new("/usr/bin/time")
         .args(["-f", "maxrss-kb %M"])
         .arg(BIN)
-        .args(["--buffer-size", "64K", "-o"])
+        .args(["--buffer-size", "4K", "-o"])
         .arg(&file)
         .arg("--")
         .arg(workload(Arch::X86_64))
