@@ -82,8 +82,13 @@ struct signal_struct {
 	atomic_t live;
 } __attribute__((preserve_access_index));
 
+struct mm_struct {
+	atomic_t mm_users;
+} __attribute__((preserve_access_index));
+
 struct task_struct {
 	struct thread_info thread_info;
+	struct mm_struct *mm;
 	int pid;
 	int tgid;
 	struct task_struct *real_parent;

@@ -172,51 +172,55 @@ static __always_inline void merge_split_arg(__u64 *args, __u8 split)
 	args[MAX_ARGS - 1] = 0;
 }
 
-struct hash_state {
-	const __u8 *bytes;
-	__u32 len;
-	__u64 hash;
-};
+/* Words hashed from the start of a string; longer ones add their last word. */
+#define HASH_WORDS 64
 
-static long hash_word(__u64 i, struct hash_state *state)
-{
-	__u64 word = 0;
-	__u32 off = i * 8;
-
-	if (off >= state->len)
-		return 1;
-	bpf_probe_read_kernel(&word, sizeof(word), state->bytes + off);
-	if (state->len - off < 8)
-		word &= (1ULL << ((state->len - off) * 8)) - 1;
-	state->hash = (state->hash ^ word) * 0x100000001b3ULL;
-	return 0;
-}
-
-/* FNV-style hash of len bytes, by words; never 0. */
+/* FNV-style hash of a string's length, its first HASH_WORDS words and its
+ * last word, by plain loads from map memory; never 0. */
 static __always_inline __u64 fingerprint(const __u8 *bytes, __u32 len)
 {
-	struct hash_state state = { bytes, len, 0xcbf29ce484222325ULL ^ len };
+	__u64 hash = 0xcbf29ce484222325ULL ^ len;
+	__u32 words = (len + 7) / 8;
 
-	bpf_loop((len + 7) / 8, hash_word, &state, 0);
-	return state.hash | 1;
+	if (len >= CAPTURE_MAX)
+		return 1;
+	for (int i = 0; i < HASH_WORDS; i++) {
+		__u64 word;
+
+		if (i >= words)
+			break;
+		word = *(const __u64 *)(bytes + i * 8);
+		if (len - i * 8 < 8)
+			word &= (1ULL << ((len - i * 8) * 8)) - 1;
+		hash = (hash ^ word) * 0x100000001b3ULL;
+	}
+	if (len > HASH_WORDS * 8)
+		hash = (hash ^ *(const __u64 *)(bytes + ((len - 8) & 4095))) * 0x100000001b3ULL;
+	return hash | 1;
 }
 
 /* Fingerprints the strings the call will capture, as they are now. The
  * kernel copies them right after this; a different string at exit means
- * another thread changed it meanwhile, and the record says so. */
-static __always_inline void fingerprint_strings(struct in_flight *call)
+ * another thread changed it meanwhile, and the record says so. Only a task
+ * whose memory has other users (threads, CLONE_VM children) can see that
+ * happen, so the others skip the extra read. */
+static __always_inline void fingerprint_strings(struct task_struct *task, struct in_flight *call)
 {
 	struct entry_string *scratch;
+	struct mm_struct *mm = task->mm;
 	__u32 zero = 0;
 	long n;
 
+	call->fingerprint[0] = 0;
+	call->fingerprint[1] = 0;
+	if (!mm || mm->mm_users.counter < 2)
+		return;
 	scratch = bpf_map_lookup_elem(&entry_string, &zero);
 	if (!scratch)
 		return;
 	for (int i = 0; i < MAX_CAPTURES; i++) {
 		__u8 arg = call->plan.capture_arg[i];
 
-		call->fingerprint[i] = 0;
 		if (arg >= MAX_ARGS || call->plan.capture_size[i] || !call->args[arg])
 			continue;
 		n = bpf_probe_read_user_str(scratch->bytes, CAPTURE_MAX, (void *)call->args[arg]);
@@ -254,7 +258,7 @@ int BPF_PROG(sys_enter, struct pt_regs *regs, long nr)
 	if (compat && call->plan.split_arg < MAX_ARGS - 1)
 		merge_split_arg(call->args, call->plan.split_arg);
 	call->compat = compat;
-	fingerprint_strings(call);
+	fingerprint_strings(task, call);
 	call->enter_ns = bpf_ktime_get_ns();
 	call->active = 1;
 	return 0;
