@@ -304,9 +304,8 @@ fn extra_sections() -> Roff {
         &mut r,
         "No tracefs, no kprobes and no raising of RLIMIT_MEMLOCK are needed: the tracer uses \
          the raw sys_enter/sys_exit tracepoints, which also see 32-bit (ia32) processes. It \
-         never writes to a traced process (no bpf_probe_write_user), so it works under kernel \
-         lockdown in integrity mode; confidentiality mode forbids the BPF helper that reads \
-         kernel memory, which it uses, so it cannot run there.",
+         never writes to a traced process (no bpf_probe_write_user), so kernel lockdown in \
+         integrity mode does not stop it.",
     );
 
     r.control("SH", ["SIGNALS"]);
