@@ -116,6 +116,14 @@ pub struct Cli {
     #[arg(long = "ready-fd", value_name = "FD")]
     pub ready_fd: Option<i32>,
 
+    /// Print a completion script for SHELL and exit (for packagers; see `make install`).
+    #[arg(long, value_name = "SHELL", hide = true, exclusive = true)]
+    pub completions: Option<clap_complete::Shell>,
+
+    /// Print the man page (roff) and exit (for packagers; see `make install`).
+    #[arg(long, hide = true, exclusive = true)]
+    pub generate_man: bool,
+
     /// The command to run and trace; ftrace-cli exits with its status.
     #[arg(last = true, value_name = "CMD")]
     pub command: Vec<OsString>,

@@ -7,6 +7,7 @@ mod decode;
 mod error;
 mod fdpath;
 mod filter;
+mod generate;
 mod json;
 mod launch;
 mod output;
@@ -36,6 +37,9 @@ fn main() {
             std::process::exit(2);
         }
     };
+    if let Some(status) = generate::run(&cli) {
+        std::process::exit(status);
+    }
     match session::run(cli) {
         Ok(status) => std::process::exit(status),
         Err(err) => {
