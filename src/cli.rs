@@ -105,6 +105,20 @@ pub struct Cli {
     #[arg(short = 'C', long = "summary")]
     pub summary: bool,
 
+    /// A full-screen live view instead of lines; needs a terminal on stdout.
+    ///
+    /// Shows calls per second, totals, errors and records lost, a table of
+    /// paths (or syscalls, or processes) with counts, errors, last result,
+    /// last errno and when last seen, and the newest failing calls; redrawn
+    /// 4 times a second. On exit, prints the table of --summary-only. Keys:
+    /// q or Ctrl-C quit (as SIGTERM would: a command gets it and is waited
+    /// for; again to kill it), p pauses the display (counting goes on), /
+    /// filters by substring (Enter applies, Esc cancels), s cycles the sort
+    /// (count, last seen, errors, name), v switches paths, syscalls and
+    /// processes, c clears the counters, arrows or j/k scroll.
+    #[arg(long = "live", conflicts_with_all = ["json", "output", "summary_only", "summary"])]
+    pub live: bool,
+
     /// Ring buffer size in bytes, such as 256K or 64M; rounded up to a power
     /// of two. A larger buffer absorbs longer bursts without loss.
     #[arg(long = "buffer-size", value_name = "BYTES", value_parser = parse_size,

@@ -10,6 +10,7 @@ mod filter;
 mod generate;
 mod json;
 mod launch;
+mod live;
 mod output;
 mod record;
 mod session;

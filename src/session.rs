@@ -18,6 +18,7 @@ use crate::cli::{Cli, ColorWhen};
 use crate::error::{Error, Result};
 use crate::filter::{self, selected_calls};
 use crate::launch;
+use crate::live::Live;
 use crate::output::{Format, Printer, SummaryMode, Timestamps};
 use crate::tracer::{self, Config, Losses, Tracer};
 
@@ -58,6 +59,9 @@ enum Ending {
 }
 
 pub fn run(cli: Cli) -> Result<i32> {
+    if cli.live && !std::io::stdout().is_terminal() {
+        return Err(Error::Usage("--live needs a terminal on stdout".into()));
+    }
     for &pid in &cli.pids {
         filter::check_pid_alive(pid)?;
     }
@@ -112,7 +116,11 @@ pub fn run(cli: Cli) -> Result<i32> {
         signal_ready(fd);
     }
 
-    let sink: Box<dyn Sink> = Box::new(Printer::new(out, output_format(&cli)));
+    let sink: Box<dyn Sink> = if cli.live {
+        Box::new(Live::start(out, &cli)?)
+    } else {
+        Box::new(Printer::new(out, output_format(&cli)))
+    };
     let sink = RefCell::new(sink);
     let status = stream(&tracer, &sink, &ending)?;
 
