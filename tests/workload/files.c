@@ -292,6 +292,34 @@ static void wait_then_basic(void)
 	basic();
 }
 
+/*
+ * For the live view: prints "ready", then each line on stdin makes one round
+ * of known calls, run where live-a and live-b exist; EOF ends it. Per round:
+ * live-a opened 3 times, live-missing 5 times (ENOENT), live-b twice, and the
+ * link live-link made twice (0, then EEXIST) and removed (unlink is not
+ * traced).
+ */
+static void live(void)
+{
+	char line[16];
+	int i;
+
+	/* Loaded and waiting: a tracer attached from now on sees the rounds only. */
+	printf("ready\n");
+	fflush(stdout);
+	while (fgets(line, sizeof(line), stdin)) {
+		for (i = 0; i < 3; i++)
+			close_fd(sys_openat(AT_FDCWD, "live-a", O_RDONLY, 0));
+		for (i = 0; i < 5; i++)
+			sys_openat(AT_FDCWD, "live-missing", O_RDONLY, 0);
+		for (i = 0; i < 2; i++)
+			close_fd(sys_openat(AT_FDCWD, "live-b", O_RDONLY, 0));
+		for (i = 0; i < 2; i++)
+			syscall(SYS_symlinkat, "live-a", AT_FDCWD, "live-link");
+		unlink("live-link");
+	}
+}
+
 static long long now_ns(void)
 {
 	struct timespec ts;
@@ -348,12 +376,14 @@ int main(int argc, char **argv)
 		spin();
 	else if (!strcmp(scenario, "wait"))
 		wait_then_basic();
+	else if (!strcmp(scenario, "live"))
+		live();
 	else if (!strcmp(scenario, "gated-storm"))
 		gated_storm(argc > 2 ? atol(argv[2]) : 1000000);
 	else if (!strcmp(scenario, "storm"))
 		storm(argc > 2 ? atol(argv[2]) : 1000000);
 	else {
-		fprintf(stderr, "usage: files basic|decode|hold|sleep|race|threads|evil-comm|spin|wait|storm|gated-storm [COUNT]\n");
+		fprintf(stderr, "usage: files basic|decode|hold|sleep|race|threads|evil-comm|spin|wait|live|storm|gated-storm [COUNT]\n");
 		return 2;
 	}
 	return 0;
