@@ -1,0 +1,665 @@
+//! The benchmark of issue 5: what it costs a syscall storm to have every
+//! event captured, against an untraced run, a filtered-out run and strace.
+//!
+//!     cargo bench --bench storm [-- --count N --rounds R --strace-count M --buffer-size B]
+//!
+//! The workload (tests/workload/files.c, scenario `storm N`) does N
+//! openat+close pairs of /dev/null and reports the loop's own time, so that
+//! tracer start-up and exit do not count. Every case runs once per round,
+//! cases interleaved; the table shows medians over rounds. It measures and
+//! prints; it asserts nothing about speed. It fails (status 1) only when a
+//! run fails or ftrace-cli's events written + lost do not add up to N.
+//!
+//! Run as root: ftrace-cli loads a BPF program.
+
+#[path = "../tests/common/mod.rs"]
+mod common;
+
+use std::ffi::OsString;
+use std::fs::{self, File};
+use std::io::{BufRead, BufReader, Read};
+use std::os::fd::AsRawFd;
+use std::os::unix::process::CommandExt;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, ExitCode, Stdio};
+use std::time::{Duration, Instant};
+
+use common::Arch;
+
+const USAGE: &str = "\
+usage: cargo bench --bench storm [-- OPTIONS]
+  --count N          openat+close pairs per storm (default 1000000)
+  --rounds R         rounds, every case once per round (default 5)
+  --strace-count M   pairs under strace and for its untraced baseline (default N/10)
+  --buffer-size B    ftrace-cli's --buffer-size (default: its own, 8M)";
+
+struct Options {
+    count: u64,
+    rounds: usize,
+    /// Pairs under strace, which is slow, and for their untraced baseline.
+    strace_count: u64,
+    buffer_size: Option<String>,
+}
+
+/// The options, and whether cargo bench (rather than cargo test) runs us.
+fn parse_options() -> Result<(Options, bool), String> {
+    let mut args = std::env::args().skip(1);
+    // cargo bench passes --bench; without it (cargo test --benches) the
+    // benchmark only checks that it runs, on a tiny storm.
+    let bench_mode = std::env::args().any(|a| a == "--bench");
+    let mut count = if bench_mode { 1_000_000 } else { 2000 };
+    let mut rounds = if bench_mode { 5 } else { 1 };
+    let mut strace_count = None;
+    let mut buffer_size = None;
+    while let Some(arg) = args.next() {
+        let mut value = |name: &str| args.next().ok_or(format!("{name} needs a value"));
+        match arg.as_str() {
+            "--bench" => {}
+            "--count" => count = number(&value("--count")?)?,
+            "--rounds" => rounds = number(&value("--rounds")?)? as usize,
+            "--strace-count" => strace_count = Some(number(&value("--strace-count")?)?),
+            "--buffer-size" => buffer_size = Some(value("--buffer-size")?),
+            "-h" | "--help" => return Err(String::new()),
+            other => return Err(format!("unknown argument {other:?}")),
+        }
+    }
+    if count == 0 || rounds == 0 {
+        return Err("--count and --rounds must be at least 1".into());
+    }
+    let strace_count = strace_count.unwrap_or((count / 10).max(1));
+    let opts = Options {
+        count,
+        rounds,
+        strace_count,
+        buffer_size,
+    };
+    Ok((opts, bench_mode))
+}
+
+fn number(s: &str) -> Result<u64, String> {
+    s.replace('_', "")
+        .parse()
+        .map_err(|_| format!("{s:?} is not a number"))
+}
+
+fn main() -> ExitCode {
+    let (opts, bench_mode) = match parse_options() {
+        Ok(opts) => opts,
+        Err(e) if e.is_empty() => {
+            println!("{USAGE}");
+            return ExitCode::SUCCESS;
+        }
+        Err(e) => {
+            eprintln!("storm: {e}\n{USAGE}");
+            return ExitCode::FAILURE;
+        }
+    };
+    // Under cargo test --benches, as the end-to-end tests: a tiny storm, and
+    // no root is fine with FTRACE_CLI_SKIP_E2E=1.
+    if !bench_mode && !common::privileged() {
+        return ExitCode::SUCCESS;
+    }
+    if !nix::unistd::geteuid().is_root() {
+        eprintln!("storm: ftrace-cli loads a BPF program: run the benchmark as root");
+        return ExitCode::FAILURE;
+    }
+    match run(&opts) {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::FAILURE,
+        Err(e) => {
+            eprintln!("storm: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The measurements of one case, one entry per round.
+#[derive(Default)]
+struct Samples {
+    /// The storm loop's own time, as the workload reports it.
+    loop_ns: Vec<u64>,
+    /// Events in the output file, when there is one.
+    written: Vec<u64>,
+    /// Events ftrace-cli reported lost.
+    lost: Vec<u64>,
+    /// ftrace-cli: nanoseconds from spawn to its --ready-fd newline.
+    ready: Vec<u64>,
+    /// ftrace-cli: peak RSS in bytes.
+    peak_rss: Vec<u64>,
+    /// ftrace-cli -o: what it said on stderr, and the trace lines that are
+    /// not storm events; shown when written + lost != N.
+    diagnosis: Vec<String>,
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Case {
+    Untraced,
+    FtraceFile,
+    FtraceFiltered,
+    StraceSeccomp,
+    UntracedSmall,
+    StracePlain,
+}
+
+impl Case {
+    fn label(self) -> &'static str {
+        match self {
+            Case::Untraced | Case::UntracedSmall => "untraced",
+            Case::FtraceFile => "ftrace-cli -o FILE -- files storm",
+            Case::FtraceFiltered => "ftrace-cli -p IDLE, storm filtered out",
+            Case::StraceSeccomp => "strace -f --seccomp-bpf -e trace=openat",
+            Case::StracePlain => "strace -f -e trace=openat",
+        }
+    }
+
+    /// The untraced case its ratio is taken against.
+    fn baseline(self) -> Case {
+        match self {
+            Case::UntracedSmall | Case::StraceSeccomp | Case::StracePlain => Case::UntracedSmall,
+            _ => Case::Untraced,
+        }
+    }
+
+    /// How many pairs its storm makes.
+    fn count(self, opts: &Options) -> u64 {
+        match self.baseline() {
+            Case::UntracedSmall => opts.strace_count,
+            _ => opts.count,
+        }
+    }
+
+    fn is_strace(self) -> bool {
+        matches!(self, Case::StraceSeccomp | Case::StracePlain)
+    }
+}
+
+struct Bench<'a> {
+    opts: &'a Options,
+    workload: PathBuf,
+    dir: PathBuf,
+    idle: common::Background,
+}
+
+fn run(opts: &Options) -> Result<bool, String> {
+    let workload = common::workload(Arch::X86_64);
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("storm");
+    let _ = fs::remove_dir_all(&dir);
+    fs::create_dir_all(&dir).map_err(|e| format!("creating {}: {e}", dir.display()))?;
+    let idle = common::background(Command::new("sleep").arg("1000000"));
+    let bench = Bench {
+        opts,
+        workload,
+        dir,
+        idle,
+    };
+
+    let strace = strace_version();
+    let mut cases = vec![Case::Untraced, Case::FtraceFile, Case::FtraceFiltered];
+    if strace.is_some() {
+        cases.extend([Case::UntracedSmall, Case::StraceSeccomp, Case::StracePlain]);
+    }
+
+    println!("machine: {}", machine());
+    println!(
+        "storm: {} openat+close pairs ({} under strace), {} round{}, medians",
+        opts.count,
+        opts.strace_count,
+        opts.rounds,
+        if opts.rounds == 1 { "" } else { "s" }
+    );
+    let mut samples: Vec<Samples> = cases.iter().map(|_| Samples::default()).collect();
+    for round in 1..=opts.rounds {
+        eprint!("round {round}/{}:", opts.rounds);
+        for (case, samples) in cases.iter().zip(&mut samples) {
+            eprint!(" {}", short_name(*case));
+            bench.measure(*case, samples)?;
+        }
+        eprintln!();
+    }
+    let _ = fs::remove_dir_all(&bench.dir);
+
+    Ok(report(opts, &cases, &samples, strace.as_deref()))
+}
+
+fn short_name(case: Case) -> &'static str {
+    match case {
+        Case::Untraced => "untraced",
+        Case::FtraceFile => "ftrace-o",
+        Case::FtraceFiltered => "ftrace-p",
+        Case::StraceSeccomp => "strace-seccomp",
+        Case::UntracedSmall => "untraced-small",
+        Case::StracePlain => "strace",
+    }
+}
+
+impl Bench<'_> {
+    /// `files storm COUNT`, the command line of the case's storm.
+    fn storm_args(&self, case: Case) -> Vec<OsString> {
+        vec![
+            self.workload.clone().into(),
+            "storm".into(),
+            case.count(self.opts).to_string().into(),
+        ]
+    }
+
+    /// Runs the storm untraced.
+    fn storm(&self, case: Case) -> Result<Finished, String> {
+        let args = self.storm_args(case);
+        Run::start(Command::new(&args[0]).args(&args[1..]))?.finish()
+    }
+
+    fn start_ftrace(&self, args: &[OsString]) -> Result<(Run, Duration), String> {
+        Run::start_ready(self.opts.buffer_size.as_deref(), args)
+    }
+
+    fn measure(&self, case: Case, samples: &mut Samples) -> Result<(), String> {
+        let trace = self.dir.join("trace");
+        let count = case.count(self.opts);
+        match case {
+            Case::Untraced | Case::UntracedSmall => {
+                let out = self.storm(case)?;
+                out.check_success("the workload")?;
+                samples.loop_ns.push(storm_time(&out.stderr, count)?);
+            }
+            Case::FtraceFile => {
+                let mut args: Vec<OsString> = vec!["-o".into(), trace.clone().into(), "--".into()];
+                args.extend(self.storm_args(case));
+                let (run, ready) = self.start_ftrace(&args)?;
+                let out = run.finish()?;
+                out.check_success("ftrace-cli")?;
+                samples.loop_ns.push(storm_time(&out.stderr, count)?);
+                let (written, other) = count_events(&trace)?;
+                samples.lost.push(lost(&out.stderr)?);
+                samples.written.push(written);
+                let said: Vec<_> = out
+                    .stderr
+                    .lines()
+                    .filter(|l| !l.starts_with("storm "))
+                    .collect();
+                samples.diagnosis.push(format!(
+                    "ftrace-cli said: {said:?}; {} other trace lines: {:?}",
+                    other.len(),
+                    &other[..other.len().min(8)]
+                ));
+                samples.ready.push(ready.as_nanos() as u64);
+                samples.peak_rss.push(out.peak_rss);
+            }
+            Case::FtraceFiltered => {
+                let args =
+                    ["-p", &self.idle.pid().to_string(), "-o", "/dev/null"].map(OsString::from);
+                let (tracer, ready) = self.start_ftrace(&args)?;
+                let storm = self.storm(case);
+                // Stop the tracer whatever became of the storm.
+                nix::sys::signal::kill(
+                    nix::unistd::Pid::from_raw(tracer.child.id() as i32),
+                    nix::sys::signal::Signal::SIGINT,
+                )
+                .map_err(|e| format!("signalling ftrace-cli: {e}"))?;
+                let out = tracer.finish()?;
+                out.check_success("ftrace-cli -p")?;
+                let storm = storm?;
+                storm.check_success("the workload")?;
+                samples.loop_ns.push(storm_time(&storm.stderr, count)?);
+                samples.ready.push(ready.as_nanos() as u64);
+                samples.peak_rss.push(out.peak_rss);
+            }
+            Case::StraceSeccomp | Case::StracePlain => {
+                let mut cmd = Command::new("strace");
+                cmd.arg("-f");
+                if case == Case::StraceSeccomp {
+                    cmd.arg("--seccomp-bpf");
+                }
+                cmd.args(["-e", "trace=openat", "-o"])
+                    .arg(&trace)
+                    .args(self.storm_args(case));
+                let out = Run::start(&mut cmd)?.finish()?;
+                out.check_success("strace")?;
+                samples.loop_ns.push(storm_time(&out.stderr, count)?);
+                samples.written.push(count_events(&trace)?.0);
+            }
+        }
+        let _ = fs::remove_file(&trace);
+        Ok(())
+    }
+}
+
+/// A child whose stderr is collected and whose rusage is taken at its end.
+struct Run {
+    child: Child,
+    what: String,
+}
+
+struct Finished {
+    what: String,
+    status: i32,
+    stderr: String,
+    peak_rss: u64,
+}
+
+impl Run {
+    fn start(cmd: &mut Command) -> Result<Run, String> {
+        let what = format!("{:?}", cmd.get_program());
+        // cargo sets LD_LIBRARY_PATH to its build directories: the workload's
+        // loader would try dozens of paths there, calls that are not storm
+        // events yet could be lost with them.
+        let child = cmd
+            .env_remove("LD_LIBRARY_PATH")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .map_err(|e| format!("running {what}: {e}"))?;
+        Ok(Run { child, what })
+    }
+
+    /// Starts ftrace-cli, with `--ready-fd` first and then `args`, and waits
+    /// until it is attached; returns the time that took from spawn.
+    fn start_ready(
+        buffer_size: Option<&str>,
+        args: &[OsString],
+    ) -> Result<(Run, Duration), String> {
+        let (read, write) =
+            nix::unistd::pipe2(nix::fcntl::OFlag::O_CLOEXEC).map_err(|e| format!("pipe: {e}"))?;
+        let fd = write.as_raw_fd();
+        let mut cmd = Command::new(common::BIN);
+        cmd.arg("--ready-fd").arg(fd.to_string());
+        if let Some(size) = buffer_size {
+            cmd.args(["--buffer-size", size]);
+        }
+        cmd.args(args);
+        // Only ftrace-cli gets the write end: clear close-on-exec in the child.
+        // SAFETY: fcntl is async-signal-safe.
+        unsafe {
+            cmd.pre_exec(move || {
+                if libc::fcntl(fd, libc::F_SETFD, 0) == -1 {
+                    return Err(std::io::Error::last_os_error());
+                }
+                Ok(())
+            });
+        }
+        let start = Instant::now();
+        let mut run = Run::start(&mut cmd)?;
+        drop(write);
+        let mut line = String::new();
+        let _ = BufReader::new(File::from(read)).read_line(&mut line);
+        let ready = start.elapsed();
+        if line != "\n" {
+            let out = run.finish_now()?;
+            return Err(format!(
+                "{} never said it was ready; status {}, stderr:\n{}",
+                out.what, out.status, out.stderr
+            ));
+        }
+        run.what = "ftrace-cli".into();
+        Ok((run, ready))
+    }
+
+    fn finish_now(mut self) -> Result<Finished, String> {
+        let _ = self.child.kill();
+        self.finish()
+    }
+
+    /// Reads stderr to its end, then reaps the child with wait4 for its rusage.
+    fn finish(mut self) -> Result<Finished, String> {
+        let mut bytes = Vec::new();
+        if let Some(mut pipe) = self.child.stderr.take() {
+            let _ = pipe.read_to_end(&mut bytes);
+        }
+        let mut status = 0;
+        // SAFETY: a zeroed rusage is a valid value for wait4 to fill in.
+        let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+        let pid = self.child.id() as libc::pid_t;
+        // SAFETY: plain syscall on our own child, with valid pointers. std's
+        // Child is not waited on afterwards.
+        let reaped = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+        if reaped != pid {
+            return Err(format!(
+                "waiting for {}: {}",
+                self.what,
+                std::io::Error::last_os_error()
+            ));
+        }
+        let status = if libc::WIFEXITED(status) {
+            libc::WEXITSTATUS(status)
+        } else {
+            128 + libc::WTERMSIG(status)
+        };
+        Ok(Finished {
+            what: self.what,
+            status,
+            stderr: String::from_utf8_lossy(&bytes).into_owned(),
+            // Linux counts ru_maxrss in KiB.
+            peak_rss: usage.ru_maxrss as u64 * 1024,
+        })
+    }
+}
+
+impl Finished {
+    fn check_success(&self, what: &str) -> Result<(), String> {
+        if self.status == 0 {
+            return Ok(());
+        }
+        Err(format!(
+            "{what} ({}) exited with status {}; stderr:\n{}",
+            self.what, self.status, self.stderr
+        ))
+    }
+}
+
+/// The loop time from the workload's line `storm COUNT NANOSECONDS`.
+fn storm_time(stderr: &str, count: u64) -> Result<u64, String> {
+    let prefix = format!("storm {count} ");
+    stderr
+        .lines()
+        .find_map(|l| l.strip_prefix(&prefix)?.trim().parse().ok())
+        .ok_or_else(|| {
+            format!("no \"{prefix}NANOSECONDS\" line from the workload; stderr:\n{stderr}")
+        })
+}
+
+/// N from ftrace-cli's exit line `ftrace-cli: N calls lost (...)`, or 0.
+fn lost(stderr: &str) -> Result<u64, String> {
+    for line in stderr.lines() {
+        let Some(rest) = line.strip_prefix("ftrace-cli: ") else {
+            continue;
+        };
+        if let Some((n, _)) = rest.split_once(" calls lost") {
+            return n
+                .parse()
+                .map_err(|_| format!("cannot read the loss count in {line:?}"));
+        }
+    }
+    Ok(0)
+}
+
+/// The lines of a trace file that are calls on "/dev/null", and the others.
+fn count_events(path: &Path) -> Result<(u64, Vec<String>), String> {
+    let file = File::open(path).map_err(|e| format!("reading {}: {e}", path.display()))?;
+    let (mut events, mut other) = (0, Vec::new());
+    for line in BufReader::with_capacity(1 << 20, file).split(b'\n') {
+        let line = line.map_err(|e| format!("reading {}: {e}", path.display()))?;
+        if line.windows(11).any(|w| w == b"\"/dev/null\"") {
+            events += 1;
+        } else {
+            other.push(String::from_utf8_lossy(&line).into_owned());
+        }
+    }
+    Ok((events, other))
+}
+
+fn strace_version() -> Option<String> {
+    let out = Command::new("strace").arg("-V").output().ok()?;
+    if !out.status.success() {
+        return None;
+    }
+    let text = String::from_utf8_lossy(&out.stdout);
+    Some(text.lines().next().unwrap_or("strace").to_string())
+}
+
+/// "Linux 6.18.44, AMD EPYC, 2 cores".
+fn machine() -> String {
+    let kernel = fs::read_to_string("/proc/sys/kernel/osrelease")
+        .map(|s| s.trim().to_string())
+        .unwrap_or_else(|_| "?".into());
+    let cpuinfo = fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
+    let model = cpuinfo
+        .lines()
+        .find_map(|l| {
+            let (key, value) = l.split_once(':')?;
+            (key.trim() == "model name").then(|| value.trim().to_string())
+        })
+        .unwrap_or_else(|| "unknown CPU".into());
+    let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
+    format!("Linux {kernel}, {model}, {cores} cores")
+}
+
+/// The middle value, or the mean of the two middle ones.
+fn median(values: &[u64]) -> Option<u64> {
+    let mut sorted = values.to_vec();
+    sorted.sort_unstable();
+    let n = sorted.len();
+    match n {
+        0 => None,
+        _ if n % 2 == 1 => Some(sorted[n / 2]),
+        _ => Some((sorted[n / 2 - 1] + sorted[n / 2]) / 2),
+    }
+}
+
+fn seconds(ns: u64) -> String {
+    let s = ns as f64 / 1e9;
+    if s >= 1.0 {
+        format!("{s:.2} s")
+    } else if s >= 0.01 {
+        format!("{:.0} ms", s * 1e3)
+    } else {
+        format!("{:.2} ms", s * 1e3)
+    }
+}
+
+fn per_pair(ns: u64, count: u64) -> String {
+    let each = ns as f64 / count as f64;
+    if each >= 1000.0 {
+        format!("{:.2} µs", each / 1000.0)
+    } else {
+        format!("{each:.0} ns")
+    }
+}
+
+fn mib(bytes: u64) -> String {
+    format!("{:.1} MiB", bytes as f64 / (1 << 20) as f64)
+}
+
+/// The median, marked with a * when the rounds do not all agree.
+fn spread(values: &[u64]) -> String {
+    let varies = values.iter().any(|v| Some(v) != values.first());
+    match median(values) {
+        Some(med) if varies => format!("{med}*"),
+        Some(med) => med.to_string(),
+        None => "-".into(),
+    }
+}
+
+/// Prints the table; false when events written + lost != N in some round.
+fn report(opts: &Options, cases: &[Case], samples: &[Samples], strace: Option<&str>) -> bool {
+    let mut ok = true;
+    let mut mismatches = Vec::new();
+    let mut notes = Vec::new();
+    println!(
+        "{:<41}{:>9}{:>10}{:>10}{:>9}{:>10}{:>8}  check",
+        "case", "pairs", "time", "per pair", "ratio", "written", "lost"
+    );
+    for (&case, s) in cases.iter().zip(samples) {
+        let count = case.count(opts);
+        let time = median(&s.loop_ns).unwrap_or(0);
+        let base = cases
+            .iter()
+            .position(|&c| c == case.baseline())
+            .and_then(|i| median(&samples[i].loop_ns))
+            .unwrap_or(0);
+        let ratio = if base > 0 {
+            format!("{:.2}x", time as f64 / base as f64)
+        } else {
+            "-".into()
+        };
+        let written = if s.written.is_empty() {
+            "-".into()
+        } else {
+            spread(&s.written)
+        };
+        let (lost, check) = match case {
+            Case::FtraceFile => {
+                let bad: Vec<_> = s
+                    .written
+                    .iter()
+                    .zip(&s.lost)
+                    .enumerate()
+                    .filter(|(_, (w, l))| *w + *l != count)
+                    .collect();
+                for (round, (w, l)) in &bad {
+                    mismatches.push(format!(
+                        "!!! MISMATCH in round {}: {w} written + {l} lost != {count} !!!\n    {}",
+                        round + 1,
+                        s.diagnosis[*round]
+                    ));
+                }
+                ok &= bad.is_empty();
+                let check = if bad.is_empty() { "OK" } else { "MISMATCH" };
+                if spread(&s.written).ends_with('*') || spread(&s.lost).ends_with('*') {
+                    let rounds: Vec<_> = s
+                        .written
+                        .iter()
+                        .zip(&s.lost)
+                        .map(|(w, l)| format!("{w} + {l}"))
+                        .collect();
+                    notes.push(format!(
+                        "* rounds differ; {}, written + lost: {}",
+                        case.label(),
+                        rounds.join(", ")
+                    ));
+                }
+                (spread(&s.lost), check)
+            }
+            _ if case.is_strace() => {
+                let all = s.written.iter().all(|&w| w == count);
+                ("-".to_string(), if all { "OK" } else { "MISMATCH" })
+            }
+            _ => ("-".to_string(), ""),
+        };
+        let row = format!(
+            "{:<41}{:>9}{:>10}{:>10}{:>9}{:>10}{:>8}  {check}",
+            case.label(),
+            count,
+            seconds(time),
+            per_pair(time, count),
+            ratio,
+            written,
+            lost
+        );
+        println!("{}", row.trim_end());
+    }
+    for line in notes.iter().chain(&mismatches) {
+        println!("{line}");
+    }
+    let ring = opts.buffer_size.as_deref().unwrap_or("8M (default)");
+    for (&case, s) in cases.iter().zip(samples) {
+        if s.ready.is_empty() {
+            continue;
+        }
+        let ready = median(&s.ready).unwrap_or(0);
+        let rss = median(&s.peak_rss).unwrap_or(0);
+        println!(
+            "{}: ready in {} ms, peak RSS {} (medians; ring buffer {ring})",
+            case.label(),
+            ready / 1_000_000,
+            mib(rss)
+        );
+    }
+    match strace {
+        Some(version) => println!(
+            "{version}: its storms have {} pairs, its ratios are against an untraced run of as many",
+            opts.strace_count
+        ),
+        None => println!("strace is not installed: its rows are skipped"),
+    }
+    ok
+}
