@@ -6,9 +6,10 @@
 //! The workload (tests/workload/files.c, scenario `storm N`) does N
 //! openat+close pairs of /dev/null and reports the loop's own time, so that
 //! tracer start-up and exit do not count. Every case runs once per round,
-//! cases interleaved; the table shows medians over rounds. It measures and
-//! prints; it asserts nothing about speed. It fails (status 1) only when a
-//! run fails or ftrace-cli's events written + lost do not add up to N.
+//! cases interleaved; the table shows medians over rounds, and how far the
+//! rounds spread around them. It measures and prints; it asserts nothing
+//! about speed. It fails (status 1) only when a run fails or ftrace-cli's
+//! events written + lost do not add up to N.
 //!
 //! Run as root: ftrace-cli loads a BPF program.
 
@@ -201,7 +202,8 @@ fn run(opts: &Options) -> Result<bool, String> {
 
     println!("machine: {}", machine());
     println!(
-        "storm: {} openat+close pairs ({} under strace), {} round{}, medians",
+        "storm: {} openat+close pairs ({} under strace), {} round{}, medians \
+         (spread: slowest - fastest, over the median)",
         opts.count,
         opts.strace_count,
         opts.rounds,
@@ -549,6 +551,19 @@ fn mib(bytes: u64) -> String {
     format!("{:.1} MiB", bytes as f64 / (1 << 20) as f64)
 }
 
+/// (slowest - fastest) / median, in percent: how much the rounds disagree.
+fn spread_percent(values: &[u64]) -> String {
+    let (Some(min), Some(max), Some(med)) =
+        (values.iter().min(), values.iter().max(), median(values))
+    else {
+        return "-".into();
+    };
+    if med == 0 {
+        return "-".into();
+    }
+    format!("{:.0}%", (max - min) as f64 * 100.0 / med as f64)
+}
+
 /// The median, marked with a * when the rounds do not all agree.
 fn spread(values: &[u64]) -> String {
     let varies = values.iter().any(|v| Some(v) != values.first());
@@ -565,8 +580,8 @@ fn report(opts: &Options, cases: &[Case], samples: &[Samples], strace: Option<&s
     let mut mismatches = Vec::new();
     let mut notes = Vec::new();
     println!(
-        "{:<41}{:>9}{:>10}{:>10}{:>9}{:>10}{:>8}  check",
-        "case", "pairs", "time", "per pair", "ratio", "written", "lost"
+        "{:<41}{:>8}{:>9}{:>8}{:>10}{:>8}{:>9}{:>7}  check",
+        "case", "pairs", "time", "spread", "per pair", "ratio", "written", "lost"
     );
     for (&case, s) in cases.iter().zip(samples) {
         let count = case.count(opts);
@@ -626,10 +641,11 @@ fn report(opts: &Options, cases: &[Case], samples: &[Samples], strace: Option<&s
             _ => ("-".to_string(), ""),
         };
         let row = format!(
-            "{:<41}{:>9}{:>10}{:>10}{:>9}{:>10}{:>8}  {check}",
+            "{:<41}{:>8}{:>9}{:>8}{:>10}{:>8}{:>9}{:>7}  {check}",
             case.label(),
             count,
             seconds(time),
+            spread_percent(&s.loop_ns),
             per_pair(time, count),
             ratio,
             written,
