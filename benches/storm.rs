@@ -210,17 +210,29 @@ fn run(opts: &Options) -> Result<bool, String> {
         if opts.rounds == 1 { "" } else { "s" }
     );
     let mut samples: Vec<Samples> = cases.iter().map(|_| Samples::default()).collect();
+    let mut intruders = other_tracers();
     for round in 1..=opts.rounds {
         eprint!("round {round}/{}:", opts.rounds);
         for (case, samples) in cases.iter().zip(&mut samples) {
             eprint!(" {}", short_name(*case));
             bench.measure(*case, samples)?;
+            intruders.extend(other_tracers());
         }
         eprintln!();
     }
     let _ = fs::remove_dir_all(&bench.dir);
 
-    Ok(report(opts, &cases, &samples, strace.as_deref()))
+    let ok = report(opts, &cases, &samples, strace.as_deref());
+    if !intruders.is_empty() {
+        intruders.sort_unstable();
+        intruders.dedup();
+        println!(
+            "!!! WARNING: other tracers were running during the benchmark ({}): \
+             the timings may be disturbed !!!",
+            intruders.join(", ")
+        );
+    }
+    Ok(ok)
 }
 
 fn short_name(case: Case) -> &'static str {
@@ -487,6 +499,24 @@ fn count_events(path: &Path) -> Result<(u64, Vec<String>), String> {
         }
     }
     Ok((events, other))
+}
+
+/// Tracers that are not ours, running now: "ftrace-cli 1234". Ours have all
+/// been reaped between cases.
+fn other_tracers() -> Vec<String> {
+    let Ok(entries) = fs::read_dir("/proc") else {
+        return Vec::new();
+    };
+    entries
+        .flatten()
+        .filter_map(|entry| {
+            let pid: u32 = entry.file_name().to_str()?.parse().ok()?;
+            let comm = fs::read_to_string(entry.path().join("comm")).ok()?;
+            let comm = comm.trim_end();
+            matches!(comm, "ftrace-cli" | "strace" | "bpftrace" | "perf")
+                .then(|| format!("{comm} {pid}"))
+        })
+        .collect()
 }
 
 fn strace_version() -> Option<String> {
