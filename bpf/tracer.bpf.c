@@ -172,31 +172,34 @@ static __always_inline void merge_split_arg(__u64 *args, __u8 split)
 	args[MAX_ARGS - 1] = 0;
 }
 
-/* Words hashed from the start of a string; longer ones add their last word. */
-#define HASH_WORDS 64
+struct hash_state {
+	const __u8 *bytes; /* map memory: plain loads, no helper per word */
+	__u32 len;
+	__u64 hash;
+};
 
-/* FNV-style hash of a string's length, its first HASH_WORDS words and its
- * last word, by plain loads from map memory; never 0. */
+static long hash_word(__u64 i, struct hash_state *state)
+{
+	__u32 off = i * 8;
+	__u64 word;
+
+	if (off >= state->len || off >= CAPTURE_MAX)
+		return 1;
+	word = *(const __u64 *)(state->bytes + (off & 4095));
+	if (state->len - off < 8)
+		word &= (1ULL << ((state->len - off) * 8)) - 1;
+	state->hash = (state->hash ^ word) * 0x100000001b3ULL;
+	return 0;
+}
+
+/* FNV-style hash of a string's length and bytes, by words; never 0.
+ * bpf_loop keeps the verifier from unrolling the loop, and start-up fast. */
 static __always_inline __u64 fingerprint(const __u8 *bytes, __u32 len)
 {
-	__u64 hash = 0xcbf29ce484222325ULL ^ len;
-	__u32 words = (len + 7) / 8;
+	struct hash_state state = { bytes, len, 0xcbf29ce484222325ULL ^ len };
 
-	if (len >= CAPTURE_MAX)
-		return 1;
-	for (int i = 0; i < HASH_WORDS; i++) {
-		__u64 word;
-
-		if (i >= words)
-			break;
-		word = *(const __u64 *)(bytes + i * 8);
-		if (len - i * 8 < 8)
-			word &= (1ULL << ((len - i * 8) * 8)) - 1;
-		hash = (hash ^ word) * 0x100000001b3ULL;
-	}
-	if (len > HASH_WORDS * 8)
-		hash = (hash ^ *(const __u64 *)(bytes + ((len - 8) & 4095))) * 0x100000001b3ULL;
-	return hash | 1;
+	bpf_loop((len + 7) / 8, hash_word, &state, 0);
+	return state.hash | 1;
 }
 
 /* Fingerprints the strings the call will capture, as they are now. The

@@ -258,7 +258,9 @@ fn open_output(cli: &Cli) -> Result<File> {
     }
 }
 
-/// --ready-fd must name a descriptor we were given, open for writing.
+/// --ready-fd must name a descriptor we were given, open for writing. It
+/// is made close-on-exec, so that the command after `--` does not hold it
+/// open (a reader waiting for EOF would wait for the command).
 fn check_ready_fd(fd: i32) -> Result<()> {
     // SAFETY: F_GETFL only queries the descriptor table.
     let flags = unsafe { libc::fcntl(fd, libc::F_GETFL) };
@@ -267,6 +269,8 @@ fn check_ready_fd(fd: i32) -> Result<()> {
             "--ready-fd {fd}: not a descriptor open for writing (give one above 2, such as 3>FILE)"
         )));
     }
+    // SAFETY: F_SETFD on a descriptor just checked to be open.
+    unsafe { libc::fcntl(fd, libc::F_SETFD, libc::FD_CLOEXEC) };
     Ok(())
 }
 

@@ -208,3 +208,29 @@ fn works_where_tracefs_is_not_mounted() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert_eq!(body(&stdout(&out)), BASIC);
 }
+
+#[test]
+fn the_ready_fd_is_not_passed_to_the_command() {
+    if !privileged() {
+        return;
+    }
+    let (read, write) = nix::unistd::pipe().unwrap();
+    let fd = std::os::fd::AsRawFd::as_raw_fd(&write).to_string();
+    let script = format!("[ -e /proc/$$/fd/{fd} ] && echo leaked || echo closed");
+    let out = run(ftrace().args([
+        "-o",
+        "/dev/null",
+        "--ready-fd",
+        &fd,
+        "--",
+        "sh",
+        "-c",
+        &script,
+    ]));
+    drop(read);
+    assert_eq!(
+        stdout(&out),
+        "closed\n",
+        "the command must not inherit --ready-fd"
+    );
+}
