@@ -86,9 +86,12 @@ struct mm_struct {
 	atomic_t mm_users;
 } __attribute__((preserve_access_index));
 
+struct bpf_local_storage;
+
 struct task_struct {
 	struct thread_info thread_info;
 	struct mm_struct *mm;
+	struct bpf_local_storage *bpf_storage;
 	int pid;
 	int tgid;
 	struct task_struct *real_parent;

@@ -20,6 +20,8 @@ enum limits {
 	CAPTURE_MAX = 4097,
 	/* No argument: an unused capture_arg or split_arg. */
 	NO_ARG = 0xff,
+	/* Bits of target_bits: a target tgid sets bit tgid % TARGET_BITS. */
+	TARGET_BITS = 4096,
 };
 
 /* How the tracer handles one syscall number; all zero: not traced. */

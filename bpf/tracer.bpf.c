@@ -29,6 +29,11 @@ const volatile bool only_failure = false; /* -Z */
 /* Wake user space only once this much is pending; it polls on a timer too. */
 const volatile __u64 wakeup_bytes = 0;
 
+/* A superset of the target tgids, one bit per tgid % TARGET_BITS, set by
+ * user space and the fork hook and never cleared: a clear bit proves a
+ * process is no target without a map lookup, on every untraced openat. */
+__u64 target_bits[TARGET_BITS / 64] = {};
+
 /* Read by user space: what could not be delivered. */
 __u64 lost_records = 0;   /* the ring buffer was full */
 __u64 lost_in_flight = 0; /* no memory for a thread's in-flight call */
@@ -112,7 +117,20 @@ struct {
 
 static __always_inline bool is_target(__u32 tgid)
 {
+	__u32 bit = tgid % TARGET_BITS;
+
+	if (!(target_bits[bit / 64] & (1ULL << (bit % 64))))
+		return false;
 	return bpf_map_lookup_elem(&targets, &tgid) != NULL;
+}
+
+static __always_inline void add_target(__u32 tgid)
+{
+	__u32 bit = tgid % TARGET_BITS;
+	__u8 one = 1;
+
+	__sync_fetch_and_or(&target_bits[bit / 64], 1ULL << (bit % 64));
+	bpf_map_update_elem(&targets, &tgid, &one, BPF_ANY);
 }
 
 static __always_inline bool comm_matches(void)
@@ -336,8 +354,10 @@ int BPF_PROG(sys_exit, struct pt_regs *regs, long ret)
 	__u32 zero = 0, len;
 	__u8 *buf;
 
-	/* Threads that never made a traced call have no storage: the common,
-	 * cheap case for every syscall of every other process. */
+	/* Threads that never made a traced call have no storage: the common
+	 * case for every syscall of every other process, told by one load. */
+	if (bpf_core_field_exists(task->bpf_storage) && !task->bpf_storage)
+		return 0;
 	call = bpf_task_storage_get(&in_flight, task, NULL, 0);
 	if (!call || !call->active)
 		return 0;
@@ -391,13 +411,12 @@ int BPF_PROG(sched_process_fork, struct task_struct *parent, struct task_struct 
 {
 	__u32 parent_tgid = parent->tgid;
 	__u32 child_tgid = child->tgid;
-	__u8 one = 1;
 
 	if (!follow_forks || !filter_targets || parent_tgid == child_tgid)
 		return 0;
 	if (!trace_allowed(parent_tgid))
 		return 0;
-	bpf_map_update_elem(&targets, &child_tgid, &one, BPF_ANY);
+	add_target(child_tgid);
 	return 0;
 }
 

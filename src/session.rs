@@ -91,7 +91,7 @@ pub fn run(cli: Cli) -> Result<i32> {
 
     let mut storage = MaybeUninit::uninit();
     // Dropping `gated` on error closes its pipe: the child exits unexec'd.
-    let tracer = Tracer::load(&mut storage, &config)?;
+    let mut tracer = Tracer::load(&mut storage, &config)?;
     for &pid in config.pids {
         tracer.add_target(pid)?;
     }

@@ -8,6 +8,9 @@ use std::path::Path;
 use libbpf_rs::skel::{OpenSkel, Skel, SkelBuilder};
 use libbpf_rs::{ErrorKind, MapCore, MapFlags, OpenObject};
 
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use crate::bpf::types::limits;
 use crate::bpf::{TracerSkel, TracerSkelBuilder};
 use crate::decode::Syscall;
 use crate::error::{Error, Result};
@@ -133,7 +136,16 @@ impl<'obj> Tracer<'obj> {
     }
 
     /// Adds a process to the traced set.
-    pub fn add_target(&self, pid: i32) -> Result<()> {
+    pub fn add_target(&mut self, pid: i32) -> Result<()> {
+        // Its bit first: the kernel looks at the map only where the bit is set.
+        if let Some(bss) = self.skel.maps.bss_data.as_deref_mut() {
+            let bit = pid as u32 % limits::TARGET_BITS.0;
+            let word = &mut bss.target_bits[(bit / 64) as usize];
+            // SAFETY: the word is 8-aligned mmap'd memory the kernel updates
+            // with atomic ORs; do the same.
+            let word = unsafe { AtomicU64::from_ptr(word) };
+            word.fetch_or(1 << (bit % 64), Ordering::SeqCst);
+        }
         self.skel
             .maps
             .targets
