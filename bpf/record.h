@@ -30,6 +30,7 @@ struct call_plan {
 	__u8 capture_arg[MAX_CAPTURES]; /* argument holding a pointer to copy at exit, or NO_ARG */
 	__u8 capture_size[MAX_CAPTURES];/* 0: a NUL-terminated string, else a struct of that many bytes */
 	__u8 split_arg;                 /* ia32: a 64-bit argument passed as two 32-bit halves, or NO_ARG */
+	__u8 returns_fd;                /* success returns a new descriptor */
 };
 
 /* What became of one capture. */
@@ -53,6 +54,10 @@ struct record {
 	__u64 exit_ns;  /* CLOCK_MONOTONIC at exit */
 	__s64 ret;
 	__u64 args[MAX_ARGS]; /* as the call received them; ia32 ones zero-extended, split ones merged */
+	/* With -y, the file a returned descriptor refers to, as the call left
+	 * it: user space names it only if /proc still shows that file. */
+	__u64 fd_ino;
+	__u64 fd_dev; /* the kernel's dev_t of fd_ino; 0: not identified */
 	__u32 pid;            /* thread group id */
 	__u32 tid;
 	__u32 ppid;

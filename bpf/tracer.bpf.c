@@ -26,6 +26,7 @@ const volatile bool filter_comms = false;   /* ... or the comms in `comms` */
 const volatile bool follow_forks = false;
 const volatile bool only_success = false; /* -z */
 const volatile bool only_failure = false; /* -Z */
+const volatile bool identify_fds = false; /* -y */
 /* Wake user space only once this much is pending; it polls on a timer too. */
 const volatile __u64 wakeup_bytes = 0;
 
@@ -323,6 +324,21 @@ static __always_inline __u32 capture(struct record *rec, int i, const struct in_
 	return n - 1;
 }
 
+/* The inode and device of the file behind descriptor fd of the task. */
+static __always_inline void identify_fd(struct task_struct *task, long fd, struct record *rec)
+{
+	struct file **fds = BPF_CORE_READ(task, files, fdt, fd);
+	unsigned int max_fds = BPF_CORE_READ(task, files, fdt, max_fds);
+	struct file *file = NULL;
+
+	if (fd < 0 || fd >= max_fds)
+		return;
+	if (bpf_probe_read_kernel(&file, sizeof(file), fds + fd) || !file)
+		return;
+	rec->fd_ino = BPF_CORE_READ(file, f_inode, i_ino);
+	rec->fd_dev = BPF_CORE_READ(file, f_inode, i_sb, s_dev);
+}
+
 static __always_inline bool changed(const struct record *rec, int i, const struct in_flight *call,
 				    const __u8 *bytes, __u32 len)
 {
@@ -386,6 +402,10 @@ int BPF_PROG(sys_exit, struct pt_regs *regs, long ret)
 		rec->capture_status[i] = CAPTURE_NONE;
 	}
 	bpf_get_current_comm(rec->comm, sizeof(rec->comm));
+	rec->fd_ino = 0;
+	rec->fd_dev = 0;
+	if (identify_fds && call->plan.returns_fd && ret >= 0)
+		identify_fd(task, ret, rec);
 
 	size = sizeof(*rec);
 	len = capture(rec, 0, call, buf + sizeof(*rec));

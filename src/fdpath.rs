@@ -1,8 +1,12 @@
 //! strace -y: the file behind a descriptor, read from /proc as the line is
-//! printed. A descriptor closed (or a process gone) by then prints bare.
+//! printed. A descriptor closed (or a process gone) by then prints bare. A
+//! returned descriptor is named only if /proc shows the very file the kernel
+//! saw when the call returned: a number closed and reused meanwhile would
+//! name another file.
 
 use std::fmt::Write as _;
 use std::os::unix::ffi::OsStrExt;
+use std::os::unix::fs::MetadataExt;
 
 use crate::decode::{write_escaped_also, FdPaths};
 
@@ -11,6 +15,9 @@ const AT_FDCWD: i32 = -100;
 /// Names descriptors of one thread through /proc/TID.
 pub struct ProcFdPaths {
     pub tid: u32,
+    /// (device, inode) of the file the returned descriptor referred to
+    /// when the call returned, as the kernel saw it; None: unknown.
+    pub returned: Option<(u64, u64)>,
     /// Reused for the /proc path, so that decorating allocates nothing.
     link: String,
 }
@@ -19,6 +26,7 @@ impl ProcFdPaths {
     pub fn new() -> Self {
         ProcFdPaths {
             tid: 0,
+            returned: None,
             link: String::with_capacity(32),
         }
     }
@@ -38,6 +46,24 @@ impl FdPaths for ProcFdPaths {
             out.push('>');
         }
     }
+
+    fn decorate_returned(&mut self, out: &mut String, fd: i32) {
+        let Some((dev, ino)) = self.returned else {
+            return;
+        };
+        self.link.clear();
+        let _ = write!(self.link, "/proc/{}/fd/{fd}", self.tid);
+        // stat follows the link to the file itself.
+        match std::fs::metadata(&self.link) {
+            Ok(meta) if meta.dev() == dev && meta.ino() == ino => self.decorate(out, fd),
+            _ => {}
+        }
+    }
+}
+
+/// The kernel's dev_t (12-bit major, 20-bit minor) as stat(2) reports it.
+pub fn user_dev(kernel_dev: u64) -> u64 {
+    libc::makedev((kernel_dev >> 20) as u32, (kernel_dev & 0xfffff) as u32)
 }
 
 #[cfg(test)]

@@ -128,6 +128,8 @@ impl Printer {
         self.call.clear();
         if self.format.fd_paths {
             self.fds.tid = header.tid;
+            self.fds.returned = (header.fd_dev != 0)
+                .then(|| (crate::fdpath::user_dev(header.fd_dev), header.fd_ino));
             decode::write_call_decorated(
                 &mut self.call,
                 &call,

@@ -25,6 +25,8 @@ struct Spec {
     captures: [Capture; 2],
     /// ia32 passes this 64-bit argument as two 32-bit registers.
     compat_split: Option<u8>,
+    /// Success returns a new descriptor.
+    returns_fd: bool,
 }
 
 /// `struct open_how` as of Linux 5.6 (OPEN_HOW_SIZE_VER0).
@@ -36,6 +38,7 @@ const SPECS: [Spec; 8] = [
         native_nr: 2,
         compat_nr: 5,
         captures: [Capture::Str(0), Capture::None],
+        returns_fd: true,
         compat_split: None,
     },
     Spec {
@@ -43,6 +46,7 @@ const SPECS: [Spec; 8] = [
         native_nr: 85,
         compat_nr: 8,
         captures: [Capture::Str(0), Capture::None],
+        returns_fd: true,
         compat_split: None,
     },
     Spec {
@@ -50,6 +54,7 @@ const SPECS: [Spec; 8] = [
         native_nr: 257,
         compat_nr: 295,
         captures: [Capture::Str(1), Capture::None],
+        returns_fd: true,
         compat_split: None,
     },
     Spec {
@@ -57,6 +62,7 @@ const SPECS: [Spec; 8] = [
         native_nr: 437,
         compat_nr: 437,
         captures: [Capture::Str(1), Capture::Struct(2, OPEN_HOW_SIZE)],
+        returns_fd: true,
         compat_split: None,
     },
     Spec {
@@ -64,6 +70,7 @@ const SPECS: [Spec; 8] = [
         native_nr: 88,
         compat_nr: 83,
         captures: [Capture::Str(0), Capture::Str(1)],
+        returns_fd: false,
         compat_split: None,
     },
     Spec {
@@ -71,6 +78,7 @@ const SPECS: [Spec; 8] = [
         native_nr: 266,
         compat_nr: 304,
         captures: [Capture::Str(0), Capture::Str(2)],
+        returns_fd: false,
         compat_split: None,
     },
     Spec {
@@ -78,6 +86,7 @@ const SPECS: [Spec; 8] = [
         native_nr: 300,
         compat_nr: 338,
         captures: [Capture::None, Capture::None],
+        returns_fd: true,
         compat_split: None,
     },
     Spec {
@@ -85,6 +94,7 @@ const SPECS: [Spec; 8] = [
         native_nr: 301,
         compat_nr: 339,
         captures: [Capture::Str(4), Capture::None],
+        returns_fd: false,
         compat_split: Some(2),
     },
 ];
@@ -112,6 +122,7 @@ pub fn plans(
             capture_arg: [NO_ARG; 2],
             capture_size: [0; 2],
             split_arg: NO_ARG,
+            returns_fd: u8::from(spec.returns_fd),
         };
         for (i, capture) in spec.captures.iter().enumerate() {
             match *capture {

@@ -206,6 +206,30 @@ fn fd_paths_are_decorated() {
 }
 
 #[test]
+fn a_reused_descriptor_never_names_another_file() {
+    if !privileged() {
+        return;
+    }
+    let dir = scratch_dir("decode-fds-reuse");
+    std::fs::write(dir.join("exists"), "").unwrap();
+    let out = run(ftrace()
+        .args(["-y", "--"])
+        .arg(workload(Arch::X86_64))
+        .arg("reuse")
+        .current_dir(&dir));
+    let d = dir.display();
+    // fd 3 of "exists" was closed and reused for "." before the line was
+    // printed: naming it "<dir>" would be wrong, so it prints bare.
+    assert_eq!(
+        body(&stdout(&out)),
+        [
+            format!("openat(AT_FDCWD<{d}>, \"exists\", O_RDONLY) = 3"),
+            format!("openat(AT_FDCWD<{d}>, \".\", O_RDONLY|O_DIRECTORY) = 3<{d}>"),
+        ]
+    );
+}
+
+#[test]
 fn colours_only_when_asked_or_on_a_terminal() {
     if !privileged() {
         return;

@@ -142,6 +142,11 @@ pub trait FdPaths {
     /// Appends `<path>` for `fd` (`AT_FDCWD`: the working directory), or
     /// nothing when it cannot be known.
     fn decorate(&mut self, out: &mut String, fd: i32);
+
+    /// The same for the descriptor the call returned.
+    fn decorate_returned(&mut self, out: &mut String, fd: i32) {
+        self.decorate(out, fd);
+    }
 }
 
 /// [`write_call`], with fd arguments and returned fds decorated by `fds`.
@@ -167,7 +172,7 @@ pub fn write_call_decorated(
     out.push_str(") ");
     write_result(out, call);
     if let (Some(fds), Some(fd)) = (fds, call.returned_fd()) {
-        fds.decorate(out, fd);
+        fds.decorate_returned(out, fd);
     }
 }
 

@@ -200,6 +200,19 @@ static void hold(void)
 	close_fd(fan);
 }
 
+/* Descriptor 3 closed and reused, then kept a while, for -y. */
+static void reuse(void)
+{
+	long fd;
+
+	marker("--begin--");
+	close_fd(sys_openat(AT_FDCWD, "exists", O_RDONLY, 0));
+	fd = sys_openat(AT_FDCWD, ".", O_RDONLY | O_DIRECTORY, 0);
+	marker("--end--");
+	usleep(500000);
+	close_fd(fd);
+}
+
 /* One call, then a long sleep: the line must show up before the process ends. */
 static void one_then_sleep(void)
 {
@@ -364,6 +377,8 @@ int main(int argc, char **argv)
 		decode();
 	else if (!strcmp(scenario, "hold"))
 		hold();
+	else if (!strcmp(scenario, "reuse"))
+		reuse();
 	else if (!strcmp(scenario, "sleep"))
 		one_then_sleep();
 	else if (!strcmp(scenario, "race"))
@@ -383,7 +398,7 @@ int main(int argc, char **argv)
 	else if (!strcmp(scenario, "storm"))
 		storm(argc > 2 ? atol(argv[2]) : 1000000);
 	else {
-		fprintf(stderr, "usage: files basic|decode|hold|sleep|race|threads|evil-comm|spin|wait|live|storm|gated-storm [COUNT]\n");
+		fprintf(stderr, "usage: files basic|decode|hold|reuse|sleep|race|threads|evil-comm|spin|wait|live|storm|gated-storm [COUNT]\n");
 		return 2;
 	}
 	return 0;
