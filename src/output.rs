@@ -109,14 +109,8 @@ impl Printer {
             }
         };
         let header = event.header;
-        let call = Call {
-            syscall: event.syscall,
-            args: header.args,
-            compat: event.compat(),
-            memory: event.memory,
-            ret: header.ret,
-        };
-        let duration = header.exit_ns.saturating_sub(header.enter_ns);
+        let call = event.call();
+        let duration = event.duration_ns();
         if self.format.summary != SummaryMode::Off {
             self.summary
                 .add(call.syscall, call.compat, call.errno().is_some(), duration);

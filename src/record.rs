@@ -8,7 +8,7 @@
 use std::fmt;
 
 use crate::bpf::types::{capture_status, record, record_flags};
-use crate::decode::{Memory, Syscall};
+use crate::decode::{Call, Memory, Syscall};
 use crate::syscalls;
 
 const HEADER: usize = std::mem::size_of::<record>();
@@ -88,6 +88,22 @@ impl<'a> Event<'a> {
             memory,
             comm,
         })
+    }
+
+    /// The call, ready for the decoder.
+    pub fn call(&self) -> Call<'a> {
+        Call {
+            syscall: self.syscall,
+            args: self.header.args,
+            compat: self.compat(),
+            memory: self.memory,
+            ret: self.header.ret,
+        }
+    }
+
+    /// Time from entry to exit.
+    pub fn duration_ns(&self) -> u64 {
+        self.header.exit_ns.saturating_sub(self.header.enter_ns)
     }
 
     pub fn compat(&self) -> bool {

@@ -279,25 +279,24 @@ fn overload_loses_only_what_it_counts() {
     );
     // GNU time reports ftrace-cli's peak RSS: memory stays bounded in a storm.
     let pid = storm.pid().to_string();
-    let (read, write) = nix::unistd::pipe().unwrap();
-    let mut tracer = background(
-        Command::new("/usr/bin/time")
-            .args(["-f", "maxrss-kb %M"])
-            .arg(BIN)
-            .args([
-                "--buffer-size",
-                "4K",
-                "-e",
-                "trace=openat",
-                "-p",
-                &pid,
-                "-o",
-            ])
-            .arg(&file)
-            .arg("--ready-fd")
-            .arg(std::os::fd::AsRawFd::as_raw_fd(&write).to_string())
-            .stderr(Stdio::piped()),
-    );
+    let mut cmd = Command::new("/usr/bin/time");
+    let (read, write) = ready_pipe(&mut cmd);
+    cmd.args(["-f", "maxrss-kb %M"])
+        .arg(BIN)
+        .args([
+            "--buffer-size",
+            "4K",
+            "-e",
+            "trace=openat",
+            "-p",
+            &pid,
+            "-o",
+        ])
+        .arg(&file)
+        .arg("--ready-fd")
+        .arg(std::os::fd::AsRawFd::as_raw_fd(&write).to_string())
+        .stderr(Stdio::piped());
+    let mut tracer = background(&mut cmd);
     drop(write);
     let mut ready = String::new();
     BufReader::new(std::fs::File::from(read))

@@ -214,10 +214,11 @@ fn the_ready_fd_is_not_passed_to_the_command() {
     if !privileged() {
         return;
     }
-    let (read, write) = nix::unistd::pipe().unwrap();
+    let mut cmd = ftrace();
+    let (read, write) = ready_pipe(&mut cmd);
     let fd = std::os::fd::AsRawFd::as_raw_fd(&write).to_string();
     let script = format!("[ -e /proc/$$/fd/{fd} ] && echo leaked || echo closed");
-    let out = run(ftrace().args([
+    let out = run(cmd.args([
         "-o",
         "/dev/null",
         "--ready-fd",
@@ -227,7 +228,7 @@ fn the_ready_fd_is_not_passed_to_the_command() {
         "-c",
         &script,
     ]));
-    drop(read);
+    drop((read, write));
     assert_eq!(
         stdout(&out),
         "closed\n",

@@ -22,7 +22,7 @@ use crossterm::{cursor, queue, terminal};
 use nix::sys::signal::{raise, Signal};
 
 use crate::cli::{Cli, ColorWhen};
-use crate::decode::{Call, Style};
+use crate::decode::Style;
 use crate::error::{Error, Result};
 use crate::record::Event;
 use crate::session::Sink;
@@ -217,15 +217,8 @@ impl Sink for Live {
             self.malformed += 1;
             return;
         };
-        let header = &event.header;
-        let call = Call {
-            syscall: event.syscall,
-            args: header.args,
-            compat: event.compat(),
-            memory: event.memory,
-            ret: header.ret,
-        };
-        let duration = header.exit_ns.saturating_sub(header.enter_ns);
+        let call = event.call();
+        let duration = event.duration_ns();
         self.summary
             .add(call.syscall, call.compat, call.errno().is_some(), duration);
         self.stats.add(&event, &call, bytes);

@@ -221,15 +221,28 @@ pub fn start_tracing(args: &[&str]) -> Tracing {
     start_tracing_in(args, None)
 }
 
-pub fn start_tracing_in(args: &[&str], dir: Option<&Path>) -> Tracing {
+/// A pipe whose write end `cmd`'s child inherits, for --ready-fd. It stays
+/// close-on-exec in this process, so that no process another test thread
+/// spawns meanwhile inherits it too; only `cmd`'s child clears the flag.
+pub fn ready_pipe(cmd: &mut Command) -> (std::os::fd::OwnedFd, std::os::fd::OwnedFd) {
+    use std::os::unix::process::CommandExt;
     let (read, write) = nix::unistd::pipe2(nix::fcntl::OFlag::O_CLOEXEC).unwrap();
-    // The write end is for ftrace-cli: let it survive exec.
-    nix::fcntl::fcntl(
-        &write,
-        nix::fcntl::FcntlArg::F_SETFD(nix::fcntl::FdFlag::empty()),
-    )
-    .unwrap();
+    let fd = write.as_raw_fd();
+    // SAFETY: fcntl is async-signal-safe.
+    unsafe {
+        cmd.pre_exec(move || {
+            if libc::fcntl(fd, libc::F_SETFD, 0) == -1 {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
+    (read, write)
+}
+
+pub fn start_tracing_in(args: &[&str], dir: Option<&Path>) -> Tracing {
     let mut cmd = ftrace();
+    let (read, write) = ready_pipe(&mut cmd);
     cmd.arg("--ready-fd")
         .arg(write.as_raw_fd().to_string())
         .args(args)
