@@ -5,8 +5,6 @@
 //! still trusts nothing in them: a short or inconsistent record is an error,
 //! never a panic.
 
-use std::fmt;
-
 use crate::bpf::types::{capture_status, record, record_flags};
 use crate::decode::{Call, Memory, Syscall};
 use crate::syscalls;
@@ -27,23 +25,13 @@ pub struct Event<'a> {
     pub comm: &'a [u8],
 }
 
+/// Why a record was refused; counted as malformed, never printed.
 #[derive(Debug, PartialEq, Eq)]
 pub enum ParseError {
     Short(usize),
     UnknownCall(u8),
     CaptureOverrun,
     BadStatus(u8),
-}
-
-impl fmt::Display for ParseError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            ParseError::Short(n) => write!(f, "record of {n} bytes is shorter than its header"),
-            ParseError::UnknownCall(id) => write!(f, "record names unknown call id {id}"),
-            ParseError::CaptureOverrun => write!(f, "record's captures run past its end"),
-            ParseError::BadStatus(s) => write!(f, "record has unknown capture status {s}"),
-        }
-    }
 }
 
 impl<'a> Event<'a> {

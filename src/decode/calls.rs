@@ -374,16 +374,6 @@ impl Call<'_> {
     }
 }
 
-/// Appends only the argument list (without the parentheses).
-pub fn write_args(out: &mut String, call: &Call, style: Style) {
-    for (i, param) in call.params().enumerate() {
-        if i > 0 {
-            out.push_str(", ");
-        }
-        write_arg(out, call, param, style);
-    }
-}
-
 /// Appends one argument as strace prints it.
 pub fn write_arg(out: &mut String, call: &Call, param: &Param, style: Style) {
     let a = &call.args;
@@ -468,16 +458,6 @@ fn write_path_bytes(out: &mut String, data: &[u8], complete: bool) {
         cut = true;
     }
     write_quoted(out, text, cut);
-}
-
-/// `flags[, mode]` of open/openat: the mode only when `O_CREAT` or
-/// `__O_TMPFILE` is set, as a 16-bit `umode_t`.
-fn write_open_tail(out: &mut String, flags: u64, mode: u64, style: Style) {
-    write_open_flags(out, u64::from(flags as u32), false, style);
-    if flags & (O_CREAT | O_TMPFILE_BIT) != 0 {
-        out.push_str(", ");
-        write_octal_mode(out, u64::from(mode as u16));
-    }
 }
 
 /// open(2)-style flags: always the access mode first (`O_RDONLY` for 0,
@@ -592,6 +572,16 @@ fn write_address(out: &mut String, addr: u64) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Only the argument list, as strace prints it between the parentheses.
+    fn write_args(out: &mut String, call: &Call, style: Style) {
+        for (i, param) in call.params().enumerate() {
+            if i > 0 {
+                out.push_str(", ");
+            }
+            write_arg(out, call, param, style);
+        }
+    }
 
     const CWD: u64 = -100i64 as u64;
 
@@ -818,35 +808,23 @@ mod tests {
                 a(4095)
             )
         );
-        assert_eq!(
-            with(4096, true),
-            format!(
-                r#"openat(7, "{}"..., O_RDONLY) = -1 ENAMETOOLONG (File name too long)"#,
-                a(4095)
-            )
-        );
-        assert_eq!(
-            with(4096, false),
-            format!(
-                r#"openat(7, "{}"..., O_RDONLY) = -1 ENAMETOOLONG (File name too long)"#,
-                a(4095)
-            )
-        );
-        assert_eq!(
-            with(5000, false),
-            format!(
-                r#"openat(7, "{}"..., O_RDONLY) = -1 ENAMETOOLONG (File name too long)"#,
-                a(4095)
-            )
-        );
-        // The tracer's own limit without NUL: marker after what was read.
-        assert_eq!(
-            with(10, false),
-            format!(
-                r#"openat(7, "{}"..., O_RDONLY) = -1 ENAMETOOLONG (File name too long)"#,
-                a(10)
-            )
-        );
+        // (bytes read, NUL found, bytes shown before the marker); the last
+        // is the tracer's own limit without a NUL: marker after what was read.
+        for (len, complete, shown) in [
+            (4096, true, 4095),
+            (4096, false, 4095),
+            (5000, false, 4095),
+            (10, false, 10),
+        ] {
+            assert_eq!(
+                with(len, complete),
+                format!(
+                    r#"openat(7, "{}"..., O_RDONLY) = -1 ENAMETOOLONG (File name too long)"#,
+                    a(shown)
+                ),
+                "{len} bytes, complete: {complete}"
+            );
+        }
     }
 
     #[test]

@@ -9,8 +9,6 @@
 
 use std::fmt::Write;
 
-use super::xlat::Style;
-
 /// Largest value the kernel returns as `-errno` (`MAX_ERRNO`).
 pub const MAX_ERRNO: u64 = 4095;
 
@@ -244,25 +242,14 @@ pub(crate) fn write_retval(out: &mut String, ret: i64, compat: bool, kind: RetKi
     }
 }
 
-/// Appends ` = <result>` for a syscall returning an fd or int (all calls
-/// here but symlink/symlinkat/fanotify_mark, whose success value strace
-/// prints unsigned; [`super::calls::write_call`] handles that).  strace
-/// prints results the same way in every `-X` style, so `style` is unused.
-/// Examples: ` = 3`, ` = -1 ENOENT (No such file or directory)`,
-/// ` = ? ERESTARTSYS (To be restarted if SA_RESTART is set)`,
-/// ` = -1 (errno 41)`.
-pub fn write_return(out: &mut String, ret: i64, _style: Style) {
-    out.push(' ');
-    write_retval(out, ret, false, RetKind::Fd);
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    /// ` = result` for a call returning an fd or int.
     fn ret(r: i64) -> String {
-        let mut o = String::new();
-        write_return(&mut o, r, Style::Abbrev);
+        let mut o = String::from(" ");
+        write_retval(&mut o, r, false, RetKind::Fd);
         o
     }
 

@@ -12,27 +12,19 @@
 //! Nothing here panics on any input, and every writer appends to the
 //! caller's `String` without clearing it.
 
-// The API is wider than what main.rs uses (flag/value printers, errno
-// lookups, quoting): keep it without dead-code noise in the binary.
-#![allow(dead_code)]
-
 pub mod calls;
 pub mod errno;
 pub mod escape;
 pub mod tables;
 pub mod xlat;
 
-#[allow(unused_imports)]
 pub use calls::{
-    write_arg, write_args, write_call, write_call_decorated, write_open_flags, write_result,
-    ArgKind, Call, FdPaths, Memory, Param, Raw, Syscall, OPEN_HOW_SIZE, PATH_MAX,
+    write_arg, write_call, write_call_decorated, ArgKind, Call, FdPaths, Memory, Param, Raw,
+    Syscall,
 };
-#[allow(unused_imports)]
-pub use errno::{errno_message, errno_name, write_return};
-#[allow(unused_imports)]
-pub use escape::{write_escaped, write_escaped_also, write_quoted};
-#[allow(unused_imports)]
-pub use xlat::{write_flags, write_value, Style, Xlat};
+pub use errno::{errno_message, errno_name};
+pub use escape::{write_escaped, write_escaped_also};
+pub use xlat::Style;
 
 #[cfg(test)]
 mod tests {
