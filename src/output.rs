@@ -148,14 +148,7 @@ impl Printer {
     fn write_text(&mut self, event: &Event, duration: u64) -> io::Result<()> {
         let line = &mut self.line;
         line.clear();
-        let (pid, tid) = (event.header.pid, event.header.tid);
-        let _ = write!(line, "{pid}");
-        if tid != pid {
-            let _ = write!(line, "/{tid}");
-        }
-        line.push(' ');
-        write_comm(line, event.comm);
-        line.push(' ');
+        write_prefix(line, event);
 
         let enter = event.header.enter_ns;
         match self.format.timestamps {
@@ -280,6 +273,18 @@ impl Sink for Printer {
     fn malformed(&self) -> u64 {
         self.malformed
     }
+}
+
+/// `PID[/TID] COMM `: who made the call, as two space-free fields.
+pub fn write_prefix(line: &mut String, event: &Event) {
+    let (pid, tid) = (event.header.pid, event.header.tid);
+    let _ = write!(line, "{pid}");
+    if tid != pid {
+        let _ = write!(line, "/{tid}");
+    }
+    line.push(' ');
+    write_comm(line, event.comm);
+    line.push(' ');
 }
 
 /// A process name as one field: printable ASCII as is, anything else

@@ -8,7 +8,8 @@ use std::rc::Rc;
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 use super::stats::{Row, Stats};
-use crate::decode::{self, errno_name, Call, Style, Syscall};
+use crate::decode::{self, errno_name, Style, Syscall};
+use crate::output;
 use crate::record::Event;
 use crate::tracer::Losses;
 
@@ -247,22 +248,13 @@ impl Snapshot {
     }
 }
 
-/// A failed call as a trace line: `PID COMM CALL = -1 ERRNO (...)`.
+/// A failed call as the text output prints it.
 fn write_failure(out: &mut String, raw: &[u8], style: Style) {
     let Ok(event) = Event::parse(raw) else {
         return;
     };
-    let _ = write!(out, "{} ", event.header.pid);
-    decode::write_escaped(out, event.comm);
-    out.push(' ');
-    let call = Call {
-        syscall: event.syscall,
-        args: event.header.args,
-        compat: event.compat(),
-        memory: event.memory,
-        ret: event.header.ret,
-    };
-    decode::write_call(out, &call, style);
+    output::write_prefix(out, &event);
+    decode::write_call(out, &event.call(), style);
 }
 
 /// How a screen line looks.
@@ -309,7 +301,7 @@ pub fn render(
     title.push(' ');
     screen.push((Look::Title, title));
 
-    let lost = snap.losses.ring_full + snap.losses.in_flight + snap.malformed;
+    let lost = snap.losses.calls() + snap.malformed;
     let mut totals = format!(
         " events/s {:.0}   total {}   errors {}   lost {}",
         snap.rate, snap.events, snap.errors, lost
