@@ -201,8 +201,9 @@ fn extra_sections() -> Roff {
     verbatim(
         &mut r,
         &[
-            "ftrace-cli: 1523 calls lost (ring buffer full: 1523, too many calls",
-            "    in flight: 0, malformed: 0); try a larger --buffer-size",
+            "ftrace-cli: 1523 calls lost (ring buffer full: 1523, no memory",
+            "    for the call in flight: 0, malformed: 0); try a larger",
+            "    --buffer-size",
         ],
     );
     para(

@@ -282,14 +282,14 @@ fn signal_ready(fd: i32) {
 }
 
 fn report_losses(losses: Losses, malformed: u64) {
-    let lost = losses.ring_full + losses.in_flight + malformed;
+    let lost = losses.calls() + malformed;
     if lost == 0 && losses.faults == 0 {
         return;
     }
     let mut parts = Vec::new();
     if lost > 0 {
         parts.push(format!(
-            "{lost} calls lost (ring buffer full: {}, too many calls in flight: {}, malformed: {malformed}); try a larger --buffer-size",
+            "{lost} calls lost (ring buffer full: {}, no memory for the call in flight: {}, malformed: {malformed}); try a larger --buffer-size",
             losses.ring_full, losses.in_flight
         ));
     }

@@ -35,8 +35,16 @@ pub struct Config<'a> {
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Losses {
     pub ring_full: u64,
+    /// No kernel memory for a thread's in-flight call.
     pub in_flight: u64,
     pub faults: u64,
+}
+
+impl Losses {
+    /// Calls the kernel saw but could not deliver.
+    pub fn calls(&self) -> u64 {
+        self.ring_full + self.in_flight
+    }
 }
 
 pub struct Tracer<'obj> {
