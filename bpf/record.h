@@ -12,43 +12,71 @@
 enum limits {
 	TASK_COMM_LEN = 16,
 	MAX_ARGS = 6,
-	MAX_CAPTURES = 2,
+	/* Captures one call may make: one per argument, and the result. */
+	MAX_CAPTURES = 7,
+	/* The capture_plan.arg and capture.arg that mean the call's result. */
+	ARG_RESULT = 6,
 	/* Syscall numbers below this are looked up in the plans; x86_64 and ia32 both fit. */
 	NR_SLOTS = 512,
 	/* Longest user string copied, NUL included. One more than PATH_MAX, so that
 	 * a string the kernel would reject as too long is seen to be cut. */
 	CAPTURE_MAX = 4097,
-	/* No argument: an unused capture_arg or split_arg. */
+	/* Most bytes of user memory a byte capture copies (a page, as strace). */
+	BYTES_MAX = 4096,
+	/* Captures start at multiples of this within a record. */
+	CAPTURE_ALIGN = 8,
+	/* No argument: an unused split_arg or capture_plan.len_arg. */
 	NO_ARG = 0xff,
 	/* Bits of target_bits: a target tgid sets bit tgid % TARGET_BITS. */
 	TARGET_BITS = 4096,
 };
 
-/* How the tracer handles one syscall number; all zero: not traced. */
+/* What to copy for one argument at syscall exit. */
+enum capture_kind {
+	CAPTURE_NONE = 0,
+	/* The NUL-terminated string args[arg] points to, at most CAPTURE_MAX - 1 bytes. */
+	CAPTURE_STRING = 1,
+	/* The bytes args[arg] points to: `size` of them, or with len_arg set,
+	 * args[len_arg] of them but at most `size`. */
+	CAPTURE_BYTES = 2,
+};
+
+/* One capture of a plan. */
+struct capture_plan {
+	__u8 kind; /* enum capture_kind */
+	__u8 arg;  /* the argument, or ARG_RESULT */
+	__u8 len_arg;
+	__u8 reserved;
+	__u16 size;
+};
+
+/* How the tracer handles one syscall number; call 0: not traced. */
 struct call_plan {
-	__u8 call;                      /* user space's id for the call, echoed in records */
-	__u8 capture_arg[MAX_CAPTURES]; /* argument holding a pointer to copy at exit, or NO_ARG */
-	__u8 capture_size[MAX_CAPTURES];/* 0: a NUL-terminated string, else a struct of that many bytes */
-	__u8 split_arg;                 /* ia32: a 64-bit argument passed as two 32-bit halves, or NO_ARG */
-	__u8 returns_fd;                /* success returns a new descriptor */
+	__u16 call;      /* user space's id for the call, echoed in records */
+	__u8 split_arg;  /* ia32: a 64-bit argument passed as two 32-bit halves, or NO_ARG */
+	__u8 returns_fd; /* success returns a new descriptor */
+	struct capture_plan captures[MAX_CAPTURES]; /* the first with kind CAPTURE_NONE ends them */
 };
 
 /* What became of one capture. */
 enum capture_status {
-	CAPTURE_NONE = 0,  /* the call has no such capture */
-	CAPTURE_NULL = 1,  /* the pointer was NULL: nothing read */
-	CAPTURE_FAULT = 2, /* reading user memory failed */
-	CAPTURE_OK = 3,    /* read whole; for strings, without the NUL */
-	CAPTURE_CUT = 4,   /* string with no NUL within CAPTURE_MAX - 1 bytes */
+	CAPTURE_NULL = 1,    /* the pointer was NULL: nothing read */
+	CAPTURE_FAULT = 2,   /* reading user memory failed */
+	CAPTURE_OK = 3,      /* read whole; for strings, without the NUL */
+	CAPTURE_CUT = 4,     /* string with no NUL within CAPTURE_MAX - 1 bytes */
+	CAPTURE_NO_ROOM = 5, /* the record had no room left for it */
+};
+
+enum capture_flags {
+	CAPTURE_CHANGED = 1, /* a string read at exit that differs from the one at entry */
 };
 
 enum record_flags {
-	RECORD_COMPAT = 1,    /* made by a 32-bit (ia32) syscall */
-	RECORD_CHANGED_0 = 2, /* capture 0 read at exit differs from the string at entry */
-	RECORD_CHANGED_1 = 4, /* the same for capture 1 */
+	RECORD_COMPAT = 1, /* made by a 32-bit (ia32) syscall */
 };
 
-/* One traced call. The captured bytes follow the header, in capture order. */
+/* One traced call. `captures` struct capture follow the header, each
+ * followed by its `len` bytes and starting at a multiple of CAPTURE_ALIGN. */
 struct record {
 	__u64 enter_ns; /* CLOCK_MONOTONIC at entry */
 	__u64 exit_ns;  /* CLOCK_MONOTONIC at exit */
@@ -58,15 +86,23 @@ struct record {
 	 * it: user space names it only if /proc still shows that file. */
 	__u64 fd_ino;
 	__u64 fd_dev; /* the kernel's dev_t of fd_ino; 0: not identified */
-	__u32 pid;            /* thread group id */
+	__u32 pid;    /* thread group id */
 	__u32 tid;
 	__u32 ppid;
 	__u32 uid;
-	__u16 capture_len[MAX_CAPTURES]; /* bytes following the header, per capture */
-	__u8 capture_status[MAX_CAPTURES];
-	__u8 call;
+	__u16 call;
 	__u8 flags;
+	__u8 captures;
 	char comm[TASK_COMM_LEN];
+};
+
+/* One argument's copy, as a record carries it. */
+struct capture {
+	__u8 arg;    /* the argument, or ARG_RESULT */
+	__u8 status; /* enum capture_status */
+	__u8 flags;  /* enum capture_flags */
+	__u8 reserved;
+	__u32 len; /* bytes following */
 };
 
 #endif

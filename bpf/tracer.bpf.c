@@ -44,7 +44,10 @@ __u64 capture_faults = 0; /* user memory that could not be read */
 struct record _record = {};
 enum limits _limits = 0;
 enum capture_status _capture_status = 0;
+enum capture_kind _capture_kind = 0;
+enum capture_flags _capture_flags = 0;
 enum record_flags _record_flags = 0;
+struct capture _capture = {};
 
 /* The traced call a thread is inside, kept from entry to exit. */
 struct in_flight {
@@ -80,13 +83,15 @@ struct {
 	__type(value, __u8);
 } comms SEC(".maps");
 
-/* Header plus two captures, rounded up to a power of two for the verifier. */
-#define SCRATCH_SIZE 16384
-#define SCRATCH_MASK (SCRATCH_SIZE - 1)
-/* The second capture starts within the lower half, so masking its offset
- * with SCRATCH_MASK / 2 changes nothing yet bounds it for the verifier. */
-_Static_assert(sizeof(struct record) + CAPTURE_MAX <= SCRATCH_SIZE / 2, "capture 1 offset");
-_Static_assert(SCRATCH_SIZE / 2 + CAPTURE_MAX <= SCRATCH_SIZE, "capture 1 end");
+/* Room for the header and every capture at its largest, rounded up to a
+ * power of two so that offsets can be bounded for the verifier. */
+#define SCRATCH_SIZE 32768
+/* A capture starting at or below this offset fits whatever its size. */
+#define CAPTURE_LIMIT (SCRATCH_SIZE - sizeof(struct capture) - CAPTURE_MAX)
+_Static_assert(BYTES_MAX <= CAPTURE_MAX, "byte captures fit as strings do");
+_Static_assert(sizeof(struct record) + MAX_CAPTURES * (sizeof(struct capture) + CAPTURE_MAX +
+					    CAPTURE_ALIGN) <= SCRATCH_SIZE,
+	       "every capture at its largest fits");
 
 struct scratch {
 	__u8 bytes[SCRATCH_SIZE];
@@ -233,17 +238,20 @@ static __always_inline void fingerprint_strings(struct task_struct *task, struct
 	__u32 zero = 0;
 	long n;
 
-	call->fingerprint[0] = 0;
-	call->fingerprint[1] = 0;
+	for (int i = 0; i < MAX_CAPTURES; i++)
+		call->fingerprint[i] = 0;
 	if (!mm || mm->mm_users.counter < 2)
 		return;
 	scratch = bpf_map_lookup_elem(&entry_string, &zero);
 	if (!scratch)
 		return;
 	for (int i = 0; i < MAX_CAPTURES; i++) {
-		__u8 arg = call->plan.capture_arg[i];
+		const struct capture_plan *plan = &call->plan.captures[i];
+		__u8 arg = plan->arg;
 
-		if (arg >= MAX_ARGS || call->plan.capture_size[i] || !call->args[arg])
+		if (plan->kind == CAPTURE_NONE)
+			break;
+		if (plan->kind != CAPTURE_STRING || arg >= MAX_ARGS || !call->args[arg])
 			continue;
 		n = bpf_probe_read_user_str(scratch->bytes, CAPTURE_MAX, (void *)call->args[arg]);
 		if (n > 0)
@@ -286,42 +294,97 @@ int BPF_PROG(sys_enter, struct pt_regs *regs, long nr)
 	return 0;
 }
 
-/* Copy one pointer argument to dst; returns the bytes stored. */
-static __always_inline __u32 capture(struct record *rec, int i, const struct in_flight *call,
-				     void *dst)
+/* What capture_one works on, shared across bpf_loop iterations. */
+struct capture_state {
+	__u8 *buf; /* the record being built (map memory) */
+	const struct in_flight *call;
+	long ret;
+	__u32 size; /* bytes of the record so far */
+	__u8 count; /* captures written */
+};
+
+/* Reads one user pointer argument into data; returns the bytes stored. */
+static __always_inline __u32 read_user(const struct capture_plan *plan, const struct in_flight *call,
+				       struct capture *hdr, __u8 *data)
 {
-	__u8 arg = call->plan.capture_arg[i];
-	__u8 size = call->plan.capture_size[i];
 	const void *ptr;
+	__u64 len;
 	long n;
 
-	if (arg >= MAX_ARGS)
+	if (plan->arg >= MAX_ARGS)
 		return 0;
-	ptr = (const void *)call->args[arg];
+	ptr = (const void *)call->args[plan->arg];
 	if (!ptr) {
-		rec->capture_status[i] = CAPTURE_NULL;
+		hdr->status = CAPTURE_NULL;
 		return 0;
 	}
-	if (size) {
-		if (bpf_probe_read_user(dst, size, ptr)) {
-			rec->capture_status[i] = CAPTURE_FAULT;
+	if (plan->kind == CAPTURE_BYTES) {
+		len = plan->size;
+		if (plan->len_arg < MAX_ARGS && call->args[plan->len_arg] < len)
+			len = call->args[plan->len_arg];
+		if (len > BYTES_MAX)
+			len = BYTES_MAX;
+		if (len && bpf_probe_read_user(data, len, ptr)) {
+			hdr->status = CAPTURE_FAULT;
 			__sync_fetch_and_add(&capture_faults, 1);
 			return 0;
 		}
-		rec->capture_status[i] = CAPTURE_OK;
-		rec->capture_len[i] = size;
-		return size;
+		hdr->status = CAPTURE_OK;
+		return len;
 	}
-	n = bpf_probe_read_user_str(dst, CAPTURE_MAX, ptr);
+	n = bpf_probe_read_user_str(data, CAPTURE_MAX, ptr);
 	if (n <= 0) {
-		rec->capture_status[i] = CAPTURE_FAULT;
+		hdr->status = CAPTURE_FAULT;
 		__sync_fetch_and_add(&capture_faults, 1);
 		return 0;
 	}
 	/* n counts the NUL; a full buffer means the string went on. */
-	rec->capture_status[i] = n == CAPTURE_MAX ? CAPTURE_CUT : CAPTURE_OK;
-	rec->capture_len[i] = n - 1;
+	hdr->status = n == CAPTURE_MAX ? CAPTURE_CUT : CAPTURE_OK;
 	return n - 1;
+}
+
+static __always_inline bool changed(const struct in_flight *call, __u64 i, const __u8 *bytes,
+				    __u32 len)
+{
+	if (i >= MAX_CAPTURES || !call->fingerprint[i])
+		return false;
+	return fingerprint(bytes, len) != call->fingerprint[i];
+}
+
+/* bpf_loop callback: appends capture i of the plan to the record. */
+static long capture_one(__u64 i, struct capture_state *state)
+{
+	const struct capture_plan *plan;
+	struct capture *hdr;
+	__u64 off;
+	__u32 len;
+	__u8 *data;
+
+	if (i >= MAX_CAPTURES)
+		return 1;
+	plan = &state->call->plan.captures[i];
+	if (plan->kind == CAPTURE_NONE)
+		return 1;
+	off = ((__u64)state->size + CAPTURE_ALIGN - 1) & ~(__u64)(CAPTURE_ALIGN - 1);
+	if (off > CAPTURE_LIMIT)
+		return 1; /* cannot happen: every capture fits (see the assert) */
+	/* Keep the compiler from using an unchecked copy of off below. */
+	barrier_var(off);
+	hdr = (struct capture *)(state->buf + off);
+	data = state->buf + off + sizeof(*hdr);
+	hdr->arg = plan->arg;
+	hdr->flags = 0;
+	hdr->reserved = 0;
+	len = read_user(plan, state->call, hdr, data);
+	if (len > CAPTURE_MAX)
+		len = 0;
+	if (plan->kind == CAPTURE_STRING && hdr->status != CAPTURE_NULL &&
+	    hdr->status != CAPTURE_FAULT && changed(state->call, i, data, len))
+		hdr->flags |= CAPTURE_CHANGED;
+	hdr->len = len;
+	state->size = off + sizeof(*hdr) + len;
+	state->count++;
+	return 0;
 }
 
 /* The inode and device of the file behind descriptor fd of the task. */
@@ -337,16 +400,6 @@ static __always_inline void identify_fd(struct task_struct *task, long fd, struc
 		return;
 	rec->fd_ino = BPF_CORE_READ(file, f_inode, i_ino);
 	rec->fd_dev = BPF_CORE_READ(file, f_inode, i_sb, s_dev);
-}
-
-static __always_inline bool changed(const struct record *rec, int i, const struct in_flight *call,
-				    const __u8 *bytes, __u32 len)
-{
-	__u8 status = rec->capture_status[i];
-
-	if (!call->fingerprint[i] || (status != CAPTURE_OK && status != CAPTURE_CUT))
-		return false;
-	return fingerprint(bytes, len) != call->fingerprint[i];
 }
 
 static __always_inline bool wanted_result(long ret)
@@ -366,8 +419,9 @@ int BPF_PROG(sys_exit, struct pt_regs *regs, long ret)
 	struct task_struct *task = bpf_get_current_task_btf();
 	struct in_flight *call;
 	struct record *rec;
+	struct capture_state state;
 	__u64 size, flags;
-	__u32 zero = 0, len;
+	__u32 zero = 0;
 	__u8 *buf;
 
 	/* Threads that never made a traced call have no storage: the common
@@ -397,30 +451,27 @@ int BPF_PROG(sys_exit, struct pt_regs *regs, long ret)
 	rec->uid = (__u32)bpf_get_current_uid_gid();
 	rec->call = call->plan.call;
 	rec->flags = call->compat ? RECORD_COMPAT : 0;
-	for (int i = 0; i < MAX_CAPTURES; i++) {
-		rec->capture_len[i] = 0;
-		rec->capture_status[i] = CAPTURE_NONE;
-	}
 	bpf_get_current_comm(rec->comm, sizeof(rec->comm));
 	rec->fd_ino = 0;
 	rec->fd_dev = 0;
 	if (identify_fds && call->plan.returns_fd && ret >= 0)
 		identify_fd(task, ret, rec);
 
-	size = sizeof(*rec);
-	len = capture(rec, 0, call, buf + sizeof(*rec));
-	if (changed(rec, 0, call, buf + sizeof(*rec), len))
-		rec->flags |= RECORD_CHANGED_0;
-	size += len;
-	len = capture(rec, 1, call, buf + (size & SCRATCH_MASK / 2));
-	if (changed(rec, 1, call, buf + (size & SCRATCH_MASK / 2), len))
-		rec->flags |= RECORD_CHANGED_1;
-	size += len;
+	state.buf = buf;
+	state.call = call;
+	state.ret = ret;
+	state.size = sizeof(*rec);
+	state.count = 0;
+	bpf_loop(MAX_CAPTURES, capture_one, &state, 0);
+	rec->captures = state.count;
+	size = state.size;
+	if (size > SCRATCH_SIZE)
+		return 0;
 
 	flags = bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= wakeup_bytes
 			? BPF_RB_FORCE_WAKEUP
 			: BPF_RB_NO_WAKEUP;
-	if (bpf_ringbuf_output(&events, buf, size & SCRATCH_MASK, flags))
+	if (bpf_ringbuf_output(&events, buf, size, flags))
 		__sync_fetch_and_add(&lost_records, 1);
 	return 0;
 }

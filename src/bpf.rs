@@ -6,3 +6,5 @@ include!(concat!(env!("OUT_DIR"), "/tracer.skel.rs"));
 
 // SAFETY: plain C data, every bit pattern valid.
 unsafe impl plain::Plain for types::record {}
+// SAFETY: as above.
+unsafe impl plain::Plain for types::capture {}

@@ -3,12 +3,15 @@
 
 use std::fs;
 
-use crate::decode::Syscall;
+use crate::decode::{class, Syscall};
 use crate::error::Error;
 
 /// The calls traced when no -e is given.
-pub const DEFAULT_CALLS: [Syscall; 3] =
-    [Syscall::Openat, Syscall::Symlinkat, Syscall::FanotifyMark];
+pub const DEFAULT_CALLS: [Syscall; 3] = [
+    Syscall::named("openat"),
+    Syscall::named("symlinkat"),
+    Syscall::named("fanotify_mark"),
+];
 
 /// The kernel's TASK_COMM_LEN less the NUL.
 pub const COMM_MAX: usize = 15;
@@ -62,15 +65,42 @@ pub fn parse_trace_set(s: &str) -> Result<TraceSet, String> {
     let mut calls = Vec::new();
     for name in list.split(',') {
         match name {
-            "all" => calls.extend(Syscall::ALL),
+            "all" => calls.extend(Syscall::all()),
             "none" => {}
-            _ => calls.push(Syscall::from_name(name).ok_or_else(|| {
-                let known: Vec<_> = Syscall::ALL.iter().map(|s| s.name()).collect();
-                format!(
-                    "'{name}' is not a call ftrace-cli traces (it traces {}, all)",
-                    known.join(", ")
-                )
-            })?),
+            _ => {
+                if let Some(class) = name.strip_prefix('%') {
+                    let bits = class::NAMES
+                        .iter()
+                        .find(|(n, _)| *n == class)
+                        .map(|&(_, bits)| bits)
+                        .ok_or_else(|| {
+                            let known: Vec<_> =
+                                class::NAMES.iter().map(|(n, _)| format!("%{n}")).collect();
+                            format!(
+                                "'{name}' is not a class ftrace-cli knows (it knows {})",
+                                known.join(", ")
+                            )
+                        })?;
+                    calls.extend(Syscall::all().filter(|s| s.in_class(bits)));
+                    continue;
+                }
+                // strace's `?name`: no error when the name is unknown.
+                let (optional, name) = match name.strip_prefix('?') {
+                    Some(rest) => (true, rest),
+                    None => (false, name),
+                };
+                match Syscall::from_name(name) {
+                    Some(syscall) => calls.push(syscall),
+                    None if optional => {}
+                    None => {
+                        let known: Vec<_> = Syscall::all().map(|s| s.name()).collect();
+                        return Err(format!(
+                            "'{name}' is not a call ftrace-cli traces (it traces {}, all)",
+                            known.join(", ")
+                        ));
+                    }
+                }
+            }
         }
     }
     Ok(TraceSet { negated, calls })
@@ -83,8 +113,7 @@ pub fn selected_calls(sets: &[TraceSet]) -> Vec<Syscall> {
         return DEFAULT_CALLS.to_vec();
     }
     let only_negations = sets.iter().all(|s| s.negated);
-    Syscall::ALL
-        .into_iter()
+    Syscall::all()
         .filter(|call| {
             let included =
                 only_negations || sets.iter().any(|s| !s.negated && s.calls.contains(call));
@@ -147,17 +176,33 @@ mod tests {
     #[test]
     fn trace_expressions() {
         assert_eq!(sets(&[]), DEFAULT_CALLS);
-        assert_eq!(sets(&["trace=open"]), [Syscall::Open]);
-        assert_eq!(sets(&["openat,open"]), [Syscall::Open, Syscall::Openat]);
-        assert_eq!(sets(&["trace=all"]), Syscall::ALL);
-        assert_eq!(sets(&["trace=all", "trace=!open"]).len(), 7);
-        assert_eq!(sets(&["trace=!open,creat"]).len(), 6);
+        let (open, openat) = (Syscall::named("open"), Syscall::named("openat"));
+        assert_eq!(sets(&["trace=open"]), [open]);
+        assert_eq!(sets(&["openat,open"]), [open, openat]);
+        assert_eq!(sets(&["trace=all"]), Syscall::all().collect::<Vec<_>>());
+        assert_eq!(
+            sets(&["trace=all", "trace=!open"]).len(),
+            Syscall::COUNT - 1
+        );
+        assert_eq!(sets(&["trace=!open,creat"]).len(), Syscall::COUNT - 2);
         assert_eq!(sets(&["trace=open", "trace=creat"]).len(), 2);
         assert!(sets(&["trace=none"]).is_empty());
         assert!(parse_trace_set("trace=read")
             .unwrap_err()
             .contains("'read'"));
         assert!(parse_trace_set("signal=all").is_err());
+        let file = sets(&["trace=%file"]);
+        assert!(file.contains(&openat) && !file.contains(&Syscall::named("fanotify_init")));
+        assert_eq!(
+            sets(&["trace=%desc"]).len(),
+            Syscall::COUNT - 1,
+            "all but symlink"
+        );
+        assert!(parse_trace_set("trace=%nosuch")
+            .unwrap_err()
+            .contains("%file"));
+        assert_eq!(sets(&["trace=?nosuch,open"]), [open]);
+        assert!(parse_trace_set("trace=nosuch").is_err());
     }
 
     #[test]

@@ -96,14 +96,12 @@ impl Serialize for Arg<'_> {
             decode::write_arg(&mut text, self.call, self.param, self.style);
             map.serialize_entry("decoded", text.as_str())?;
         }
-        if let ArgKind::Path { slot } = self.param.kind() {
+        if self.param.kind() == ArgKind::Path {
             let is_null = matches!(self.call.raw(self.param), Raw::Unsigned(0));
-            match self.call.memory.get(slot) {
+            match self.call.memory(self.param) {
                 _ if is_null => {}
-                Some(
-                    memory
-                    @ (Memory::Bytes { data, complete } | Memory::Changed { data, complete }),
-                ) => {
+                memory
+                @ (Memory::Bytes { data, complete } | Memory::Changed { data, complete }) => {
                     match std::str::from_utf8(data) {
                         Ok(s) => map.serialize_entry("str", s)?,
                         Err(_) => map.serialize_entry("hex", &Hex(data))?,
@@ -209,11 +207,10 @@ mod tests {
     #[test]
     fn paths_round_trip() {
         let scratch = RefCell::new(String::new());
-        let call = Call {
-            syscall: decode::Syscall::Symlink,
-            args: [0x1000, 0x2000, 0, 0, 0, 0],
-            compat: false,
-            memory: [
+        let call = decode::testing::call(
+            decode::testing::SYMLINK,
+            &[0x1000, 0x2000],
+            [
                 Memory::Bytes {
                     data: b"ok\n\"",
                     complete: true,
@@ -223,8 +220,8 @@ mod tests {
                     complete: false,
                 },
             ],
-            ret: 0,
-        };
+            0,
+        );
         let args = Args {
             call: &call,
             style: Style::Abbrev,

@@ -12,10 +12,10 @@ mod json;
 mod launch;
 mod live;
 mod output;
+mod plan;
 mod record;
 mod session;
 mod summary;
-mod syscalls;
 mod tracer;
 
 use clap::error::ErrorKind;

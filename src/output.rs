@@ -374,33 +374,40 @@ mod tests {
 #[cfg(test)]
 mod fuzz {
     use super::*;
-    use crate::bpf::types::record;
+    use crate::bpf::types::{capture_status, record};
     use crate::record::tests::encode;
     use proptest::prelude::*;
 
     fn arbitrary_record() -> impl Strategy<Value = Vec<u8>> {
         (
-            (0u8..10, any::<[u64; 6]>(), any::<i64>(), any::<u8>()),
-            (any::<[u8; 2]>(), any::<[u8; 16]>(), any::<(u64, u64)>()),
-            proptest::collection::vec(proptest::collection::vec(any::<u8>(), 0..80), 2),
+            (0u16..12, any::<[u64; 6]>(), any::<i64>(), any::<u8>()),
+            (any::<[u8; 16]>(), any::<(u64, u64)>()),
+            proptest::collection::vec(
+                (
+                    0u8..8,
+                    0u32..7,
+                    proptest::collection::vec(any::<u8>(), 0..80),
+                ),
+                0..4,
+            ),
         )
-            .prop_map(
-                |((call, args, ret, flags), (status, comm, (enter, exit)), caps)| {
-                    let header = record {
-                        call,
-                        args,
-                        ret,
-                        flags,
-                        capture_status: status.map(|s| s % 6),
-                        capture_len: [caps[0].len() as u16, caps[1].len() as u16],
-                        comm: comm.map(|b| b as i8),
-                        enter_ns: enter,
-                        exit_ns: exit,
-                        ..Default::default()
-                    };
-                    encode(&header, &[&caps[0], &caps[1]])
-                },
-            )
+            .prop_map(|((call, args, ret, flags), (comm, (enter, exit)), caps)| {
+                let header = record {
+                    call,
+                    args,
+                    ret,
+                    flags,
+                    comm: comm.map(|b| b as i8),
+                    enter_ns: enter,
+                    exit_ns: exit,
+                    ..Default::default()
+                };
+                let caps: Vec<_> = caps
+                    .iter()
+                    .map(|(arg, status, data)| (*arg, capture_status(*status), &data[..]))
+                    .collect();
+                encode(&header, &caps)
+            })
     }
 
     fn printed(format: Format, records: &[Vec<u8>]) -> (String, u64, u64) {

@@ -5,22 +5,22 @@
 //! still trusts nothing in them: a short or inconsistent record is an error,
 //! never a panic.
 
-use crate::bpf::types::{capture_status, record, record_flags};
+use crate::bpf::types::{capture, capture_flags, capture_status, limits, record, record_flags};
 use crate::decode::{Call, Memory, Syscall};
-use crate::syscalls;
+use crate::plan;
 
 const HEADER: usize = std::mem::size_of::<record>();
+const CAPTURE_HEADER: usize = std::mem::size_of::<capture>();
+const ALIGN: usize = limits::CAPTURE_ALIGN.0 as usize;
 const COMM: usize = std::mem::offset_of!(record, comm);
-const CHANGED: [u32; 2] = [
-    record_flags::RECORD_CHANGED_0.0,
-    record_flags::RECORD_CHANGED_1.0,
-];
 
 /// One traced call, borrowing its captured bytes from the ring buffer.
 pub struct Event<'a> {
     pub header: record,
     pub syscall: Syscall,
-    pub memory: [Memory<'a>; 2],
+    /// What was copied for each argument, by argument number, and for the
+    /// result (`ARG_RESULT`).
+    pub captured: [Memory<'a>; 7],
     /// The thread's name, without the NUL padding.
     pub comm: &'a [u8],
 }
@@ -29,8 +29,9 @@ pub struct Event<'a> {
 #[derive(Debug, PartialEq, Eq)]
 pub enum ParseError {
     Short(usize),
-    UnknownCall(u8),
+    UnknownCall(u16),
     CaptureOverrun,
+    BadCapture(u8),
     BadStatus(u8),
 }
 
@@ -39,41 +40,49 @@ impl<'a> Event<'a> {
         let mut header = record::default();
         plain::copy_from_bytes(&mut header, bytes).map_err(|_| ParseError::Short(bytes.len()))?;
         let syscall =
-            syscalls::from_call_id(header.call).ok_or(ParseError::UnknownCall(header.call))?;
+            plan::from_call_id(header.call).ok_or(ParseError::UnknownCall(header.call))?;
 
         let comm = bytes
             .get(COMM..COMM + header.comm.len())
             .unwrap_or_default();
         let comm = &comm[..comm.iter().position(|&b| b == 0).unwrap_or(comm.len())];
 
-        let mut rest = bytes.get(HEADER..).unwrap_or_default();
-        let mut memory = [Memory::Null, Memory::Null];
-        for (i, slot) in memory.iter_mut().enumerate() {
-            let len = usize::from(header.capture_len[i]);
-            if len > rest.len() {
-                return Err(ParseError::CaptureOverrun);
-            }
-            let (data, tail) = rest.split_at(len);
-            rest = tail;
-            *slot = match capture_status(u32::from(header.capture_status[i])) {
-                // The decoder never looks at captures a call does not have.
-                capture_status::CAPTURE_NONE | capture_status::CAPTURE_NULL => Memory::Null,
-                capture_status::CAPTURE_FAULT => Memory::Unreadable,
+        let mut captured = [Memory::Null; 7];
+        let mut offset = HEADER;
+        for _ in 0..header.captures {
+            offset = offset.next_multiple_of(ALIGN);
+            let mut hdr = capture::default();
+            let rest = bytes.get(offset..).ok_or(ParseError::CaptureOverrun)?;
+            plain::copy_from_bytes(&mut hdr, rest).map_err(|_| ParseError::CaptureOverrun)?;
+            offset += CAPTURE_HEADER;
+            let len = hdr.len as usize;
+            let data = bytes
+                .get(offset..offset.saturating_add(len))
+                .ok_or(ParseError::CaptureOverrun)?;
+            offset += len;
+            let slot = captured
+                .get_mut(usize::from(hdr.arg))
+                .ok_or(ParseError::BadCapture(hdr.arg))?;
+            *slot = match capture_status(u32::from(hdr.status)) {
+                capture_status::CAPTURE_NULL => Memory::Null,
+                capture_status::CAPTURE_FAULT | capture_status::CAPTURE_NO_ROOM => {
+                    Memory::Unreadable
+                }
                 status @ (capture_status::CAPTURE_OK | capture_status::CAPTURE_CUT) => {
                     let complete = status == capture_status::CAPTURE_OK;
-                    if u32::from(header.flags) & CHANGED[i] != 0 {
+                    if u32::from(hdr.flags) & capture_flags::CAPTURE_CHANGED.0 != 0 {
                         Memory::Changed { data, complete }
                     } else {
                         Memory::Bytes { data, complete }
                     }
                 }
-                _ => return Err(ParseError::BadStatus(header.capture_status[i])),
+                _ => return Err(ParseError::BadStatus(hdr.status)),
             };
         }
         Ok(Event {
             header,
             syscall,
-            memory,
+            captured,
             comm,
         })
     }
@@ -84,7 +93,7 @@ impl<'a> Event<'a> {
             syscall: self.syscall,
             args: self.header.args,
             compat: self.compat(),
-            memory: self.memory,
+            captured: self.captured,
             ret: self.header.ret,
         }
     }
@@ -103,20 +112,31 @@ impl<'a> Event<'a> {
 pub(crate) mod tests {
     use super::*;
 
-    /// A record as the kernel would send it.
-    pub fn encode(header: &record, captures: &[&[u8]]) -> Vec<u8> {
-        let mut bytes = unsafe { plain::as_bytes(header) }.to_vec();
-        for c in captures {
-            bytes.extend_from_slice(c);
+    /// A record as the kernel would send it: `captures` are (argument,
+    /// status, bytes).
+    pub fn encode(header: &record, captures: &[(u8, capture_status, &[u8])]) -> Vec<u8> {
+        let mut header = *header;
+        header.captures = captures.len() as u8;
+        let mut bytes = unsafe { plain::as_bytes(&header) }.to_vec();
+        for &(arg, status, data) in captures {
+            bytes.resize(bytes.len().next_multiple_of(ALIGN), 0);
+            let hdr = capture {
+                arg,
+                status: status.0 as u8,
+                len: data.len() as u32,
+                ..Default::default()
+            };
+            bytes.extend_from_slice(unsafe { plain::as_bytes(&hdr) });
+            bytes.extend_from_slice(data);
         }
         bytes
     }
 
-    fn openat_header(path_len: u16) -> record {
+    const OK: capture_status = capture_status::CAPTURE_OK;
+
+    fn openat_header() -> record {
         record {
-            call: syscalls::call_id(Syscall::Openat),
-            capture_len: [path_len, 0],
-            capture_status: [capture_status::CAPTURE_OK.0 as u8, 0],
+            call: plan::call_id(Syscall::named("openat")),
             pid: 42,
             tid: 43,
             comm: [
@@ -128,44 +148,61 @@ pub(crate) mod tests {
 
     #[test]
     fn parses_a_record_with_its_path() {
-        let bytes = encode(&openat_header(4), &[b"/etc"]);
+        let bytes = encode(&openat_header(), &[(1, OK, b"/etc")]);
         let event = Event::parse(&bytes).unwrap();
-        assert_eq!(event.syscall, Syscall::Openat);
+        assert_eq!(event.syscall, Syscall::named("openat"));
         assert_eq!(event.comm, b"cat");
         assert!(matches!(
-            event.memory[0],
+            event.captured[1],
             Memory::Bytes {
                 data: b"/etc",
                 complete: true
             }
         ));
+        assert_eq!(event.captured[0], Memory::Null);
+    }
+
+    #[test]
+    fn captures_are_aligned_and_in_order() {
+        let header = record {
+            call: plan::call_id(Syscall::named("symlinkat")),
+            ..Default::default()
+        };
+        let bytes = encode(&header, &[(0, OK, b"abc"), (2, OK, b"linkname")]);
+        let event = Event::parse(&bytes).unwrap();
+        assert_eq!(event.captured[0].data(), Some(&b"abc"[..]));
+        assert_eq!(event.captured[2].data(), Some(&b"linkname"[..]));
     }
 
     #[test]
     fn rejects_short_and_inconsistent_records() {
-        let bytes = encode(&openat_header(10), &[b"/etc"]);
+        let mut bytes = encode(&openat_header(), &[(1, OK, b"/etc")]);
+        bytes.truncate(bytes.len() - 1);
         assert_eq!(Event::parse(&bytes).err(), Some(ParseError::CaptureOverrun));
         assert!(matches!(
             Event::parse(&bytes[..HEADER - 1]),
             Err(ParseError::Short(_))
         ));
-        let mut header = openat_header(0);
-        header.call = 99;
+        let mut header = openat_header();
+        header.call = 999;
         assert_eq!(
             Event::parse(&encode(&header, &[])).err(),
-            Some(ParseError::UnknownCall(99))
+            Some(ParseError::UnknownCall(999))
         );
-        header = openat_header(0);
-        header.capture_status[0] = 9;
+        let bad = capture_status(9);
         assert_eq!(
-            Event::parse(&encode(&header, &[])).err(),
+            Event::parse(&encode(&openat_header(), &[(1, bad, b"")])).err(),
             Some(ParseError::BadStatus(9))
+        );
+        assert_eq!(
+            Event::parse(&encode(&openat_header(), &[(7, OK, b"")])).err(),
+            Some(ParseError::BadCapture(7))
         );
     }
 
     #[test]
     fn any_prefix_of_a_record_parses_or_errs() {
-        let bytes = encode(&openat_header(4), &[b"/etc"]);
+        let bytes = encode(&openat_header(), &[(1, OK, b"/etc"), (6, OK, b"x")]);
         for n in 0..=bytes.len() {
             let _ = Event::parse(&bytes[..n]);
         }

@@ -14,7 +14,7 @@ use crate::bpf::types::limits;
 use crate::bpf::{TracerSkel, TracerSkelBuilder};
 use crate::decode::Syscall;
 use crate::error::{Error, Result};
-use crate::syscalls;
+use crate::plan;
 
 /// Everything the kernel side is told before load.
 pub struct Config<'a> {
@@ -88,6 +88,13 @@ fn check_kernel() -> Result<()> {
 
 fn load_error(stage: &str, err: libbpf_rs::Error) -> Error {
     match err.kind() {
+        // With the capabilities checked already, EACCES at load is the
+        // verifier refusing the program, not a missing privilege.
+        ErrorKind::PermissionDenied if stage == "loading" && check_privileges().is_ok() => {
+            Error::Runtime(format!(
+                "the kernel's verifier refused the tracer, a bug in ftrace-cli: {err}"
+            ))
+        }
         ErrorKind::PermissionDenied => privilege_error(),
         ErrorKind::Unsupported | ErrorKind::InvalidInput => Error::Unsupported(format!(
             "{stage} the tracer failed; the kernel lacks BPF support it needs (ring buffers, raw tracepoints, BTF): {err}"
@@ -109,7 +116,7 @@ impl<'obj> Tracer<'obj> {
             .rodata_data
             .as_deref_mut()
             .ok_or_else(|| Error::Runtime("the tracer's rodata is not mapped".into()))?;
-        syscalls::plans(
+        plan::plans(
             config.calls,
             &mut rodata.native_plans,
             &mut rodata.compat_plans,

@@ -188,7 +188,7 @@ fn is_restart(errno: u64) -> bool {
 
 /// How a successful return value is printed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum RetKind {
+pub enum RetKind {
     /// A file descriptor / int: signed decimal (strace's `RVAL_FD`).
     Fd,
     /// strace's default `RVAL_UDECIMAL`: unsigned decimal.

@@ -37,8 +37,8 @@ pub struct Row {
     /// CLOCK_MONOTONIC at the exit of the latest call, and of the latest failure.
     pub last_seen_ns: u64,
     pub last_error_ns: u64,
-    /// The latest call: its index in `Syscall::ALL`, and whether it was 32-bit.
-    pub syscall: u8,
+    /// The latest call: its index in the call table, and whether it was 32-bit.
+    pub syscall: u16,
     pub compat: bool,
     /// The name of the thread that made the latest call.
     pub comm: [u8; 16],
@@ -46,7 +46,7 @@ pub struct Row {
 
 /// One call, as the tables see it.
 pub struct Hit<'a> {
-    pub syscall: u8,
+    pub syscall: u16,
     pub compat: bool,
     pub result: i64,
     pub errno: Option<u32>,
@@ -74,7 +74,7 @@ impl Row {
     }
 
     pub fn syscall(&self) -> Syscall {
-        Syscall::ALL[usize::from(self.syscall) % Syscall::ALL.len()]
+        Syscall::from_index(usize::from(self.syscall)).unwrap_or(Syscall::named("openat"))
     }
 
     pub fn comm(&self) -> &[u8] {
@@ -133,8 +133,8 @@ impl<K: Hash + Eq> Table<K> {
 #[derive(Default)]
 pub struct Stats {
     pub paths: Table<Rc<[u8]>>,
-    /// Keyed by index in `Syscall::ALL`, plus 8 for 32-bit calls.
-    pub syscalls: Table<u8>,
+    /// Keyed by [`syscall_code`].
+    pub syscalls: Table<u16>,
     /// Keyed by process (thread group) id.
     pub procs: Table<u32>,
     /// Calls and failed calls since start or the last clear.
@@ -150,20 +150,29 @@ pub struct Stats {
 
 /// The path a call is about: the file opened or marked, the link created.
 pub fn path_of<'a>(call: &Call<'a>) -> &'a [u8] {
-    let slot = match call.syscall {
-        Syscall::FanotifyInit => return NO_PATH,
-        Syscall::Symlink | Syscall::Symlinkat => 1,
-        _ => 0,
+    let Some((_, memory)) = call.main_path() else {
+        return NO_PATH;
     };
-    match call.memory[slot] {
-        Memory::Bytes { data, .. } | Memory::Changed { data, .. } => data,
+    match *memory {
         Memory::Null => NULL_PATH,
         Memory::Unreadable => UNREADABLE_PATH,
+        read => read.data().unwrap_or_default(),
     }
 }
 
-pub fn syscall_index(syscall: Syscall) -> u8 {
-    Syscall::ALL.iter().position(|&s| s == syscall).unwrap_or(0) as u8
+pub fn syscall_index(syscall: Syscall) -> u16 {
+    syscall.index() as u16
+}
+
+/// The key of the syscalls table: a call and whether it was 32-bit.
+pub fn syscall_code(syscall: u16, compat: bool) -> u16 {
+    syscall * 2 + u16::from(compat)
+}
+
+/// The call and ABI a [`syscall_code`] stands for.
+pub fn from_syscall_code(code: u16) -> (Syscall, bool) {
+    let syscall = Syscall::from_index(usize::from(code / 2)).unwrap_or(Syscall::named("openat"));
+    (syscall, code % 2 == 1)
 }
 
 impl Stats {
@@ -182,7 +191,7 @@ impl Stats {
         self.seen += 1;
         let path = path_of(call);
         self.paths.add(path, path.len(), &hit, || Rc::from(path));
-        let code = hit.syscall + 8 * u8::from(hit.compat);
+        let code = syscall_code(hit.syscall, hit.compat);
         self.syscalls.add(&code, 0, &hit, || code);
         let pid = event.header.pid;
         self.procs.add(&pid, 0, &hit, || pid);
@@ -219,7 +228,7 @@ mod tests {
 
     fn hit(errno: Option<u32>, seen_ns: u64) -> Hit<'static> {
         Hit {
-            syscall: syscall_index(Syscall::Openat),
+            syscall: syscall_index(Syscall::named("openat")),
             compat: false,
             result: if errno.is_some() { -1 } else { 3 },
             errno,
@@ -242,7 +251,7 @@ mod tests {
             (2, 10, 20)
         );
         assert_eq!(row.comm(), b"cat");
-        assert_eq!(row.syscall(), Syscall::Openat);
+        assert_eq!(row.syscall(), Syscall::named("openat"));
     }
 
     #[test]

@@ -7,7 +7,7 @@ use std::rc::Rc;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
-use super::stats::{Row, Stats};
+use super::stats::{from_syscall_code, Row, Stats};
 use crate::decode::{self, errno_name, Style, Syscall};
 use crate::output;
 use crate::record::Event;
@@ -173,7 +173,7 @@ impl Ui {
 #[derive(Clone, Debug)]
 pub enum Key {
     Path(Rc<[u8]>),
-    Syscall(u8),
+    Syscall(u16),
     Proc(u32),
     Other,
 }
@@ -479,9 +479,9 @@ fn compare_keys(a: &Key, b: &Key) -> Ordering {
     match (a, b) {
         (Key::Path(a), Key::Path(b)) => a.cmp(b),
         (Key::Syscall(a), Key::Syscall(b)) => {
-            let name = |code: &u8| {
-                let s = Syscall::ALL[usize::from(*code) % 8];
-                (s.name(), *code >= 8)
+            let name = |code: &u16| {
+                let (s, compat) = from_syscall_code(*code);
+                (s.name(), compat)
             };
             name(a).cmp(&name(b))
         }
@@ -501,8 +501,8 @@ fn write_label(out: &mut String, line: &Line) {
             Some(_) => decode::write_escaped(out, path),
         },
         Key::Syscall(code) => {
-            let syscall = Syscall::ALL[usize::from(*code) % 8];
-            out.push_str(&call_name(syscall, *code >= 8));
+            let (syscall, compat) = from_syscall_code(*code);
+            out.push_str(&call_name(syscall, compat));
         }
         Key::Proc(pid) => {
             let _ = write!(out, "{pid} ");
@@ -545,7 +545,7 @@ fn truncate(text: &mut String, max: usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::live::stats::{syscall_index, Hit, NULL_PATH};
+    use crate::live::stats::{syscall_code, syscall_index, Hit, NULL_PATH};
 
     fn hit(call: Syscall, errno: Option<u32>, seen_ns: u64) -> Hit<'static> {
         Hit {
@@ -562,9 +562,10 @@ mod tests {
         let mut stats = Stats::default();
         let mut add = |path: &[u8], n: usize, errno: Option<u32>, seen: u64| {
             for _ in 0..n {
-                let h = hit(Syscall::Openat, errno, seen);
+                let h = hit(Syscall::named("openat"), errno, seen);
                 stats.paths.add(path, path.len(), &h, || Rc::from(path));
-                stats.syscalls.add(&h.syscall, 0, &h, || h.syscall);
+                let code = syscall_code(h.syscall, false);
+                stats.syscalls.add(&code, 0, &h, || code);
                 stats.procs.add(&0, 0, &h, || 0);
             }
         };

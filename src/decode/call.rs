@@ -1,0 +1,614 @@
+//! Whole-call rendering, strace-compatible:
+//! `openat(AT_FDCWD, "/etc/hostname", O_RDONLY|O_CLOEXEC) = 3`.
+//!
+//! The generic part: a call's arguments are walked in its table row's
+//! order and each is printed by its render kind; the family files (open,
+//! fanotify, ...) hold the kinds that need more than a flag table.
+
+use std::fmt::Write;
+
+use super::errno::{write_retval, RetKind};
+use super::escape::write_quoted;
+use super::fanotify::{write_fan_dirfd, write_fan_init_flags};
+use super::open::{open_takes_mode, write_open_flags, write_open_how};
+use super::table::{Param, Render, Syscall};
+use super::xlat::{write_flags, write_hex, write_octal_mode, write_value_fmt, NumFmt, Style, Xlat};
+
+/// strace's `PATH_MAX`: a path prints at most `PATH_MAX - 1` bytes; a
+/// longer one is cut there and marked with `...`.
+pub const PATH_MAX: usize = 4096;
+
+/// Special directory fd values of the `*at` calls (printed as signed decimal).
+pub static DIRFD: Xlat = Xlat {
+    entries: &[("AT_FDCWD", -100i64 as u64)],
+    unknown: "",
+};
+
+/// What the tracer could read of one pointer argument, at syscall exit.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Memory<'a> {
+    /// The pointer was NULL, or nothing was captured.
+    Null,
+    /// Reading failed (fault): the pointer value is printed in hex.
+    Unreadable,
+    /// String bytes without the NUL, or raw struct bytes; `complete ==
+    /// false` when no NUL was found within the read limit.
+    Bytes { data: &'a [u8], complete: bool },
+    /// A string read at exit that differs from what the pointer held at
+    /// entry: another thread changed it during the call, so the kernel may
+    /// have used another string. Printed with a marker.
+    Changed { data: &'a [u8], complete: bool },
+}
+
+impl<'a> Memory<'a> {
+    /// The bytes read, if any.
+    pub fn data(&self) -> Option<&'a [u8]> {
+        match *self {
+            Memory::Bytes { data, .. } | Memory::Changed { data, .. } => Some(data),
+            Memory::Null | Memory::Unreadable => None,
+        }
+    }
+}
+
+/// One traced call.
+#[derive(Clone, Copy, Debug)]
+pub struct Call<'a> {
+    pub syscall: Syscall,
+    /// Raw register values in the syscall's argument order.  For ia32
+    /// callers: zero-extended, with a 64-bit argument passed in two
+    /// registers merged into one (fanotify_mark's mask is `args[2]`, so its
+    /// dirfd is `args[3]` and pathname `args[4]`).
+    pub args: [u64; 6],
+    /// Made by an ia32 process: pointers and results are 32-bit.
+    pub compat: bool,
+    /// What the tracer copied for each argument at exit, by argument
+    /// number, and last (`ARG_RESULT`) for what the result refers to.
+    pub captured: [Memory<'a>; 7],
+    pub ret: i64,
+}
+
+impl<'a> Call<'a> {
+    /// A pointer or `unsigned long` argument: 32-bit for ia32 callers.
+    pub(crate) fn word(&self, value: u64) -> u64 {
+        if self.compat {
+            value & 0xffff_ffff
+        } else {
+            value
+        }
+    }
+
+    /// What was captured for `param`.
+    pub fn memory(&self, param: &Param) -> &Memory<'a> {
+        &self.captured[param.arg]
+    }
+}
+
+/// Appends the whole call text, `name(args) = result`, to `out`, as strace
+/// prints it but for its alignment: strace pads before the `=` to column 40,
+/// ftrace-cli writes one space, so that lines stay compact for grep and
+/// `diff -b` against strace shows no difference.
+pub fn write_call(out: &mut String, call: &Call, style: Style) {
+    write_call_decorated(out, call, style, None);
+}
+
+/// Names the file behind a descriptor of the traced process, as strace -y.
+pub trait FdPaths {
+    /// Appends `<path>` for `fd` (`AT_FDCWD`: the working directory), or
+    /// nothing when it cannot be known.
+    fn decorate(&mut self, out: &mut String, fd: i32);
+
+    /// The same for the descriptor the call returned.
+    fn decorate_returned(&mut self, out: &mut String, fd: i32) {
+        self.decorate(out, fd);
+    }
+}
+
+/// [`write_call`], with fd arguments and returned fds decorated by `fds`.
+pub fn write_call_decorated(
+    out: &mut String,
+    call: &Call,
+    style: Style,
+    mut fds: Option<&mut dyn FdPaths>,
+) {
+    out.push_str(call.syscall.name());
+    out.push('(');
+    for (i, param) in call.params().enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        write_arg(out, call, param, style);
+        if let (Some(fds), ArgKind::Fd | ArgKind::Dirfd) = (fds.as_deref_mut(), param.kind()) {
+            if let Raw::Signed(fd) = call.raw(param) {
+                fds.decorate(out, fd as i32);
+            }
+        }
+    }
+    out.push_str(") ");
+    write_result(out, call);
+    if let (Some(fds), Some(fd)) = (fds, call.returned_fd()) {
+        fds.decorate_returned(out, fd);
+    }
+}
+
+/// Appends `= result` as strace prints it for this call.
+pub fn write_result(out: &mut String, call: &Call) {
+    write_retval(out, call.ret, call.compat, call.syscall.ret_kind());
+}
+
+impl<'a> Call<'a> {
+    /// The result as the caller sees it (32-bit for ia32 callers).
+    pub fn result(&self) -> i64 {
+        if self.compat {
+            i64::from(self.ret as u32 as i32)
+        } else {
+            self.ret
+        }
+    }
+
+    /// The errno of a failed call.
+    pub fn errno(&self) -> Option<u32> {
+        let ret = self.result();
+        (-4095..=-1)
+            .contains(&ret)
+            .then(|| ret.unsigned_abs() as u32)
+    }
+
+    /// The new descriptor, for calls that return one and succeeded.
+    pub fn returned_fd(&self) -> Option<i32> {
+        let ret = self.result();
+        (self.syscall.ret_kind() == RetKind::Fd && (0..=i64::from(i32::MAX)).contains(&ret))
+            .then_some(ret as i32)
+    }
+
+    /// The path the call is about: its last path argument (the file opened
+    /// or marked, the link created), if it has one.
+    pub fn main_path(&self) -> Option<(&'static Param, &Memory<'a>)> {
+        let param = self
+            .syscall
+            .params()
+            .iter()
+            .rfind(|p| p.kind() == ArgKind::Path)?;
+        Some((param, self.memory(param)))
+    }
+}
+
+/// What an argument is, for consumers that treat arguments one by one
+/// (JSON output, fd decoration).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ArgKind {
+    /// A file descriptor (`int`).
+    Fd,
+    /// A directory fd of an `*at` call (`int`, may be `AT_FDCWD`).
+    Dirfd,
+    /// A pointer to a NUL-terminated path, captured.
+    Path,
+    /// A bit set or other integer printed symbolically.
+    Flags,
+    /// A file mode, in octal.
+    Mode,
+    /// A pointer to a struct (openat2's `struct open_how`).
+    Struct,
+    /// A plain size.
+    Size,
+}
+
+impl Param {
+    pub fn kind(&self) -> ArgKind {
+        match self.render {
+            Render::Fd => ArgKind::Fd,
+            Render::Dirfd | Render::FanDirfd => ArgKind::Dirfd,
+            Render::Path => ArgKind::Path,
+            Render::OpenMode { .. } | Render::Mode => ArgKind::Mode,
+            Render::OpenHow { .. } => ArgKind::Struct,
+            Render::Size => ArgKind::Size,
+            Render::OpenFlags | Render::FanInitFlags | Render::Flags(_) | Render::Flags64(_) => {
+                ArgKind::Flags
+            }
+        }
+    }
+}
+
+/// The value a parameter holds, as the kernel reads it: `int`s sign-extended
+/// from their low 32 bits, pointers 32-bit for ia32 callers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Raw {
+    Signed(i64),
+    Unsigned(u64),
+}
+
+impl Call<'_> {
+    /// The parameters this call prints (open's mode only with O_CREAT...).
+    pub fn params(&self) -> impl Iterator<Item = &'static Param> + '_ {
+        self.syscall
+            .params()
+            .iter()
+            .filter(move |p| match p.render {
+                Render::OpenMode { flags } => open_takes_mode(self.args[usize::from(flags)]),
+                _ => true,
+            })
+    }
+
+    pub fn raw(&self, param: &Param) -> Raw {
+        let value = self.args[param.arg];
+        match param.render {
+            Render::Fd | Render::Dirfd | Render::FanDirfd => {
+                Raw::Signed(i64::from(value as u32 as i32))
+            }
+            Render::Path | Render::OpenHow { .. } | Render::Size => Raw::Unsigned(self.word(value)),
+            Render::OpenMode { .. } | Render::Mode => Raw::Unsigned(u64::from(value as u16)),
+            Render::OpenFlags | Render::FanInitFlags | Render::Flags(_) => {
+                Raw::Unsigned(u64::from(value as u32))
+            }
+            Render::Flags64(_) => Raw::Unsigned(value),
+        }
+    }
+}
+
+/// Appends one argument as strace prints it.
+pub fn write_arg(out: &mut String, call: &Call, param: &Param, style: Style) {
+    let value = call.args[param.arg];
+    match param.render {
+        Render::Fd => {
+            let _ = write!(out, "{}", value as u32 as i32);
+        }
+        Render::Dirfd => write_dirfd(out, value, style),
+        Render::FanDirfd => write_fan_dirfd(out, value, style),
+        Render::Path => write_path(out, call.word(value), call.memory(param)),
+        Render::Mode | Render::OpenMode { .. } => write_octal_mode(out, u64::from(value as u16)),
+        Render::Size => {
+            let _ = write!(out, "{}", call.word(value));
+        }
+        Render::OpenFlags => write_open_flags(out, u64::from(value as u32), false, style),
+        Render::OpenHow { size } => {
+            let size = call.word(call.args[usize::from(size)]);
+            write_open_how(out, call.word(value), size, call.memory(param), style);
+        }
+        Render::FanInitFlags => write_fan_init_flags(out, u64::from(value as u32), style),
+        Render::Flags(table) => write_flags(out, u64::from(value as u32), table, style),
+        Render::Flags64(table) => write_flags(out, value, table, style),
+    }
+}
+
+/// A directory fd argument: an `int`, so only the low 32 bits count.
+/// `AT_FDCWD` is named; any other value prints in decimal.
+pub(crate) fn write_dirfd(out: &mut String, raw: u64, style: Style) {
+    let fd = i64::from(raw as u32 as i32);
+    write_value_fmt(out, fd as u64, &DIRFD, style, NumFmt::Signed);
+}
+
+/// A path argument as strace's `printpath`: `NULL`, the address in hex
+/// when unreadable, else the quoted string, cut after `PATH_MAX - 1` bytes
+/// (or where the tracer's read ended without a NUL) and marked `...`.
+/// A NULL pointer prints `NULL` whatever `mem` says; a non-NULL one that
+/// has no bytes prints as unreadable.
+fn write_path(out: &mut String, addr: u64, mem: &Memory) {
+    if addr == 0 {
+        out.push_str("NULL");
+        return;
+    }
+    match *mem {
+        Memory::Bytes { data, complete } => write_path_bytes(out, data, complete),
+        Memory::Changed { data, complete } => {
+            write_path_bytes(out, data, complete);
+            out.push_str(" /* changed during the call */");
+        }
+        Memory::Null | Memory::Unreadable => write_hex(out, addr),
+    }
+}
+
+fn write_path_bytes(out: &mut String, data: &[u8], complete: bool) {
+    let (mut text, mut cut) = match data.iter().position(|&b| b == 0) {
+        Some(nul) => (data.get(..nul).unwrap_or(data), false),
+        None => (data, !complete),
+    };
+    if text.len() > PATH_MAX - 1 {
+        text = text.get(..PATH_MAX - 1).unwrap_or(text);
+        cut = true;
+    }
+    write_quoted(out, text, cut);
+}
+
+/// strace's `printaddr`: `NULL` or the address in hex.
+pub(crate) fn write_address(out: &mut String, addr: u64) {
+    if addr == 0 {
+        out.push_str("NULL");
+    } else {
+        write_hex(out, addr);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::*;
+    use super::*;
+
+    #[test]
+    fn pointers() {
+        // NULL and unreadable paths.
+        let c = call(OPENAT, &[7, 0, 0], U, -14);
+        assert_eq!(
+            render(&c, Style::Abbrev),
+            "openat(7, NULL, O_RDONLY) = -1 EFAULT (Bad address)"
+        );
+        let c = call(
+            OPENAT,
+            &[7, 0x1000, 0],
+            [Memory::Unreadable, Memory::Null],
+            -14,
+        );
+        assert_eq!(
+            render(&c, Style::Raw),
+            "openat(7, 0x1000, 0) = -1 EFAULT (Bad address)"
+        );
+        // ia32: pointer is 32-bit (strace -m32 test: 0xf7f2dffa).
+        let mut c = call(
+            OPENAT,
+            &[7, 0xffff_ffff_f7f2_dffa, 0],
+            [Memory::Unreadable, Memory::Null],
+            -14,
+        );
+        c.compat = true;
+        assert_eq!(
+            render(&c, Style::Abbrev),
+            "openat(7, 0xf7f2dffa, O_RDONLY) = -1 EFAULT (Bad address)"
+        );
+        // A NUL inside the bytes ends the string.
+        let c = call(OPENAT, &[7, P, 0], [s(b"ab\0cd"), Memory::Null], 3);
+        assert_eq!(
+            render(&c, Style::Abbrev),
+            r#"openat(7, "ab", O_RDONLY) = 3"#
+        );
+    }
+
+    #[test]
+    fn long_paths() {
+        let long = vec![b'a'; 5000];
+        let with = |n: usize, complete: bool| {
+            let m = [
+                Memory::Bytes {
+                    data: long.get(..n).unwrap_or(&[]),
+                    complete,
+                },
+                Memory::Null,
+            ];
+            let c = call(OPENAT, &[7, P, 0], m, -36);
+            render(&c, Style::Abbrev)
+        };
+        let a = |n: usize| "a".repeat(n);
+        // strace 6.1: 4095-byte path prints whole, 4096+ prints 4095 + "...".
+        assert_eq!(
+            with(4095, true),
+            format!(
+                r#"openat(7, "{}", O_RDONLY) = -1 ENAMETOOLONG (File name too long)"#,
+                a(4095)
+            )
+        );
+        // (bytes read, NUL found, bytes shown before the marker); the last
+        // is the tracer's own limit without a NUL: marker after what was read.
+        for (len, complete, shown) in [
+            (4096, true, 4095),
+            (4096, false, 4095),
+            (5000, false, 4095),
+            (10, false, 10),
+        ] {
+            assert_eq!(
+                with(len, complete),
+                format!(
+                    r#"openat(7, "{}"..., O_RDONLY) = -1 ENAMETOOLONG (File name too long)"#,
+                    a(shown)
+                ),
+                "{len} bytes, complete: {complete}"
+            );
+        }
+    }
+
+    #[test]
+    fn symlinks() {
+        let m = [s(b"tgt"), s(b"/nonexist/lnk")];
+        check(
+            &call(SYMLINK, &[P, P], m, -2),
+            r#"symlink("tgt", "/nonexist/lnk") = -1 ENOENT (No such file or directory)"#,
+            r#"symlink("tgt", "/nonexist/lnk") = -1 ENOENT (No such file or directory)"#,
+            r#"symlink("tgt", "/nonexist/lnk") = -1 ENOENT (No such file or directory)"#,
+        );
+        check(
+            &call(SYMLINKAT, &[P, CWD, P], m, -2),
+            r#"symlinkat("tgt", AT_FDCWD, "/nonexist/lnk") = -1 ENOENT (No such file or directory)"#,
+            r#"symlinkat("tgt", -100, "/nonexist/lnk") = -1 ENOENT (No such file or directory)"#,
+            r#"symlinkat("tgt", -100 /* AT_FDCWD */, "/nonexist/lnk") = -1 ENOENT (No such file or directory)"#,
+        );
+        let m = [s(b"tgt"), Memory::Null];
+        assert_eq!(
+            render(&call(SYMLINKAT, &[P, 9, 0], m, -14), Style::Abbrev),
+            r#"symlinkat("tgt", 9, NULL) = -1 EFAULT (Bad address)"#
+        );
+        // Success value is unsigned (strace -e inject=symlinkat:retval=5000).
+        let m = [s(b"t"), s(b"/nonexist/l")];
+        assert_eq!(
+            render(&call(SYMLINKAT, &[P, CWD, P], m, 5000), Style::Abbrev),
+            r#"symlinkat("t", AT_FDCWD, "/nonexist/l") = 5000"#
+        );
+        assert_eq!(
+            render(&call(SYMLINKAT, &[P, CWD, P], m, -512), Style::Raw),
+            r#"symlinkat("t", -100, "/nonexist/l") = ? ERESTARTSYS (To be restarted if SA_RESTART is set)"#
+        );
+    }
+
+    /// Argument renderings expected by strace 7.2's own test suite
+    /// (tests/fanotify_mark.c, tests/fanotify_init.c, tests/openat2.c).
+    #[test]
+    fn strace_72_test_suite_expectations() {
+        let args = |c: &Call, style: Style| {
+            let mut o = String::new();
+            write_args(&mut o, c, style);
+            o
+        };
+        let mark = |flags: u64, mask: u64, dirfd: u64| {
+            call(
+                FANOTIFY_MARK,
+                &[0xdeadfeed_12345678, flags, mask, dirfd, 0],
+                U,
+                -9,
+            )
+        };
+        let c = mark(
+            0xbadc0ded_deadffff,
+            0xdeadfeed_ffffffff,
+            0xdec0ded0_ffffffff,
+        );
+        assert_eq!(
+            args(&c, Style::Abbrev),
+            "305419896, FAN_MARK_ADD|FAN_MARK_REMOVE|FAN_MARK_FLUSH|FAN_MARK_DONT_FOLLOW|\
+             FAN_MARK_ONLYDIR|FAN_MARK_MNTNS|FAN_MARK_IGNORED_MASK|FAN_MARK_IGNORED_SURV_MODIFY|\
+             FAN_MARK_IGNORE|FAN_MARK_EVICTABLE|0xdeadf800, FAN_ACCESS|FAN_MODIFY|FAN_ATTRIB|\
+             FAN_CLOSE_WRITE|FAN_CLOSE_NOWRITE|FAN_OPEN|FAN_MOVED_FROM|FAN_MOVED_TO|FAN_CREATE|\
+             FAN_DELETE|FAN_DELETE_SELF|FAN_MOVE_SELF|FAN_OPEN_EXEC|FAN_Q_OVERFLOW|FAN_FS_ERROR|\
+             FAN_OPEN_PERM|FAN_ACCESS_PERM|FAN_OPEN_EXEC_PERM|FAN_DIR_MODIFY|FAN_PRE_ACCESS|\
+             FAN_MNT_ATTACH|FAN_MNT_DETACH|FAN_EVENT_ON_CHILD|FAN_RENAME|FAN_ONDIR|\
+             0xdeadfeeda4e02000, FAN_NOFD, NULL"
+        );
+        let c = mark(0xffffffff_00000182, 0xffffffffa4e02000, 0xbadfaced_ffffff9c);
+        assert_eq!(
+            args(&c, Style::Verbose),
+            "305419896, 0x182 /* FAN_MARK_REMOVE|FAN_MARK_FLUSH|FAN_MARK_FILESYSTEM */, \
+             0xffffffffa4e02000 /* FAN_??? */, -100 /* AT_FDCWD */, NULL"
+        );
+        let c = mark(0xdec0dedd_eface800, 0, 0xdefaced1_beeff00d);
+        assert_eq!(
+            args(&c, Style::Abbrev),
+            "305419896, 0xeface800 /* FAN_MARK_??? */, 0, -1091571699, NULL"
+        );
+        assert_eq!(
+            args(&c, Style::Raw),
+            "305419896, 0xeface800, 0, -1091571699, NULL"
+        );
+
+        let init = |flags: u64, ev: u64| call(FANOTIFY_INIT, &[flags, ev], U, -22);
+        assert_eq!(
+            args(&init(0xffffffff_0000000c, 0), Style::Abbrev),
+            "0xc /* FAN_CLASS_??? */, O_RDONLY"
+        );
+        assert_eq!(
+            args(
+                &init(0xdec0dedd_efac8004, 0xdeadbeef_80000001),
+                Style::Abbrev
+            ),
+            "FAN_CLASS_CONTENT|0xefac8000 /* FAN_??? */, O_WRONLY|0x80000000"
+        );
+        assert_eq!(
+            args(&init(u64::MAX, 0), Style::Abbrev),
+            "0xc /* FAN_CLASS_??? */|FAN_CLOEXEC|FAN_NONBLOCK|FAN_UNLIMITED_QUEUE|\
+             FAN_UNLIMITED_MARKS|FAN_ENABLE_AUDIT|FAN_REPORT_PIDFD|FAN_REPORT_TID|\
+             FAN_REPORT_FID|FAN_REPORT_DIR_FID|FAN_REPORT_NAME|FAN_REPORT_TARGET_FID|\
+             FAN_REPORT_FD_ERROR|FAN_REPORT_MNT|0xffff8000, O_RDONLY"
+        );
+
+        let how_call = |h: &[u8], size: u64| {
+            let h = h.to_vec();
+            let mut o = String::new();
+            let m = [s(b"openat2.sample"), s(&h)];
+            let c = call(OPENAT2, &[u64::MAX, P, P, size], m, -22);
+            write_args(&mut o, &c, Style::Abbrev);
+            o
+        };
+        assert_eq!(
+            how_call(&how(0x1_0008_0000, 0, 0), 24),
+            r#"-1, "openat2.sample", {flags=O_RDONLY|O_CLOEXEC|OPENAT2_REGULAR, resolve=0}, 24"#
+        );
+        assert_eq!(
+            how_call(
+                &how(
+                    0xdeadface_80000000 | 0x1_0000_0000,
+                    0xbadc0ded_facebeef,
+                    0xdec0dedb_eeffffc0
+                ),
+                24
+            ),
+            r#"-1, "openat2.sample", {flags=O_RDONLY|OPENAT2_REGULAR|0xdeadface80000000, mode=01353340336677263537357, resolve=0xdec0dedbeeffffc0 /* RESOLVE_??? */}, 24"#
+        );
+        assert_eq!(
+            how_call(&how(0x3 | 0x410000, 0, 0xfeedfacedcaffec0 | 0x31), 24),
+            r#"-1, "openat2.sample", {flags=O_ACCMODE|O_TMPFILE, mode=000, resolve=RESOLVE_NO_XDEV|RESOLVE_IN_ROOT|RESOLVE_CACHED|0xfeedfacedcaffec0}, 24"#
+        );
+        let mut big = how(0, 0, 0);
+        big.extend_from_slice(&[0x80, 0x81, 0x82, 0x83, 0x84, 0x85, 0x86, 0x87]);
+        assert_eq!(
+            how_call(&big, 32),
+            r#"-1, "openat2.sample", {flags=O_RDONLY, resolve=0, /* bytes 24..31 */ "\x80\x81\x82\x83\x84\x85\x86\x87"}, 32"#
+        );
+        // openat2(0, NULL, NULL, 0xdeadc0debadc0ded)
+        let c = call(OPENAT2, &[0, 0, 0, 0xdeadc0de_badc0ded], U, -14);
+        assert_eq!(
+            args(&c, Style::Abbrev),
+            "0, NULL, NULL, 16045693110241201645"
+        );
+    }
+
+    #[test]
+    fn never_panics() {
+        // Deterministic pseudo-random arguments and memory contents.
+        let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut next = move || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        let interesting = [
+            0,
+            1,
+            3,
+            23,
+            24,
+            25,
+            4095,
+            4096,
+            u64::MAX,
+            0xffff_ffff,
+            0x8000_0000,
+            -100i64 as u64,
+        ];
+        let mut buf = vec![0u8; 5000];
+        let mut out = String::new();
+        for i in 0..20_000u64 {
+            for b in buf.iter_mut().take(64) {
+                *b = next() as u8;
+            }
+            let mut args = [0u64; 6];
+            for a in args.iter_mut() {
+                let r = next();
+                *a = if r % 3 == 0 {
+                    interesting
+                        .get((r >> 8) as usize % interesting.len())
+                        .copied()
+                        .unwrap_or(0)
+                } else {
+                    r
+                };
+            }
+            let len = (next() % 5000) as usize;
+            let mem = |k: u64| match k % 3 {
+                0 => Memory::Null,
+                1 => Memory::Unreadable,
+                _ => Memory::Bytes {
+                    data: buf.get(..len).unwrap_or(&[]),
+                    complete: k % 2 == 0,
+                },
+            };
+            let sc = Syscall::from_index(i as usize % Syscall::COUNT).unwrap_or(OPEN);
+            let c = Call {
+                syscall: sc,
+                args,
+                compat: next() % 2 == 0,
+                captured: std::array::from_fn(|_| mem(next())),
+                ret: next() as i64 >> (next() % 64),
+            };
+            for style in [Style::Raw, Style::Abbrev, Style::Verbose] {
+                out.clear();
+                write_call(&mut out, &c, style);
+                assert!(out.is_ascii());
+                assert!(out.starts_with(sc.name()));
+            }
+        }
+    }
+}

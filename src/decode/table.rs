@@ -1,0 +1,311 @@
+//! The calls ftrace-cli knows, one row each, as strace's syscallent tables:
+//! name, numbers on both x86 ABIs, parameters with how each prints, how the
+//! result prints, and strace's classes. Everything else is derived from
+//! the rows: the kernel plan (which arguments to copy, see `crate::plan`),
+//! `-e trace=` names and classes, the decoders' argument lists.
+//!
+//! Adding a call is adding a row here, plus a flag table (and a render
+//! kind) in its family's file when it needs a new one.
+
+use super::errno::RetKind;
+use super::xlat::Xlat;
+
+/// strace's syscall classes (`-e trace=%file` ...), as bits.
+pub mod class {
+    /// `%file`: takes a file name.
+    pub const FILE: u8 = 1 << 0;
+    /// `%desc`: takes or returns a file descriptor.
+    pub const DESC: u8 = 1 << 1;
+
+    /// Class names as `-e trace=%NAME` takes them.
+    pub const NAMES: &[(&str, u8)] = &[("file", FILE), ("desc", DESC)];
+}
+
+/// How one argument prints, and so what the kernel copies for it.
+#[derive(Clone, Copy, Debug)]
+pub enum Render {
+    /// A descriptor (`int`).
+    Fd,
+    /// The directory descriptor of an `*at` call: `AT_FDCWD` is named.
+    Dirfd,
+    /// A NUL-terminated path, copied at exit.
+    Path,
+    /// A mode in octal, always printed.
+    Mode,
+    /// An `unsigned long` in decimal.
+    Size,
+    /// open(2)'s flags: the access mode first.
+    OpenFlags,
+    /// open's mode, printed only with O_CREAT or __O_TMPFILE in argument `flags`.
+    OpenMode { flags: u8 },
+    /// openat2's `struct open_how`, of the size in argument `size`.
+    OpenHow { size: u8 },
+    /// fanotify_init's class and flags.
+    FanInitFlags,
+    /// fanotify_mark's dirfd: `FAN_NOFD` too.
+    FanDirfd,
+    /// A bit set (`int`) decoded against a table.
+    Flags(&'static Xlat),
+    /// A 64-bit bit set; ia32 passes it in two registers.
+    Flags64(&'static Xlat),
+}
+
+/// One parameter: its name (as in the man page), the argument register it
+/// is in (after an ia32 split argument is merged), and how it prints.
+#[derive(Clone, Copy, Debug)]
+pub struct Param {
+    pub name: &'static str,
+    pub arg: usize,
+    pub render: Render,
+}
+
+const fn p(name: &'static str, arg: usize, render: Render) -> Param {
+    Param { name, arg, render }
+}
+
+/// One row: a call as strace describes it.
+#[derive(Debug)]
+pub struct SyscallDef {
+    pub name: &'static str,
+    /// Its number on x86_64 and on ia32; None where the ABI has no such call.
+    pub numbers: [Option<u16>; 2],
+    pub params: &'static [Param],
+    pub ret: RetKind,
+    /// strace's classes, `class::*` bits.
+    pub classes: u8,
+}
+
+const fn row(
+    name: &'static str,
+    x86_64: u16,
+    ia32: u16,
+    params: &'static [Param],
+    ret: RetKind,
+    classes: u8,
+) -> SyscallDef {
+    SyscallDef {
+        name,
+        numbers: [Some(x86_64), Some(ia32)],
+        params,
+        ret,
+        classes,
+    }
+}
+
+use super::fanotify::{FAN_EVENT_FLAGS, FAN_MARK_FLAGS};
+use class::{DESC, FILE};
+use Render::*;
+use RetKind as Ret;
+
+/// Every call ftrace-cli decodes, in strace's order of families.
+pub static SYSCALLS: &[SyscallDef] = &[
+    // open family (strace src/open.c)
+    row(
+        "open",
+        2,
+        5,
+        &[
+            p("pathname", 0, Path),
+            p("flags", 1, OpenFlags),
+            p("mode", 2, OpenMode { flags: 1 }),
+        ],
+        Ret::Fd,
+        FILE | DESC,
+    ),
+    row(
+        "creat",
+        85,
+        8,
+        &[p("pathname", 0, Path), p("mode", 1, Mode)],
+        Ret::Fd,
+        FILE | DESC,
+    ),
+    row(
+        "openat",
+        257,
+        295,
+        &[
+            p("dirfd", 0, Dirfd),
+            p("pathname", 1, Path),
+            p("flags", 2, OpenFlags),
+            p("mode", 3, OpenMode { flags: 2 }),
+        ],
+        Ret::Fd,
+        FILE | DESC,
+    ),
+    row(
+        "openat2",
+        437,
+        437,
+        &[
+            p("dirfd", 0, Dirfd),
+            p("pathname", 1, Path),
+            p("how", 2, OpenHow { size: 3 }),
+            p("size", 3, Size),
+        ],
+        Ret::Fd,
+        FILE | DESC,
+    ),
+    // link family (strace src/link.c)
+    row(
+        "symlink",
+        88,
+        83,
+        &[p("target", 0, Path), p("linkpath", 1, Path)],
+        Ret::Unsigned,
+        FILE,
+    ),
+    row(
+        "symlinkat",
+        266,
+        304,
+        &[
+            p("target", 0, Path),
+            p("newdirfd", 1, Dirfd),
+            p("linkpath", 2, Path),
+        ],
+        Ret::Unsigned,
+        FILE | DESC,
+    ),
+    // fanotify (strace src/fanotify.c)
+    row(
+        "fanotify_init",
+        300,
+        338,
+        &[
+            p("flags", 0, FanInitFlags),
+            p("event_f_flags", 1, OpenFlags),
+        ],
+        Ret::Fd,
+        DESC,
+    ),
+    row(
+        "fanotify_mark",
+        301,
+        339,
+        &[
+            p("fanotify_fd", 0, Fd),
+            p("flags", 1, Flags(&FAN_MARK_FLAGS)),
+            p("mask", 2, Flags64(&FAN_EVENT_FLAGS)),
+            p("dirfd", 3, FanDirfd),
+            p("pathname", 4, Path),
+        ],
+        Ret::Unsigned,
+        FILE | DESC,
+    ),
+];
+
+/// A call ftrace-cli knows: an index into [`SYSCALLS`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Syscall(u16);
+
+impl Syscall {
+    /// The call named `name`, at compile time: an unknown name does not build.
+    pub const fn named(name: &str) -> Syscall {
+        let mut i = 0;
+        while i < SYSCALLS.len() {
+            if str_eq(SYSCALLS[i].name, name) {
+                return Syscall(i as u16);
+            }
+            i += 1;
+        }
+        panic!("no such call in SYSCALLS")
+    }
+
+    pub fn from_name(name: &str) -> Option<Syscall> {
+        Syscall::all().find(|s| s.name() == name)
+    }
+
+    /// Every call, in table order.
+    pub fn all() -> impl DoubleEndedIterator<Item = Syscall> + ExactSizeIterator + Clone {
+        (0..SYSCALLS.len() as u16).map(Syscall)
+    }
+
+    /// How many calls there are.
+    pub const COUNT: usize = SYSCALLS.len();
+
+    pub fn from_index(index: usize) -> Option<Syscall> {
+        (index < SYSCALLS.len()).then_some(Syscall(index as u16))
+    }
+
+    /// Its position in [`SYSCALLS`].
+    pub fn index(self) -> usize {
+        usize::from(self.0)
+    }
+
+    pub fn def(self) -> &'static SyscallDef {
+        &SYSCALLS[self.index()]
+    }
+
+    /// The name strace prints (and accepts in `-e trace=`).
+    pub fn name(self) -> &'static str {
+        self.def().name
+    }
+
+    /// The parameters strace prints, in order.
+    pub fn params(self) -> &'static [Param] {
+        self.def().params
+    }
+
+    /// How strace prints a successful result of this call.
+    pub fn ret_kind(self) -> RetKind {
+        self.def().ret
+    }
+
+    pub fn in_class(self, classes: u8) -> bool {
+        self.def().classes & classes != 0
+    }
+}
+
+const fn str_eq(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        if a[i] != b[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::bpf::types::limits;
+
+    #[test]
+    fn names_are_unique_and_found() {
+        for sc in Syscall::all() {
+            assert_eq!(Syscall::from_name(sc.name()), Some(sc));
+        }
+        assert_eq!(Syscall::named("openat2").name(), "openat2");
+        assert_eq!(Syscall::from_name("close"), None);
+    }
+
+    #[test]
+    fn rows_are_consistent() {
+        for def in SYSCALLS {
+            for abi in 0..2 {
+                let Some(nr) = def.numbers[abi] else { continue };
+                assert!(u32::from(nr) < limits::NR_SLOTS.0, "{} number", def.name);
+                let twins = SYSCALLS
+                    .iter()
+                    .filter(|d| d.numbers[abi] == Some(nr))
+                    .count();
+                assert_eq!(twins, 1, "{} shares its number", def.name);
+            }
+            for (i, param) in def.params.iter().enumerate() {
+                assert!(param.arg < 6, "{}: {}", def.name, param.name);
+                let reused = def.params[..i].iter().any(|q| q.arg == param.arg);
+                assert!(!reused, "{}: two parameters in one register", def.name);
+            }
+            assert!(def.classes != 0, "{} has no class", def.name);
+        }
+        // Record ids are u16, 0 meaning "not traced".
+        assert!(SYSCALLS.len() < usize::from(u16::MAX));
+    }
+}
