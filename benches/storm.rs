@@ -1,15 +1,19 @@
-//! The benchmark of issue 5: what it costs a syscall storm to have every
-//! event captured, against an untraced run, a filtered-out run and strace.
+//! What it costs a syscall storm to have every event captured, as a user
+//! measures it: against an untraced run, a filtered-out run and strace.
 //!
 //!     cargo bench --bench storm [-- --count N --rounds R --strace-count M --buffer-size B]
 //!
 //! The workload (tests/workload/files.c, scenario `storm N`) does N
-//! openat+close pairs of /dev/null and reports the loop's own time, so that
-//! tracer start-up and exit do not count. Every case runs once per round,
-//! cases interleaved; the table shows medians over rounds, and how far the
-//! rounds spread around them. It measures and prints; it asserts nothing
-//! about speed. It fails (status 1) only when a run fails or ftrace-cli's
-//! events written + lost do not add up to N.
+//! openat+close pairs of /dev/null and reports the loop's own time. Each
+//! case is timed twice: the loop alone, and the whole run from spawn to
+//! exit (start-up, loop, drain and end), which is what `time` shows a user.
+//! Every case runs once per round, cases interleaved; the table shows
+//! medians over rounds, how far the rounds spread around them, and ratios
+//! to the untraced run of the same kind. After the rounds, one more storm
+//! runs with the kernel's BPF statistics on, for the cost of each hook.
+//! It measures and prints; it asserts nothing about speed. It fails
+//! (status 1) only when a run fails or ftrace-cli's events written + lost
+//! do not add up to the calls made.
 //!
 //! Run as root: ftrace-cli loads a BPF program.
 
@@ -119,6 +123,8 @@ fn main() -> ExitCode {
 struct Samples {
     /// The storm loop's own time, as the workload reports it.
     loop_ns: Vec<u64>,
+    /// The whole run, from spawn to exit, as `time` measures it.
+    whole_ns: Vec<u64>,
     /// Events in the output file, when there is one.
     written: Vec<u64>,
     /// Events ftrace-cli reported lost.
@@ -137,6 +143,13 @@ enum Case {
     Untraced,
     FtraceFile,
     FtraceFiltered,
+    FtraceNameFiltered,
+    /// Two storms at once, one per core.
+    UntracedPair,
+    FtracePair,
+    /// A short command, for the cost of starting and ending a trace.
+    UntracedSleep,
+    FtraceSleep,
     StraceSeccomp,
     UntracedSmall,
     StracePlain,
@@ -148,6 +161,11 @@ impl Case {
             Case::Untraced | Case::UntracedSmall => "untraced",
             Case::FtraceFile => "ftrace-cli -o FILE -- files storm",
             Case::FtraceFiltered => "ftrace-cli -p IDLE, storm filtered out",
+            Case::FtraceNameFiltered => "ftrace-cli -c OTHER, storm filtered out",
+            Case::UntracedPair => "untraced, two storms at once",
+            Case::FtracePair => "ftrace-cli -o FILE, two storms at once",
+            Case::UntracedSleep => "sleep 0.01",
+            Case::FtraceSleep => "ftrace-cli -o /dev/null -- sleep 0.01",
             Case::StraceSeccomp => "strace -f --seccomp-bpf -e trace=openat",
             Case::StracePlain => "strace -f -e trace=openat",
         }
@@ -157,16 +175,25 @@ impl Case {
     fn baseline(self) -> Case {
         match self {
             Case::UntracedSmall | Case::StraceSeccomp | Case::StracePlain => Case::UntracedSmall,
+            Case::UntracedPair | Case::FtracePair => Case::UntracedPair,
+            Case::UntracedSleep | Case::FtraceSleep => Case::UntracedSleep,
             _ => Case::Untraced,
         }
     }
 
-    /// How many pairs its storm makes.
+    /// How many pairs its storm makes, in all its processes.
     fn count(self, opts: &Options) -> u64 {
         match self.baseline() {
             Case::UntracedSmall => opts.strace_count,
+            Case::UntracedPair => 2 * opts.count,
+            Case::UntracedSleep => 0,
             _ => opts.count,
         }
+    }
+
+    /// Whether ftrace-cli writes this case's events to the trace file.
+    fn captures(self) -> bool {
+        matches!(self, Case::FtraceFile | Case::FtracePair)
     }
 
     fn is_strace(self) -> bool {
@@ -195,7 +222,16 @@ fn run(opts: &Options) -> Result<bool, String> {
     };
 
     let strace = strace_version();
-    let mut cases = vec![Case::Untraced, Case::FtraceFile, Case::FtraceFiltered];
+    let mut cases = vec![
+        Case::Untraced,
+        Case::FtraceFile,
+        Case::FtraceFiltered,
+        Case::FtraceNameFiltered,
+        Case::UntracedPair,
+        Case::FtracePair,
+        Case::UntracedSleep,
+        Case::FtraceSleep,
+    ];
     if strace.is_some() {
         cases.extend([Case::UntracedSmall, Case::StraceSeccomp, Case::StracePlain]);
     }
@@ -220,9 +256,14 @@ fn run(opts: &Options) -> Result<bool, String> {
         }
         eprintln!();
     }
+    let hooks = bench.hook_costs();
     let _ = fs::remove_dir_all(&bench.dir);
 
     let ok = report(opts, &cases, &samples, strace.as_deref());
+    match hooks {
+        Ok(lines) => lines.iter().for_each(|l| println!("{l}")),
+        Err(e) => println!("hook costs: not measured: {e}"),
+    }
     if !intruders.is_empty() {
         intruders.sort_unstable();
         intruders.dedup();
@@ -240,6 +281,11 @@ fn short_name(case: Case) -> &'static str {
         Case::Untraced => "untraced",
         Case::FtraceFile => "ftrace-o",
         Case::FtraceFiltered => "ftrace-p",
+        Case::FtraceNameFiltered => "ftrace-c",
+        Case::UntracedPair => "untraced-pair",
+        Case::FtracePair => "ftrace-pair",
+        Case::UntracedSleep => "sleep",
+        Case::FtraceSleep => "ftrace-sleep",
         Case::StraceSeccomp => "strace-seccomp",
         Case::UntracedSmall => "untraced-small",
         Case::StracePlain => "strace",
@@ -247,73 +293,102 @@ fn short_name(case: Case) -> &'static str {
 }
 
 impl Bench<'_> {
-    /// `files storm COUNT`, the command line of the case's storm.
+    /// The command line of the case's workload: `files storm COUNT`, two of
+    /// them at once, or `sleep 0.01`.
     fn storm_args(&self, case: Case) -> Vec<OsString> {
-        vec![
-            self.workload.clone().into(),
-            "storm".into(),
-            case.count(self.opts).to_string().into(),
-        ]
+        let workload = OsString::from(&self.workload);
+        match case.baseline() {
+            Case::UntracedSleep => vec!["sleep".into(), "0.01".into()],
+            Case::UntracedPair => {
+                let each = (case.count(self.opts) / 2).to_string();
+                let script = format!("\"$0\" storm {each} & \"$0\" storm {each}; wait");
+                vec!["sh".into(), "-c".into(), script.into(), workload]
+            }
+            _ => vec![
+                workload,
+                "storm".into(),
+                case.count(self.opts).to_string().into(),
+            ],
+        }
     }
 
-    /// Runs the storm untraced.
-    fn storm(&self, case: Case) -> Result<Finished, String> {
+    /// The loop time of the case's storm(s): the slowest of them.
+    fn loop_time(&self, case: Case, stderr: &str) -> Result<Option<u64>, String> {
+        match case.baseline() {
+            Case::UntracedSleep => Ok(None),
+            Case::UntracedPair => storm_time(stderr, case.count(self.opts) / 2).map(Some),
+            _ => storm_time(stderr, case.count(self.opts)).map(Some),
+        }
+    }
+
+    /// Runs the workload untraced; returns it and its whole run time.
+    fn storm(&self, case: Case) -> Result<(Finished, u64), String> {
         let args = self.storm_args(case);
-        Run::start(Command::new(&args[0]).args(&args[1..]))?.finish()
+        let start = Instant::now();
+        let out = Run::start(Command::new(&args[0]).args(&args[1..]))?.finish()?;
+        Ok((out, start.elapsed().as_nanos() as u64))
     }
 
-    fn start_ftrace(&self, args: &[OsString]) -> Result<(Run, Duration), String> {
+    fn start_ftrace(&self, args: &[OsString]) -> Result<(Run, Instant, Duration), String> {
         Run::start_ready(self.opts.buffer_size.as_deref(), args)
     }
 
     fn measure(&self, case: Case, samples: &mut Samples) -> Result<(), String> {
         let trace = self.dir.join("trace");
-        let count = case.count(self.opts);
         match case {
-            Case::Untraced | Case::UntracedSmall => {
-                let out = self.storm(case)?;
+            Case::Untraced | Case::UntracedSmall | Case::UntracedPair | Case::UntracedSleep => {
+                let (out, whole) = self.storm(case)?;
                 out.check_success("the workload")?;
-                samples.loop_ns.push(storm_time(&out.stderr, count)?);
+                samples.loop_ns.extend(self.loop_time(case, &out.stderr)?);
+                samples.whole_ns.push(whole);
             }
-            Case::FtraceFile => {
-                let mut args: Vec<OsString> = vec!["-o".into(), trace.clone().into(), "--".into()];
+            Case::FtraceFile | Case::FtracePair | Case::FtraceSleep => {
+                let output = if case.captures() {
+                    trace.clone().into()
+                } else {
+                    OsString::from("/dev/null")
+                };
+                let mut args: Vec<OsString> = vec!["-o".into(), output, "--".into()];
                 args.extend(self.storm_args(case));
-                let (run, ready) = self.start_ftrace(&args)?;
+                let (run, start, ready) = self.start_ftrace(&args)?;
                 let out = run.finish()?;
+                samples.whole_ns.push(start.elapsed().as_nanos() as u64);
                 out.check_success("ftrace-cli")?;
-                samples.loop_ns.push(storm_time(&out.stderr, count)?);
-                let (written, other) = count_events(&trace)?;
-                samples.lost.push(lost(&out.stderr)?);
-                samples.written.push(written);
-                let said: Vec<_> = out
-                    .stderr
-                    .lines()
-                    .filter(|l| !l.starts_with("storm "))
-                    .collect();
-                samples.diagnosis.push(format!(
-                    "ftrace-cli said: {said:?}; {} other trace lines: {:?}",
-                    other.len(),
-                    &other[..other.len().min(8)]
-                ));
+                samples.loop_ns.extend(self.loop_time(case, &out.stderr)?);
+                if case.captures() {
+                    let (written, other) = count_events(&trace)?;
+                    samples.lost.push(lost(&out.stderr)?);
+                    samples.written.push(written);
+                    let said: Vec<_> = out
+                        .stderr
+                        .lines()
+                        .filter(|l| !l.starts_with("storm "))
+                        .collect();
+                    samples.diagnosis.push(format!(
+                        "ftrace-cli said: {said:?}; {} other trace lines: {:?}",
+                        other.len(),
+                        &other[..other.len().min(8)]
+                    ));
+                }
                 samples.ready.push(ready.as_nanos() as u64);
                 samples.peak_rss.push(out.peak_rss);
             }
-            Case::FtraceFiltered => {
-                let args =
-                    ["-p", &self.idle.pid().to_string(), "-o", "/dev/null"].map(OsString::from);
-                let (tracer, ready) = self.start_ftrace(&args)?;
+            Case::FtraceFiltered | Case::FtraceNameFiltered => {
+                let pid = self.idle.pid().to_string();
+                let args = match case {
+                    Case::FtraceFiltered => ["-p", &pid, "-o", "/dev/null"],
+                    _ => ["-c", "no-such-name", "-o", "/dev/null"],
+                }
+                .map(OsString::from);
+                let (tracer, _, ready) = self.start_ftrace(&args)?;
                 let storm = self.storm(case);
-                // Stop the tracer whatever became of the storm.
-                nix::sys::signal::kill(
-                    nix::unistd::Pid::from_raw(tracer.child.id() as i32),
-                    nix::sys::signal::Signal::SIGINT,
-                )
-                .map_err(|e| format!("signalling ftrace-cli: {e}"))?;
+                stop(&tracer)?;
                 let out = tracer.finish()?;
-                out.check_success("ftrace-cli -p")?;
-                let storm = storm?;
+                out.check_success("ftrace-cli")?;
+                let (storm, whole) = storm?;
                 storm.check_success("the workload")?;
-                samples.loop_ns.push(storm_time(&storm.stderr, count)?);
+                samples.loop_ns.extend(self.loop_time(case, &storm.stderr)?);
+                samples.whole_ns.push(whole);
                 samples.ready.push(ready.as_nanos() as u64);
                 samples.peak_rss.push(out.peak_rss);
             }
@@ -326,15 +401,136 @@ impl Bench<'_> {
                 cmd.args(["-e", "trace=openat", "-o"])
                     .arg(&trace)
                     .args(self.storm_args(case));
+                let start = Instant::now();
                 let out = Run::start(&mut cmd)?.finish()?;
+                samples.whole_ns.push(start.elapsed().as_nanos() as u64);
                 out.check_success("strace")?;
-                samples.loop_ns.push(storm_time(&out.stderr, count)?);
+                samples.loop_ns.extend(self.loop_time(case, &out.stderr)?);
                 samples.written.push(count_events(&trace)?.0);
             }
         }
         let _ = fs::remove_file(&trace);
         Ok(())
     }
+
+    /// What each hook costs per run, from the kernel's BPF statistics: one
+    /// storm captured (ftrace-cli -c on the workload's name) and one
+    /// filtered out (-p IDLE). Statistics cost time themselves, so they are
+    /// on only here, never while the cases above are timed.
+    fn hook_costs(&self) -> Result<Vec<String>, String> {
+        let _stats = BpfStats::enable()?;
+        let name = self
+            .workload
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let pid = self.idle.pid().to_string();
+        let trace = self.dir.join("hooks");
+        let mut lines = Vec::new();
+        for (what, args) in [
+            ("captured", ["-c", name.as_str()]),
+            ("filtered out", ["-p", pid.as_str()]),
+        ] {
+            let mut args: Vec<OsString> = args.map(OsString::from).to_vec();
+            args.extend(["-o".into(), trace.clone().into()]);
+            let (tracer, _, _) = self.start_ftrace(&args)?;
+            let programs = bpf_programs(tracer.child.id());
+            let before = hook_stats(&programs);
+            let (storm, _) = self.storm(Case::Untraced)?;
+            let after = hook_stats(&programs);
+            stop(&tracer)?;
+            tracer.finish()?.check_success("ftrace-cli")?;
+            storm.check_success("the workload")?;
+            let mut total = 0;
+            let costs: Vec<_> = after
+                .iter()
+                .filter_map(|(name, time, runs)| {
+                    let (_, time0, runs0) = before.iter().find(|(n, ..)| n == name)?;
+                    let (time, runs) = (time - time0, runs - runs0);
+                    total += time;
+                    (runs > 0).then(|| format!("{name} {} ns x {runs}", time / runs))
+                })
+                .collect();
+            lines.push(format!(
+                "hook cost, storm {what} (bpf_stats): {} ns of hooks per openat+close pair; \
+                 mean per run, any process: {}",
+                total / self.opts.count,
+                costs.join(", ")
+            ));
+        }
+        let _ = fs::remove_file(&trace);
+        Ok(lines)
+    }
+}
+
+/// Asks a tracer to stop, as Ctrl-C would.
+fn stop(tracer: &Run) -> Result<(), String> {
+    nix::sys::signal::kill(
+        nix::unistd::Pid::from_raw(tracer.child.id() as i32),
+        nix::sys::signal::Signal::SIGINT,
+    )
+    .map_err(|e| format!("signalling ftrace-cli: {e}"))
+}
+
+/// The kernel's BPF statistics on while this lives (closing it turns them off).
+struct BpfStats {
+    _enabled: std::os::fd::OwnedFd,
+}
+
+impl BpfStats {
+    fn enable() -> Result<BpfStats, String> {
+        // SAFETY: a plain syscall; the returned descriptor is ours.
+        let fd = unsafe {
+            libc::syscall(
+                libc::SYS_bpf,
+                32, /* BPF_ENABLE_STATS */
+                &[0u32; 4],
+                16,
+            )
+        };
+        if fd < 0 {
+            return Err(format!(
+                "BPF_ENABLE_STATS: {}",
+                std::io::Error::last_os_error()
+            ));
+        }
+        // SAFETY: bpf(2) just returned this descriptor.
+        Ok(BpfStats {
+            _enabled: unsafe { std::os::fd::FromRawFd::from_raw_fd(fd as i32) },
+        })
+    }
+}
+
+/// The ids of the BPF programs process `pid` holds open.
+fn bpf_programs(pid: u32) -> Vec<u32> {
+    let Ok(entries) = fs::read_dir(format!("/proc/{pid}/fdinfo")) else {
+        return Vec::new();
+    };
+    entries
+        .flatten()
+        .filter_map(|e| {
+            let info = fs::read_to_string(e.path()).ok()?;
+            info.lines()
+                .find_map(|l| l.strip_prefix("prog_id:"))?
+                .trim()
+                .parse()
+                .ok()
+        })
+        .collect()
+}
+
+/// (name, run time in ns, runs) of each of `programs`.
+fn hook_stats(programs: &[u32]) -> Vec<(String, u64, u64)> {
+    libbpf_rs::query::ProgInfoIter::default()
+        .filter(|info| programs.contains(&info.id))
+        .map(|info| {
+            (
+                info.name.to_string_lossy().into_owned(),
+                info.run_time_ns,
+                info.run_cnt,
+            )
+        })
+        .collect()
 }
 
 /// A child whose stderr is collected and whose rusage is taken at its end.
@@ -371,7 +567,7 @@ impl Run {
     fn start_ready(
         buffer_size: Option<&str>,
         args: &[OsString],
-    ) -> Result<(Run, Duration), String> {
+    ) -> Result<(Run, Instant, Duration), String> {
         let (read, write) =
             nix::unistd::pipe2(nix::fcntl::OFlag::O_CLOEXEC).map_err(|e| format!("pipe: {e}"))?;
         let fd = write.as_raw_fd();
@@ -405,7 +601,7 @@ impl Run {
             ));
         }
         run.what = "ftrace-cli".into();
-        Ok((run, ready))
+        Ok((run, start, ready))
     }
 
     fn finish_now(mut self) -> Result<Finished, String> {
@@ -460,12 +656,14 @@ impl Finished {
     }
 }
 
-/// The loop time from the workload's line `storm COUNT NANOSECONDS`.
+/// The loop time from the workload's lines `storm COUNT NANOSECONDS`: the
+/// slowest, when several storms ran.
 fn storm_time(stderr: &str, count: u64) -> Result<u64, String> {
     let prefix = format!("storm {count} ");
     stderr
         .lines()
-        .find_map(|l| l.strip_prefix(&prefix)?.trim().parse().ok())
+        .filter_map(|l| l.strip_prefix(&prefix)?.trim().parse().ok())
+        .max()
         .ok_or_else(|| {
             format!("no \"{prefix}NANOSECONDS\" line from the workload; stderr:\n{stderr}")
         })
@@ -486,13 +684,16 @@ fn lost(stderr: &str) -> Result<u64, String> {
     Ok(0)
 }
 
-/// The lines of a trace file that are calls on "/dev/null", and the others.
+/// The lines of a trace file that are the workload's calls on "/dev/null"
+/// (a shell opens it too, for a command it runs in the background), and
+/// the others.
 fn count_events(path: &Path) -> Result<(u64, Vec<String>), String> {
     let file = File::open(path).map_err(|e| format!("reading {}: {e}", path.display()))?;
     let (mut events, mut other) = (0, Vec::new());
     for line in BufReader::with_capacity(1 << 20, file).split(b'\n') {
         let line = line.map_err(|e| format!("reading {}: {e}", path.display()))?;
-        if line.windows(11).any(|w| w == b"\"/dev/null\"") {
+        let comm = line.split(|&b| b == b' ').nth(1);
+        if comm == Some(b"files") && line.windows(11).any(|w| w == b"\"/dev/null\"") {
             events += 1;
         } else {
             other.push(String::from_utf8_lossy(&line).into_owned());
@@ -577,6 +778,18 @@ fn per_pair(ns: u64, count: u64) -> String {
     }
 }
 
+/// "8M" as bytes, rounded up to a power of two as ftrace-cli does.
+fn size_bytes(size: &str) -> u64 {
+    let digits: String = size.chars().take_while(|c| c.is_ascii_digit()).collect();
+    let shift = match size[digits.len()..].chars().next() {
+        Some('K' | 'k') => 10,
+        Some('M' | 'm') => 20,
+        Some('G' | 'g') => 30,
+        _ => 0,
+    };
+    (digits.parse::<u64>().unwrap_or(0) << shift).next_power_of_two()
+}
+
 fn mib(bytes: u64) -> String {
     format!("{:.1} MiB", bytes as f64 / (1 << 20) as f64)
 }
@@ -604,35 +817,38 @@ fn spread(values: &[u64]) -> String {
     }
 }
 
+/// `time / base` as `1.23x`, or `-`.
+fn ratio(time: Option<u64>, base: Option<u64>) -> String {
+    match (time, base) {
+        (Some(t), Some(b)) if b > 0 => format!("{:.2}x", t as f64 / b as f64),
+        _ => "-".into(),
+    }
+}
+
 /// Prints the table; false when events written + lost != N in some round.
 fn report(opts: &Options, cases: &[Case], samples: &[Samples], strace: Option<&str>) -> bool {
     let mut ok = true;
     let mut mismatches = Vec::new();
     let mut notes = Vec::new();
     println!(
-        "{:<41}{:>8}{:>9}{:>8}{:>10}{:>8}{:>9}{:>7}  check",
-        "case", "pairs", "time", "spread", "per pair", "ratio", "written", "lost"
+        "{:<41}{:>8}{:>9}{:>10}{:>7}{:>9}{:>7}{:>8}{:>9}{:>7}  check",
+        "case", "pairs", "loop", "per pair", "ratio", "whole", "ratio", "spread", "written", "lost"
     );
     for (&case, s) in cases.iter().zip(samples) {
         let count = case.count(opts);
-        let time = median(&s.loop_ns).unwrap_or(0);
         let base = cases
             .iter()
             .position(|&c| c == case.baseline())
-            .and_then(|i| median(&samples[i].loop_ns))
-            .unwrap_or(0);
-        let ratio = if base > 0 {
-            format!("{:.2}x", time as f64 / base as f64)
-        } else {
-            "-".into()
-        };
+            .map(|i| &samples[i]);
+        let loop_time = median(&s.loop_ns);
+        let whole = median(&s.whole_ns);
         let written = if s.written.is_empty() {
             "-".into()
         } else {
             spread(&s.written)
         };
         let (lost, check) = match case {
-            Case::FtraceFile => {
+            _ if case.captures() => {
                 let bad: Vec<_> = s
                     .written
                     .iter()
@@ -671,13 +887,21 @@ fn report(opts: &Options, cases: &[Case], samples: &[Samples], strace: Option<&s
             _ => ("-".to_string(), ""),
         };
         let row = format!(
-            "{:<41}{:>8}{:>9}{:>8}{:>10}{:>8}{:>9}{:>7}  {check}",
+            "{:<41}{:>8}{:>9}{:>10}{:>7}{:>9}{:>7}{:>8}{:>9}{:>7}  {check}",
             case.label(),
-            count,
-            seconds(time),
-            spread_percent(&s.loop_ns),
-            per_pair(time, count),
-            ratio,
+            if count > 0 {
+                count.to_string()
+            } else {
+                "-".into()
+            },
+            loop_time.map_or("-".into(), seconds),
+            loop_time
+                .filter(|_| count > 0)
+                .map_or("-".into(), |t| per_pair(t, count)),
+            ratio(loop_time, base.and_then(|b| median(&b.loop_ns))),
+            whole.map_or("-".into(), seconds),
+            ratio(whole, base.and_then(|b| median(&b.whole_ns))),
+            spread_percent(&s.whole_ns),
             written,
             lost
         );
@@ -687,17 +911,22 @@ fn report(opts: &Options, cases: &[Case], samples: &[Samples], strace: Option<&s
         println!("{line}");
     }
     let ring = opts.buffer_size.as_deref().unwrap_or("8M (default)");
+    let ring_bytes = size_bytes(opts.buffer_size.as_deref().unwrap_or("8M"));
     for (&case, s) in cases.iter().zip(samples) {
         if s.ready.is_empty() {
             continue;
         }
         let ready = median(&s.ready).unwrap_or(0);
         let rss = median(&s.peak_rss).unwrap_or(0);
+        // The ring's data pages are mapped twice, back to back, so that a
+        // record that wraps reads as one: they count twice in RSS.
+        let beyond = rss.saturating_sub(2 * ring_bytes);
         println!(
-            "{}: ready in {} ms, peak RSS {} (medians; ring buffer {ring})",
+            "{}: ready in {} ms, peak RSS {}, {} beyond the ring buffer (medians; ring buffer {ring})",
             case.label(),
             ready / 1_000_000,
-            mib(rss)
+            mib(rss),
+            mib(beyond)
         );
     }
     match strace {
