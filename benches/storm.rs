@@ -356,7 +356,7 @@ impl Bench<'_> {
                 out.check_success("ftrace-cli")?;
                 samples.loop_ns.extend(self.loop_time(case, &out.stderr)?);
                 if case.captures() {
-                    let (written, other) = count_events(&trace)?;
+                    let (written, other) = count_events(&trace, false)?;
                     samples.lost.push(lost(&out.stderr)?);
                     samples.written.push(written);
                     let said: Vec<_> = out
@@ -406,7 +406,7 @@ impl Bench<'_> {
                 samples.whole_ns.push(start.elapsed().as_nanos() as u64);
                 out.check_success("strace")?;
                 samples.loop_ns.extend(self.loop_time(case, &out.stderr)?);
-                samples.written.push(count_events(&trace)?.0);
+                samples.written.push(count_events(&trace, true)?.0);
             }
         }
         let _ = fs::remove_file(&trace);
@@ -684,16 +684,17 @@ fn lost(stderr: &str) -> Result<u64, String> {
     Ok(0)
 }
 
-/// The lines of a trace file that are the workload's calls on "/dev/null"
-/// (a shell opens it too, for a command it runs in the background), and
-/// the others.
-fn count_events(path: &Path) -> Result<(u64, Vec<String>), String> {
+/// The lines of a trace file that are calls on "/dev/null", and the
+/// others. In ftrace-cli's traces, only the workload's calls count (a shell
+/// opens it too, for a command it runs in the background); strace's lines
+/// have no comm.
+fn count_events(path: &Path, strace: bool) -> Result<(u64, Vec<String>), String> {
     let file = File::open(path).map_err(|e| format!("reading {}: {e}", path.display()))?;
     let (mut events, mut other) = (0, Vec::new());
     for line in BufReader::with_capacity(1 << 20, file).split(b'\n') {
         let line = line.map_err(|e| format!("reading {}: {e}", path.display()))?;
         let comm = line.split(|&b| b == b' ').nth(1);
-        if comm == Some(b"files") && line.windows(11).any(|w| w == b"\"/dev/null\"") {
+        if (strace || comm == Some(b"files")) && line.windows(11).any(|w| w == b"\"/dev/null\"") {
             events += 1;
         } else {
             other.push(String::from_utf8_lossy(&line).into_owned());
