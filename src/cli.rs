@@ -120,7 +120,9 @@ pub struct Cli {
     pub live: bool,
 
     /// Ring buffer size in bytes, such as 256K or 64M; rounded up to a power
-    /// of two. A larger buffer absorbs longer bursts without loss.
+    /// of two, at most 256M. A larger buffer absorbs longer bursts without
+    /// loss, but the kernel allocates it whole at start (about 2 ms per MiB)
+    /// and it counts twice in ftrace-cli's RSS (it is mapped twice).
     #[arg(long = "buffer-size", value_name = "BYTES", value_parser = parse_size,
           default_value = "8M")]
     pub buffer_size: u32,
@@ -164,6 +166,9 @@ fn parse_style(s: &str) -> Result<Style, String> {
     }
 }
 
+/// The largest --buffer-size: 256M already takes half a second to start.
+const MAX_BUFFER_MIB: u64 = 256;
+
 /// Sizes like 65536, 64K, 8M; the kernel wants a power of two, so round up.
 fn parse_size(s: &str) -> Result<u32, String> {
     let (digits, unit) = match s.char_indices().find(|(_, c)| !c.is_ascii_digit()) {
@@ -182,8 +187,15 @@ fn parse_size(s: &str) -> Result<u32, String> {
         .map_err(|_| format!("'{s}' is not a size like 65536, 256K or 8M"))?;
     let bytes = n
         .checked_shl(shift)
-        .filter(|b| (4096..=1 << 30).contains(b))
-        .ok_or_else(|| format!("'{s}' is out of range: 4K to 1G"))?;
+        .filter(|&b| b >> shift == n && b >= 4096)
+        .ok_or_else(|| format!("'{s}' is out of range: 4K to {MAX_BUFFER_MIB}M"))?;
+    if bytes > MAX_BUFFER_MIB << 20 {
+        return Err(format!(
+            "'{s}' is too large: the kernel allocates the whole ring buffer at start and it is \
+             mapped twice, so it would pin that much kernel memory and show as twice that in \
+             RSS; the largest is {MAX_BUFFER_MIB}M"
+        ));
+    }
     Ok(bytes.next_power_of_two() as u32)
 }
 
@@ -211,6 +223,12 @@ mod tests {
         assert_eq!(parse_size("100K"), Ok(128 << 10));
         assert!(parse_size("1").is_err());
         assert!(parse_size("2G").is_err());
+        assert_eq!(parse_size("256M"), Ok(256 << 20));
+        assert!(parse_size("257M").unwrap_err().contains("too large"));
+        assert!(parse_size("1G")
+            .unwrap_err()
+            .contains("the largest is 256M"));
+        assert!(parse_size("99999999999999999999K").is_err());
         assert!(parse_size("x").is_err());
         assert!(parse_size("").is_err());
     }

@@ -33,6 +33,7 @@ fn usage_errors_exit_2() {
     refused(&["-e", "trace=read"], 2, "'read'");
     refused(&["-X", "fancy"], 2, "fancy");
     refused(&["-o", "/no/such/dir/trace"], 2, "/no/such/dir/trace");
+    refused(&["--buffer-size", "1G"], 2, "the largest is 256M");
 }
 
 #[test]
