@@ -80,6 +80,15 @@ typedef struct {
 
 struct signal_struct {
 	atomic_t live;
+	unsigned int flags;
+} __attribute__((preserve_access_index));
+
+typedef struct {
+	unsigned long sig[1];
+} sigset_t;
+
+struct sigpending {
+	sigset_t signal;
 } __attribute__((preserve_access_index));
 
 struct mm_struct {
@@ -119,6 +128,7 @@ struct task_struct {
 	int tgid;
 	struct task_struct *real_parent;
 	struct signal_struct *signal;
+	struct sigpending pending;
 } __attribute__((preserve_access_index));
 
 #endif

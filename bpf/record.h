@@ -37,7 +37,9 @@ enum capture_kind {
 	/* The NUL-terminated string args[arg] points to, at most CAPTURE_MAX - 1 bytes. */
 	CAPTURE_STRING = 1,
 	/* The bytes args[arg] points to: `size` of them, or with len_arg set,
-	 * args[len_arg] of them but at most `size`. */
+	 * args[len_arg] of them but at most `size`. When they cannot all be
+	 * read, the first `head` bytes alone are (a struct with a tail that
+	 * may lie on an unmapped page). */
 	CAPTURE_BYTES = 2,
 };
 
@@ -48,6 +50,7 @@ struct capture_plan {
 	__u8 len_arg;
 	__u8 reserved;
 	__u16 size;
+	__u16 head; /* CAPTURE_BYTES: what to read when the whole cannot be; 0: nothing */
 };
 
 /* How the tracer handles one syscall number; call 0: not traced. */
@@ -63,7 +66,8 @@ enum capture_status {
 	CAPTURE_NULL = 1,    /* the pointer was NULL: nothing read */
 	CAPTURE_FAULT = 2,   /* reading user memory failed */
 	CAPTURE_OK = 3,      /* read whole; for strings, without the NUL */
-	CAPTURE_CUT = 4,     /* string with no NUL within CAPTURE_MAX - 1 bytes */
+	CAPTURE_CUT = 4,     /* string with no NUL within CAPTURE_MAX - 1 bytes;
+			      * bytes: only the plan's `head` could be read */
 	CAPTURE_NO_ROOM = 5, /* the record had no room left for it */
 };
 
@@ -73,6 +77,9 @@ enum capture_flags {
 
 enum record_flags {
 	RECORD_COMPAT = 1, /* made by a 32-bit (ia32) syscall */
+	/* The task was dying at the call's exit (a fatal signal, or another
+	 * thread's exit or exec): the call never returns to user space. */
+	RECORD_DYING = 2,
 };
 
 /* One traced call. `captures` struct capture follow the header, each

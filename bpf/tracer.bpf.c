@@ -16,6 +16,9 @@
 
 /* arch/x86/include/asm/thread_info.h: a 32-bit syscall is in progress. */
 #define TS_COMPAT 0x0002
+/* include/linux/sched/signal.h: the thread group is exiting. */
+#define SIGNAL_GROUP_EXIT 0x0004
+#define SIGKILL 9
 
 /* Set by user space before load. */
 const volatile struct call_plan native_plans[NR_SLOTS];
@@ -324,13 +327,21 @@ static __always_inline __u32 read_user(const struct capture_plan *plan, const st
 			len = call->args[plan->len_arg];
 		if (len > BYTES_MAX)
 			len = BYTES_MAX;
-		if (len && bpf_probe_read_user(data, len, ptr)) {
-			hdr->status = CAPTURE_FAULT;
-			__sync_fetch_and_add(&capture_faults, 1);
-			return 0;
+		if (!len || !bpf_probe_read_user(data, len, ptr)) {
+			hdr->status = CAPTURE_OK;
+			return len;
 		}
-		hdr->status = CAPTURE_OK;
-		return len;
+		__sync_fetch_and_add(&capture_faults, 1);
+		len = plan->head;
+		if (len > BYTES_MAX)
+			len = BYTES_MAX;
+		barrier_var(len);
+		if (len && !bpf_probe_read_user(data, len, ptr)) {
+			hdr->status = CAPTURE_CUT;
+			return len;
+		}
+		hdr->status = CAPTURE_FAULT;
+		return 0;
 	}
 	n = bpf_probe_read_user_str(data, CAPTURE_MAX, ptr);
 	if (n <= 0) {
@@ -402,6 +413,14 @@ static __always_inline void identify_fd(struct task_struct *task, long fd, struc
 	rec->fd_dev = BPF_CORE_READ(file, f_inode, i_sb, s_dev);
 }
 
+/* A fatal signal, exit_group and another thread's exec all queue SIGKILL
+ * to every thread they end: such a thread leaves the call only to die. */
+static __always_inline bool dying(struct task_struct *task)
+{
+	return (task->pending.signal.sig[0] & (1UL << (SIGKILL - 1))) ||
+	       (task->signal->flags & SIGNAL_GROUP_EXIT);
+}
+
 static __always_inline bool wanted_result(long ret)
 {
 	bool failed = ret < 0 && ret >= -4095;
@@ -451,6 +470,8 @@ int BPF_PROG(sys_exit, struct pt_regs *regs, long ret)
 	rec->uid = (__u32)bpf_get_current_uid_gid();
 	rec->call = call->plan.call;
 	rec->flags = call->compat ? RECORD_COMPAT : 0;
+	if (dying(task))
+		rec->flags |= RECORD_DYING;
 	bpf_get_current_comm(rec->comm, sizeof(rec->comm));
 	rec->fd_ino = 0;
 	rec->fd_dev = 0;

@@ -194,6 +194,20 @@ fn extra_sections() -> Roff {
     );
     para(
         &mut r,
+        "A call that never returns, because a fatal signal or another thread's exit_group or \
+         execve ends its thread while it is inside, prints = ? as strace does: the kernel \
+         tells at the call's exit that the thread is dying, so it is not confused with a call \
+         interrupted to be restarted (= ? ERESTARTSYS ...).",
+    );
+    para(
+        &mut r,
+        "openat2 with a size larger than struct open_how shows what lies past the struct, as \
+         strace: nothing when those bytes (up to a page) are all zero, \
+         /* bytes 24..31 */ \"\\x80\\x00...\" when any is not (at most 32 shown), ??? when \
+         they could not be read.",
+    );
+    para(
+        &mut r,
         "A pointer that could not be read prints as its address in hex, never as an empty \
          string, and the run ends with a line on stderr counting such arguments and any record \
          the kernel could not deliver, such as (one line, broken here):",

@@ -7,6 +7,7 @@ use crate::decode::{Param, Render, RetKind, Syscall};
 
 const NO_ARG: u8 = limits::NO_ARG.0 as u8;
 const SLOTS: usize = limits::NR_SLOTS.0 as usize;
+const BYTES_MAX: u16 = limits::BYTES_MAX.0 as u16;
 
 /// `struct open_how` as of Linux 5.6 (OPEN_HOW_SIZE_VER0).
 const OPEN_HOW_SIZE: u16 = crate::decode::open::OPEN_HOW_SIZE as u16;
@@ -23,9 +24,11 @@ pub fn from_call_id(id: u16) -> Option<Syscall> {
 
 /// What the kernel copies at exit for one parameter, if anything.
 fn capture(param: &Param) -> Option<capture_plan> {
-    let (kind, len_arg, size) = match param.render {
-        Render::Path => (capture_kind::CAPTURE_STRING, NO_ARG, 0),
-        Render::OpenHow { .. } => (capture_kind::CAPTURE_BYTES, NO_ARG, OPEN_HOW_SIZE),
+    let (kind, len_arg, size, head) = match param.render {
+        Render::Path => (capture_kind::CAPTURE_STRING, NO_ARG, 0, 0),
+        // The struct and what lies past it, up to a page as strace reads
+        // it; the struct alone when that tail cannot be read.
+        Render::OpenHow { size } => (capture_kind::CAPTURE_BYTES, size, BYTES_MAX, OPEN_HOW_SIZE),
         _ => return None,
     };
     Some(capture_plan {
@@ -33,6 +36,7 @@ fn capture(param: &Param) -> Option<capture_plan> {
         arg: param.arg as u8,
         len_arg,
         size,
+        head,
         ..Default::default()
     })
 }
@@ -131,6 +135,17 @@ mod tests {
         assert_eq!(native[2].call, 0, "open was not selected");
         assert_eq!(native.iter().filter(|p| p.call != 0).count(), 2);
         assert_eq!(compat.iter().filter(|p| p.call != 0).count(), 2);
+    }
+
+    #[test]
+    fn open_how_is_read_with_its_tail() {
+        let mut native = [call_plan::default(); SLOTS];
+        let mut compat = native;
+        plans(&[Syscall::named("openat2")], &mut native, &mut compat);
+        let how = native[437].captures[1];
+        assert_eq!(how.kind, capture_kind::CAPTURE_BYTES.0 as u8);
+        assert_eq!((how.arg, how.len_arg), (2, 3), "up to `size` bytes");
+        assert_eq!((how.size, how.head), (4096, 24));
     }
 
     #[test]

@@ -95,6 +95,7 @@ impl<'a> Event<'a> {
             compat: self.compat(),
             captured: self.captured,
             ret: self.header.ret,
+            unfinished: u32::from(self.header.flags) & record_flags::RECORD_DYING.0 != 0,
         }
     }
 

@@ -65,6 +65,10 @@ pub struct Call<'a> {
     /// number, and last (`ARG_RESULT`) for what the result refers to.
     pub captured: [Memory<'a>; 7],
     pub ret: i64,
+    /// The task was dying when the call ended (a fatal signal, another
+    /// thread's exit or exec): the call never returned, and `ret` is only
+    /// what the kernel unwound with. Printed as strace does, `= ?`.
+    pub unfinished: bool,
 }
 
 impl<'a> Call<'a> {
@@ -132,6 +136,10 @@ pub fn write_call_decorated(
 
 /// Appends `= result` as strace prints it for this call.
 pub fn write_result(out: &mut String, call: &Call) {
+    if call.unfinished {
+        out.push_str("= ?");
+        return;
+    }
     write_retval(out, call.ret, call.compat, call.syscall.ret_kind());
 }
 
@@ -156,8 +164,10 @@ impl<'a> Call<'a> {
     /// The new descriptor, for calls that return one and succeeded.
     pub fn returned_fd(&self) -> Option<i32> {
         let ret = self.result();
-        (self.syscall.ret_kind() == RetKind::Fd && (0..=i64::from(i32::MAX)).contains(&ret))
-            .then_some(ret as i32)
+        (!self.unfinished
+            && self.syscall.ret_kind() == RetKind::Fd
+            && (0..=i64::from(i32::MAX)).contains(&ret))
+        .then_some(ret as i32)
     }
 
     /// The path the call is about: its last path argument (the file opened
@@ -321,6 +331,19 @@ pub(crate) fn write_address(out: &mut String, addr: u64) {
 mod tests {
     use super::super::testing::*;
     use super::*;
+
+    #[test]
+    fn a_call_that_never_returns_has_no_result() {
+        let mut c = call(OPENAT, &[CWD, P, 0], [s(b"fifo"), Memory::Null], -512);
+        c.unfinished = true;
+        for style in [Style::Abbrev, Style::Raw] {
+            assert!(render(&c, style).ends_with(") = ?"), "{style:?}");
+        }
+        c.ret = 3;
+        assert_eq!(c.returned_fd(), None, "no descriptor reached the task");
+        c.unfinished = false;
+        assert_eq!(c.returned_fd(), Some(3));
+    }
 
     #[test]
     fn pointers() {
@@ -602,6 +625,7 @@ mod tests {
                 compat: next() % 2 == 0,
                 captured: std::array::from_fn(|_| mem(next())),
                 ret: next() as i64 >> (next() % 64),
+                unfinished: next() % 7 == 0,
             };
             for style in [Style::Raw, Style::Abbrev, Style::Verbose] {
                 out.clear();

@@ -133,8 +133,8 @@ pub(crate) fn write_open_how(out: &mut String, addr: u64, size: u64, mem: &Memor
         write_address(out, addr);
         return;
     }
-    let data = match *mem {
-        Memory::Bytes { data, .. } if data.len() >= OPEN_HOW_SIZE => data,
+    let (data, complete) = match *mem {
+        Memory::Bytes { data, complete } if data.len() >= OPEN_HOW_SIZE => (data, complete),
         _ => {
             write_hex(out, addr);
             return;
@@ -156,7 +156,12 @@ pub(crate) fn write_open_how(out: &mut String, addr: u64, size: u64, mem: &Memor
     out.push_str(", resolve=");
     write_flags(out, resolve, &RESOLVE_FLAGS, style);
     if size > OPEN_HOW_SIZE as u64 {
-        write_open_how_tail(out, data, size);
+        if complete {
+            write_open_how_tail(out, data, size);
+        } else {
+            // The struct was read, what lies past it was not.
+            out.push_str(", ???");
+        }
     }
     out.push('}');
 }
@@ -473,6 +478,18 @@ mod tests {
         assert_eq!(
             render(&call(OPENAT2, &[3, P, P, 28], m, -7), Style::Abbrev),
             r#"openat2(3, "/x", {flags=O_RDONLY, resolve=0, /* bytes 24..27 */ "\x34\x12\x00\x00"}, 28) = -1 E2BIG (Argument list too long)"#
+        );
+        // The tail could not be read.
+        let m = [
+            s(b"/x"),
+            Memory::Bytes {
+                data: &big[..24],
+                complete: false,
+            },
+        ];
+        assert_eq!(
+            render(&call(OPENAT2, &[3, P, P, 32], m, -14), Style::Abbrev),
+            r#"openat2(3, "/x", {flags=O_RDONLY, resolve=0, ???}, 32) = -1 EFAULT (Bad address)"#
         );
         // More than 32 tail bytes: 32 shown, then "...", range capped at a page.
         let mut huge = how(0, 0, 0);

@@ -48,6 +48,7 @@ pub fn call<'a>(syscall: Syscall, args: &[u64], memory: [Memory<'a>; 2], ret: i6
         compat: false,
         captured,
         ret,
+        unfinished: false,
     }
 }
 

@@ -185,6 +185,66 @@ static void decode(void)
 	marker("--end--");
 }
 
+/* openat2 with a struct open_how bigger than the kernel's: a tail that is
+ * non-zero, zero, unreadable (on an unmapped page), and longer than strace
+ * shows. Run in an empty directory. */
+static void open_how_tails(void)
+{
+	char *page = mmap(NULL, 8192, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	struct how *how = (struct how *)page;
+	struct how *last = (struct how *)(page + 4096 - sizeof(struct how));
+
+	if (page == MAP_FAILED || munmap(page + 4096, 4096))
+		exit(4);
+	close_fd(open("f", O_WRONLY | O_CREAT, 0600));
+	*how = (struct how){ O_RDONLY | O_CLOEXEC, 0, 0x08 };
+	*last = *how;
+
+	marker("--begin--");
+	page[24] = (char)0x80;
+	syscall(SYS_openat2, AT_FDCWD, "f", how, 32);
+	page[24] = 0;
+	close_fd(syscall(SYS_openat2, AT_FDCWD, "f", how, 32));
+	syscall(SYS_openat2, AT_FDCWD, "f", last, 32);
+	page[60] = 1;
+	syscall(SYS_openat2, AT_FDCWD, "f", how, 64);
+	marker("--end--");
+}
+
+/* exit-in-call FIFO: a thread blocks opening FIFO, and once it is inside
+ * the call, the main thread ends the process: the call never returns. */
+static volatile long blocked_tid;
+
+static void *open_fifo(void *path)
+{
+	blocked_tid = syscall(SYS_gettid);
+	sys_openat(AT_FDCWD, path, O_RDONLY, 0);
+	return NULL;
+}
+
+static void exit_in_call(const char *fifo)
+{
+	pthread_t thread;
+	char file[64], line[64] = "";
+
+	marker("--begin--");
+	pthread_create(&thread, NULL, open_fifo, (void *)fifo);
+	while (!blocked_tid)
+		usleep(1000);
+	snprintf(file, sizeof(file), "/proc/self/task/%ld/syscall", blocked_tid);
+	while (atol(line) != SYS_openat) {
+		FILE *f = fopen(file, "r");
+
+		usleep(1000);
+		if (!f)
+			exit(5);
+		if (!fgets(line, sizeof(line), f))
+			line[0] = 0;
+		fclose(f);
+	}
+	_exit(0);
+}
+
 /* Opens descriptors and keeps them a while, for -y; run where "exists" is. */
 static void hold(void)
 {
@@ -375,6 +435,10 @@ int main(int argc, char **argv)
 		basic();
 	else if (!strcmp(scenario, "decode"))
 		decode();
+	else if (!strcmp(scenario, "open-how-tails"))
+		open_how_tails();
+	else if (!strcmp(scenario, "exit-in-call"))
+		exit_in_call(argc > 2 ? argv[2] : "fifo");
 	else if (!strcmp(scenario, "hold"))
 		hold();
 	else if (!strcmp(scenario, "reuse"))
@@ -398,7 +462,7 @@ int main(int argc, char **argv)
 	else if (!strcmp(scenario, "storm"))
 		storm(argc > 2 ? atol(argv[2]) : 1000000);
 	else {
-		fprintf(stderr, "usage: files basic|decode|hold|reuse|sleep|race|threads|evil-comm|spin|wait|live|storm|gated-storm [COUNT]\n");
+		fprintf(stderr, "usage: files basic|decode|open-how-tails|exit-in-call|hold|reuse|sleep|race|threads|evil-comm|spin|wait|live|storm|gated-storm [COUNT]\n");
 		return 2;
 	}
 	return 0;
