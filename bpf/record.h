@@ -31,6 +31,12 @@ enum limits {
 	TARGET_BITS = 4096,
 };
 
+/* The value of a tgid in the targets map. */
+enum target_kind {
+	TARGET_PROCESS = 1, /* every thread */
+	TARGET_THREADS = 2, /* only the threads in thread_targets */
+};
+
 /* What to copy for one argument at syscall exit. */
 enum capture_kind {
 	CAPTURE_NONE = 0,
@@ -93,9 +99,14 @@ struct record {
 	 * it: user space names it only if /proc still shows that file. */
 	__u64 fd_ino;
 	__u64 fd_dev; /* the kernel's dev_t of fd_ino; 0: not identified */
-	__u32 pid;    /* thread group id */
+	/* As ftrace-cli's pid namespace numbers them; from the host, the
+	 * kernel's ids. A parent outside that namespace is 0. */
+	__u32 pid; /* thread group id */
 	__u32 tid;
 	__u32 ppid;
+	__u32 host_pid; /* the kernel's (init namespace) ids */
+	__u32 host_tid;
+	__u32 host_ppid;
 	__u32 uid;
 	__u16 call;
 	__u8 flags;
@@ -110,6 +121,22 @@ struct capture {
 	__u8 flags;  /* enum capture_flags */
 	__u8 reserved;
 	__u32 len; /* bytes following */
+};
+
+/* What pidns.bpf.c's resolve answers about one pid, looked up as the
+ * caller's pid namespace numbers it. */
+enum pid_flags {
+	PID_FOUND = 1,   /* the namespace has a task with that pid */
+	PID_KTHREAD = 2, /* a kernel thread */
+};
+
+struct pid_query {
+	__s32 vpid;  /* in: the pid as the caller's namespace sees it */
+	__u32 flags; /* out: enum pid_flags */
+	__u32 tid;   /* out: the kernel's (init namespace) thread id */
+	__u32 tgid;  /* out: the kernel's thread group id */
+	__u32 level; /* out: the depth of the task's own pid namespace, 0 for the host's */
+	__u32 inum;  /* out: the inode number of that namespace */
 };
 
 #endif

@@ -23,10 +23,16 @@
 /* Set by user space before load. */
 const volatile struct call_plan native_plans[NR_SLOTS];
 const volatile struct call_plan compat_plans[NR_SLOTS];
-const volatile __u32 self_tgid = 0;
+const volatile __u32 self_tgid = 0; /* the kernel's id of ftrace-cli itself */
+/* ftrace-cli's pid namespace: its depth (0: the host's) and inode. Records
+ * carry pids as that namespace numbers them, and from inside a namespace
+ * only processes it can see are traced. */
+const volatile __u32 ns_level = 0;
+const volatile __u32 ns_inum = 0;
 const volatile bool filter_targets = false; /* only the tgids in `targets` ... */
 const volatile bool filter_comms = false;   /* ... or the comms in `comms` */
 const volatile bool follow_forks = false;
+const volatile bool filter_threads = false; /* some targets are single threads */
 const volatile bool only_success = false; /* -z */
 const volatile bool only_failure = false; /* -Z */
 const volatile bool identify_fds = false; /* -y */
@@ -50,6 +56,7 @@ enum capture_status _capture_status = 0;
 enum capture_kind _capture_kind = 0;
 enum capture_flags _capture_flags = 0;
 enum record_flags _record_flags = 0;
+enum target_kind _target_kind = 0;
 struct capture _capture = {};
 
 /* The traced call a thread is inside, kept from entry to exit. */
@@ -76,8 +83,16 @@ struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 65536);
 	__type(key, __u32); /* tgid */
-	__type(value, __u8);
+	__type(value, __u8); /* enum target_kind */
 } targets SEC(".maps");
+
+/* The threads of TARGET_THREADS processes that are traced (-p TID). */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 4096);
+	__type(key, __u32); /* tid */
+	__type(value, __u8);
+} thread_targets SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -124,22 +139,30 @@ struct {
 	__uint(max_entries, 8 * 1024 * 1024); /* resized by user space */
 } events SEC(".maps");
 
-static __always_inline bool is_target(__u32 tgid)
+static __always_inline bool is_target(struct task_struct *task, __u32 tgid)
 {
 	__u32 bit = tgid % TARGET_BITS;
+	__u8 *kind;
+	__u32 tid;
 
 	if (!(target_bits[bit / 64] & (1ULL << (bit % 64))))
 		return false;
-	return bpf_map_lookup_elem(&targets, &tgid) != NULL;
+	kind = bpf_map_lookup_elem(&targets, &tgid);
+	if (!kind)
+		return false;
+	if (!filter_threads || *kind == TARGET_PROCESS)
+		return true;
+	tid = task->pid;
+	return bpf_map_lookup_elem(&thread_targets, &tid) != NULL;
 }
 
 static __always_inline void add_target(__u32 tgid)
 {
 	__u32 bit = tgid % TARGET_BITS;
-	__u8 one = 1;
+	__u8 kind = TARGET_PROCESS;
 
 	__sync_fetch_and_or(&target_bits[bit / 64], 1ULL << (bit % 64));
-	bpf_map_update_elem(&targets, &tgid, &one, BPF_ANY);
+	bpf_map_update_elem(&targets, &tgid, &kind, BPF_ANY);
 }
 
 static __always_inline bool comm_matches(void)
@@ -150,17 +173,40 @@ static __always_inline bool comm_matches(void)
 	return bpf_map_lookup_elem(&comms, comm) != NULL;
 }
 
-static __always_inline bool trace_allowed(__u32 tgid)
+/* The number ftrace-cli's pid namespace gives `pid`, 0 if it has none. */
+static __always_inline __u32 ns_number(struct pid *pid)
 {
+	struct upid upid = {};
+
+	if (!pid || pid->level < ns_level)
+		return 0;
+	if (bpf_probe_read_kernel(&upid, sizeof(upid), &pid->numbers[ns_level]))
+		return 0;
+	if (BPF_CORE_READ(upid.ns, ns.inum) != ns_inum)
+		return 0;
+	return upid.nr;
+}
+
+/* The thread group id of `task` in ftrace-cli's namespace, 0 if outside it. */
+static __always_inline __u32 ns_tgid(struct task_struct *task)
+{
+	return ns_number(task->group_leader->thread_pid);
+}
+
+static __always_inline bool trace_allowed(struct task_struct *task)
+{
+	__u32 tgid = task->tgid;
+
 	if (tgid == self_tgid)
 		return false;
-	if (!filter_targets && !filter_comms)
-		return true;
-	if (filter_targets && is_target(tgid))
-		return true;
-	if (filter_comms && comm_matches())
-		return true;
-	return false;
+	if (filter_targets && is_target(task, tgid))
+		return true; /* only visible processes are ever made targets */
+	if ((filter_targets || filter_comms) && !(filter_comms && comm_matches()))
+		return false;
+	/* System-wide or by name, inside a namespace: only what it can see. */
+	if (ns_level && !ns_tgid(task))
+		return false;
+	return true;
 }
 
 static __always_inline bool maybe_traced(unsigned long nr)
@@ -273,7 +319,7 @@ int BPF_PROG(sys_enter, struct pt_regs *regs, long nr)
 	if (!maybe_traced(nr))
 		return 0;
 	task = bpf_get_current_task_btf();
-	if (!trace_allowed(task->tgid))
+	if (!trace_allowed(task))
 		return 0;
 
 	compat = task->thread_info.status & TS_COMPAT;
@@ -464,9 +510,18 @@ int BPF_PROG(sys_exit, struct pt_regs *regs, long ret)
 	rec->ret = ret;
 	for (int i = 0; i < MAX_ARGS; i++)
 		rec->args[i] = call->args[i];
-	rec->pid = task->tgid;
-	rec->tid = task->pid;
-	rec->ppid = task->real_parent->tgid;
+	rec->host_pid = task->tgid;
+	rec->host_tid = task->pid;
+	rec->host_ppid = task->real_parent->tgid;
+	if (ns_level) {
+		rec->pid = ns_tgid(task);
+		rec->tid = ns_number(task->thread_pid);
+		rec->ppid = ns_tgid(task->real_parent); /* 0: a parent outside, as getppid() */
+	} else {
+		rec->pid = rec->host_pid;
+		rec->tid = rec->host_tid;
+		rec->ppid = rec->host_ppid;
+	}
 	rec->uid = (__u32)bpf_get_current_uid_gid();
 	rec->call = call->plan.call;
 	rec->flags = call->compat ? RECORD_COMPAT : 0;
@@ -503,24 +558,39 @@ int BPF_PROG(sched_process_fork, struct task_struct *parent, struct task_struct 
 {
 	__u32 parent_tgid = parent->tgid;
 	__u32 child_tgid = child->tgid;
+	__u32 tid;
+	__u8 one = 1;
 
-	if (!follow_forks || !filter_targets || parent_tgid == child_tgid)
+	if (!follow_forks || !filter_targets)
 		return 0;
-	if (!trace_allowed(parent_tgid))
+	if (parent_tgid == child_tgid) {
+		/* A new thread: already traced with its process, unless only
+		 * some threads are, and then only if its creator is. */
+		tid = child->pid;
+		if (filter_threads && trace_allowed(parent))
+			bpf_map_update_elem(&thread_targets, &tid, &one, BPF_NOEXIST);
+		return 0;
+	}
+	if (!trace_allowed(parent))
 		return 0;
 	add_target(child_tgid);
 	return 0;
 }
 
 /* A target whose last thread exits leaves the set, so its pid cannot be
- * reused into the trace, and user space sees when every target is gone. */
+ * reused into the trace, and user space sees when every target is gone;
+ * so does a single traced thread when it exits. */
 SEC("tp_btf/sched_process_exit")
 int BPF_PROG(sched_process_exit, struct task_struct *task)
 {
-	__u32 tgid;
+	__u32 tgid, tid;
 
 	if (!filter_targets)
 		return 0;
+	if (filter_threads) {
+		tid = task->pid;
+		bpf_map_delete_elem(&thread_targets, &tid);
+	}
 	if (task->signal->live.counter != 0)
 		return 0;
 	tgid = task->tgid;

@@ -8,3 +8,10 @@ include!(concat!(env!("OUT_DIR"), "/tracer.skel.rs"));
 unsafe impl plain::Plain for types::record {}
 // SAFETY: as above.
 unsafe impl plain::Plain for types::capture {}
+
+/// The skeleton of `bpf/pidns.bpf.c`: pid translation inside a namespace.
+pub mod pidns {
+    #![allow(clippy::all, dead_code, unused_imports, non_camel_case_types)]
+
+    include!(concat!(env!("OUT_DIR"), "/pidns.skel.rs"));
+}

@@ -25,7 +25,10 @@ use crate::filter::{parse_comm, parse_pid, parse_trace_set, TraceSet};
 pub struct Cli {
     /// Trace process PID and all its threads; repeat or give a comma list.
     ///
-    /// ftrace-cli ends by itself once every traced process has exited.
+    /// ftrace-cli ends by itself once every traced process has exited. The
+    /// id of a thread that is not its process's leader traces that thread
+    /// alone, until it exits. Inside a pid namespace (a container), PID is
+    /// as that namespace numbers it, and so are the pids printed.
     #[arg(short = 'p', long = "pid", value_name = "PID", value_delimiter = ',',
           value_parser = parse_pid, allow_hyphen_values = true, action = ArgAction::Append)]
     pub pids: Vec<i32>,
@@ -39,7 +42,8 @@ pub struct Cli {
     pub comms: Vec<Vec<u8>>,
 
     /// Also trace the children (and their threads) that traced processes
-    /// create from now on, as strace -f. Implied for a command after `--`.
+    /// create from now on, as strace -f; with -c, the children of the
+    /// processes so named. Implied for a command after `--`.
     #[arg(short = 'f', long = "follow-forks")]
     pub follow_forks: bool,
 

@@ -5,6 +5,7 @@ use std::fs;
 
 use crate::decode::{class, Syscall};
 use crate::error::Error;
+use crate::pidns::{Namespace, Task};
 
 /// The calls traced when no -e is given.
 pub const DEFAULT_CALLS: [Syscall; 3] = [
@@ -123,19 +124,78 @@ pub fn selected_calls(sets: &[TraceSet]) -> Vec<Syscall> {
         .collect()
 }
 
-/// Checks that `pid` names a live process, so that a typo is an error
-/// before anything is attached rather than an empty trace.
-pub fn check_pid_alive(pid: i32) -> Result<(), Error> {
-    match process_state(pid) {
-        Some(b'Z') | Some(b'X') => Err(Error::Usage(format!("process {pid} has already exited"))),
-        Some(_) => Ok(()),
-        None => Err(Error::Usage(format!("no process with pid {pid}"))),
+/// A -p target: the pid as given (as ftrace-cli's namespace numbers it),
+/// and the kernel's ids of what it names.
+#[derive(Clone, Copy, Debug)]
+pub struct PidTarget {
+    pub pid: i32,
+    pub task: Task,
+}
+
+impl PidTarget {
+    /// A thread other than its process's leader: only it is traced, as strace -p TID.
+    pub fn is_thread(&self) -> bool {
+        self.task.tid != self.task.tgid
+    }
+
+    /// True while what it names can still make calls.
+    pub fn is_alive(&self) -> bool {
+        if self.is_thread() {
+            !matches!(process_state(self.pid), None | Some(b'Z') | Some(b'X'))
+        } else {
+            is_alive(self.pid)
+        }
     }
 }
 
-/// True while `pid` has not exited (a zombie has).
+/// Checks that `pid` names a live process or thread in ftrace-cli's pid
+/// namespace that can be traced, so that a typo is an error before
+/// anything is attached rather than an empty trace, or the wrong process.
+pub fn check_pid_target(pid: i32, ns: &Namespace) -> Result<PidTarget, Error> {
+    if pid as u32 == std::process::id() {
+        return Err(Error::Usage(format!(
+            "process {pid} is ftrace-cli itself: it cannot trace itself"
+        )));
+    }
+    let task = ns
+        .resolve(pid)?
+        .ok_or_else(|| Error::Usage(format!("no process with pid {pid}")))?;
+    if task.tgid == ns.self_tgid {
+        return Err(Error::Usage(format!(
+            "thread {pid} is one of ftrace-cli's own: it cannot trace itself"
+        )));
+    }
+    if task.kthread {
+        return Err(Error::Usage(format!(
+            "process {pid} is a kernel thread: it makes no system calls to trace"
+        )));
+    }
+    let target = PidTarget { pid, task };
+    if !target.is_alive() {
+        return Err(Error::Usage(format!("process {pid} has already exited")));
+    }
+    Ok(target)
+}
+
+/// True while process `pid` has not exited: a zombie leader whose other
+/// threads still run (it called pthread_exit) has not.
 pub fn is_alive(pid: i32) -> bool {
-    !matches!(process_state(pid), None | Some(b'Z') | Some(b'X'))
+    match process_state(pid) {
+        None | Some(b'X') => false,
+        Some(b'Z') => live_threads(pid),
+        Some(_) => true,
+    }
+}
+
+/// True if a thread of process `pid` has not exited.
+fn live_threads(pid: i32) -> bool {
+    let Ok(tasks) = fs::read_dir(format!("/proc/{pid}/task")) else {
+        return false;
+    };
+    tasks.filter_map(|t| t.ok()).any(|t| {
+        let tid = t.file_name().to_str().and_then(|s| s.parse().ok());
+        tid.is_some_and(|tid| !matches!(process_state(tid), None | Some(b'Z') | Some(b'X')))
+    })
 }
 
 /// The state letter of /proc/PID/stat, or None when there is no such process.
@@ -206,9 +266,8 @@ mod tests {
     }
 
     #[test]
-    fn own_process_is_alive() {
+    fn own_process_is_alive_but_no_target() {
         assert!(is_alive(std::process::id() as i32));
-        assert!(check_pid_alive(std::process::id() as i32).is_ok());
-        assert!(check_pid_alive(i32::MAX).is_err());
+        assert!(!is_alive(i32::MAX));
     }
 }

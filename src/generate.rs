@@ -228,6 +228,27 @@ fn extra_sections() -> Roff {
          \"race-bbbb\" /* changed during the call */.",
     );
 
+    r.control("SH", ["THREADS"]);
+    para(
+        &mut r,
+        "-p of a thread that is not its process's leader traces that thread alone, filtered in \
+         the kernel, and ends when it exits (with -f, the threads and children it creates are \
+         traced too). A process whose main thread called pthread_exit is traced by its pid as \
+         long as one of its threads runs. -p of ftrace-cli's own pid, or of a kernel thread \
+         (such as 2, kthreadd), is a usage error.",
+    );
+
+    r.control("SH", ["CONTAINERS"]);
+    para(
+        &mut r,
+        "ftrace-cli numbers processes as the pid namespace it runs in does. Inside a container \
+         (or unshare -p -f --mount-proc), -p N is the container's process N, the pids printed \
+         are the container's (a parent outside it prints as 0), and -y reads the container's \
+         /proc; a process outside the namespace is never traced, not even system-wide. On the \
+         host, pids are the host's. JSON records carry both. Inside a namespace this needs Linux \
+         6.13 or later (bpf_task_from_vpid) and /proc mounted for that namespace.",
+    );
+
     r.control("SH", ["JSON"]);
     r.text(md(
         "`--json` writes one object per line (JSON Lines), with these fields:",
@@ -242,7 +263,12 @@ fn extra_sections() -> Roff {
         ("duration_ns", "from entry to exit"),
         (
             "pid, tid, ppid, uid",
-            "process, thread, parent process, real user id",
+            "process, thread, parent process (as ftrace-cli's pid namespace numbers them; 0 for \
+             a parent outside it), real user id",
+        ),
+        (
+            "host_pid, host_tid, host_ppid",
+            "the same three as the kernel (the host) numbers them; equal to the above on the host",
         ),
         (
             "comm",

@@ -23,6 +23,10 @@ pub struct JsonCall<'a> {
     pub pid: u32,
     pub tid: u32,
     pub ppid: u32,
+    /// The kernel's ids: the same as pid, tid and ppid on the host.
+    pub host_pid: u32,
+    pub host_tid: u32,
+    pub host_ppid: u32,
     pub uid: u32,
     pub comm: Bytes<'a>,
     pub syscall: &'static str,

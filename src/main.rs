@@ -12,6 +12,7 @@ mod json;
 mod launch;
 mod live;
 mod output;
+mod pidns;
 mod plan;
 mod record;
 mod session;

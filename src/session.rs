@@ -20,6 +20,7 @@ use crate::filter::{self, selected_calls};
 use crate::launch;
 use crate::live::Live;
 use crate::output::{Format, Printer, SummaryMode, Timestamps};
+use crate::pidns::Namespace;
 use crate::tracer::{self, Config, Losses, Tracer};
 
 /// How long the reader sleeps between drains when the kernel does not wake
@@ -62,9 +63,12 @@ pub fn run(cli: Cli) -> Result<i32> {
     if cli.live && !std::io::stdout().is_terminal() {
         return Err(Error::Usage("--live needs a terminal on stdout".into()));
     }
-    for &pid in &cli.pids {
-        filter::check_pid_alive(pid)?;
-    }
+    let namespace = Namespace::current()?;
+    let targets = cli
+        .pids
+        .iter()
+        .map(|&pid| filter::check_pid_target(pid, &namespace))
+        .collect::<Result<Vec<_>>>()?;
     if let Some(fd) = cli.ready_fd {
         check_ready_fd(fd)?;
     }
@@ -77,13 +81,27 @@ pub fn run(cli: Cli) -> Result<i32> {
     } else {
         Some(launch::spawn_gated(&cli.command)?)
     };
-    let filter_targets = !cli.pids.is_empty() || gated.is_some();
+    // The command, as the kernel numbers it.
+    let command_tgid = match &gated {
+        Some(gated) => Some(
+            namespace
+                .resolve(gated.pid.as_raw())?
+                .ok_or_else(|| Error::Runtime("the command vanished before it started".into()))?
+                .tgid,
+        ),
+        None => None,
+    };
+    let follow_forks = cli.follow_forks || gated.is_some();
+    // -f -c NAME: the children of processes matched by name become targets.
+    let filter_targets =
+        !targets.is_empty() || gated.is_some() || (follow_forks && !cli.comms.is_empty());
     let config = Config {
         calls: &calls,
-        pids: &cli.pids,
         comms: &cli.comms,
+        namespace: &namespace,
+        filter_threads: targets.iter().any(|t| t.is_thread()),
         filter_targets,
-        follow_forks: cli.follow_forks || gated.is_some(),
+        follow_forks,
         only_success: cli.successful_only,
         only_failure: cli.failed_only,
         identify_fds: cli.fd_paths,
@@ -93,21 +111,31 @@ pub fn run(cli: Cli) -> Result<i32> {
     let mut storage = MaybeUninit::uninit();
     // Dropping `gated` on error closes its pipe: the child exits unexec'd.
     let mut tracer = Tracer::load(&mut storage, &config)?;
-    for &pid in config.pids {
-        tracer.add_target(pid)?;
+    for target in &targets {
+        if target.is_thread() {
+            tracer.add_thread_target(target.task.tgid, target.task.tid)?;
+        } else {
+            tracer.add_target(target.task.tgid)?;
+        }
     }
     // A target that exited before the exit hook was attached left no trace
     // of its exit: drop it by hand.
-    for &pid in config.pids {
-        if !filter::is_alive(pid) {
-            tracer.remove_target(pid);
+    for target in &targets {
+        if !target.is_alive() {
+            if target.is_thread() {
+                tracer.remove_thread_target(target.task.tid);
+            } else {
+                tracer.remove_target(target.task.tgid);
+            }
         }
     }
     install_signal_handlers()?;
 
     let ending = match gated {
         Some(gated) => {
-            tracer.add_target(gated.pid.as_raw())?;
+            if let Some(tgid) = command_tgid {
+                tracer.add_target(tgid)?;
+            }
             Ending::Command(gated.release()?)
         }
         None if !cli.pids.is_empty() && cli.comms.is_empty() => Ending::TargetsGone,

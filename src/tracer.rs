@@ -10,17 +10,22 @@ use libbpf_rs::{ErrorKind, MapCore, MapFlags, OpenObject};
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use crate::bpf::types::limits;
+use crate::bpf::types::{limits, target_kind};
 use crate::bpf::{TracerSkel, TracerSkelBuilder};
 use crate::decode::Syscall;
 use crate::error::{Error, Result};
+use crate::pidns::Namespace;
 use crate::plan;
 
 /// Everything the kernel side is told before load.
 pub struct Config<'a> {
     pub calls: &'a [Syscall],
-    pub pids: &'a [i32],
     pub comms: &'a [Vec<u8>],
+    /// ftrace-cli's pid namespace: its own kernel id, and how records
+    /// number pids.
+    pub namespace: &'a Namespace,
+    /// Some targets are single threads (-p TID).
+    pub filter_threads: bool,
     /// Trace by pid: the -p targets, the command, and with -f their children.
     pub filter_targets: bool,
     pub follow_forks: bool,
@@ -121,8 +126,11 @@ impl<'obj> Tracer<'obj> {
             &mut rodata.native_plans,
             &mut rodata.compat_plans,
         );
-        rodata.self_tgid = std::process::id();
+        rodata.self_tgid = config.namespace.self_tgid;
+        rodata.ns_level = config.namespace.level;
+        rodata.ns_inum = config.namespace.inum;
         rodata.filter_targets = config.filter_targets;
+        rodata.filter_threads = config.filter_threads;
         rodata.filter_comms = !config.comms.is_empty();
         rodata.follow_forks = config.follow_forks;
         rodata.only_success = config.only_success;
@@ -153,11 +161,37 @@ impl<'obj> Tracer<'obj> {
         Ok(tracer)
     }
 
-    /// Adds a process to the traced set.
-    pub fn add_target(&mut self, pid: i32) -> Result<()> {
+    /// Adds a process, by its kernel id, to the traced set.
+    pub fn add_target(&mut self, tgid: u32) -> Result<()> {
+        self.add(tgid, target_kind::TARGET_PROCESS)
+    }
+
+    /// Adds one thread, by the kernel's ids, to the traced set. A process
+    /// also added whole stays traced whole.
+    pub fn add_thread_target(&mut self, tgid: u32, tid: u32) -> Result<()> {
+        self.skel
+            .maps
+            .thread_targets
+            .update(&tid.to_ne_bytes(), &[1], MapFlags::ANY)
+            .map_err(|e| Error::runtime("adding a target thread", e))?;
+        let whole = self
+            .skel
+            .maps
+            .targets
+            .lookup(&tgid.to_ne_bytes(), MapFlags::ANY)
+            .ok()
+            .flatten()
+            .is_some_and(|v| v.first() == Some(&(target_kind::TARGET_PROCESS.0 as u8)));
+        if whole {
+            return Ok(());
+        }
+        self.add(tgid, target_kind::TARGET_THREADS)
+    }
+
+    fn add(&mut self, tgid: u32, kind: target_kind) -> Result<()> {
         // Its bit first: the kernel looks at the map only where the bit is set.
         if let Some(bss) = self.skel.maps.bss_data.as_deref_mut() {
-            let bit = pid as u32 % limits::TARGET_BITS.0;
+            let bit = tgid % limits::TARGET_BITS.0;
             let word = &mut bss.target_bits[(bit / 64) as usize];
             // SAFETY: the word is 8-aligned mmap'd memory the kernel updates
             // with atomic ORs; do the same.
@@ -167,18 +201,36 @@ impl<'obj> Tracer<'obj> {
         self.skel
             .maps
             .targets
-            .update(&pid.to_ne_bytes(), &[1], MapFlags::ANY)
+            .update(&tgid.to_ne_bytes(), &[kind.0 as u8], MapFlags::ANY)
             .map_err(|e| Error::runtime("adding a target", e))
     }
 
-    pub fn remove_target(&self, pid: i32) {
+    /// Drops a process, by its kernel id, from the traced set.
+    pub fn remove_target(&self, tgid: u32) {
         // Absent already: the kernel saw it exit.
-        let _ = self.skel.maps.targets.delete(&pid.to_ne_bytes());
+        let _ = self.skel.maps.targets.delete(&tgid.to_ne_bytes());
     }
 
-    /// True once no traced process is left.
+    /// Drops one thread, by its kernel id, from the traced set.
+    pub fn remove_thread_target(&self, tid: u32) {
+        let _ = self.skel.maps.thread_targets.delete(&tid.to_ne_bytes());
+    }
+
+    /// True once no traced process or thread is left.
     pub fn targets_gone(&self) -> bool {
-        self.skel.maps.targets.keys().next().is_none()
+        let maps = &self.skel.maps;
+        if maps.thread_targets.keys().next().is_some() {
+            return false;
+        }
+        // Processes traced for some threads only are gone with those threads.
+        let process = [target_kind::TARGET_PROCESS.0 as u8];
+        !maps.targets.keys().any(|key| {
+            maps.targets
+                .lookup(&key, MapFlags::ANY)
+                .ok()
+                .flatten()
+                .is_some_and(|v| v == process)
+        })
     }
 
     pub fn losses(&self) -> Losses {

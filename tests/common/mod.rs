@@ -268,6 +268,23 @@ pub fn start_tracing_in(args: &[&str], dir: Option<&Path>) -> Tracing {
 }
 
 impl Tracing {
+    /// Starts `cmd`, whose stdout and stderr must be piped, and collects them.
+    pub fn spawn(mut cmd: Command) -> Tracing {
+        let mut child = background(&mut cmd);
+        let stdout = collect(child.0.stdout.take().unwrap());
+        let stderr = collect(child.0.stderr.take().unwrap());
+        Tracing {
+            child,
+            stdout,
+            stderr,
+        }
+    }
+
+    /// Its stdin, when it was piped.
+    pub fn take_stdin(&mut self) -> std::process::ChildStdin {
+        self.child.0.stdin.take().expect("stdin was piped")
+    }
+
     pub fn pid(&self) -> u32 {
         self.child.pid()
     }

@@ -19,6 +19,7 @@
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -365,6 +366,78 @@ static void wait_then_basic(void)
 	basic();
 }
 
+/* thread-target: a second thread prints its tid, waits for a line on stdin,
+ * opens "from-worker" and exits; then the main thread opens "from-main" and
+ * waits for a second line before it exits. */
+static int worker_gate[2];
+
+static void *gated_worker(void *unused)
+{
+	char byte;
+
+	(void)unused;
+	printf("%ld\n", (long)syscall(SYS_gettid));
+	fflush(stdout);
+	if (read(worker_gate[0], &byte, 1) != 1)
+		exit(3);
+	sys_openat(AT_FDCWD, "from-worker", O_RDONLY, 0);
+	return NULL;
+}
+
+static void thread_target(void)
+{
+	char line[16];
+	pthread_t id;
+
+	if (pipe(worker_gate))
+		exit(3);
+	pthread_create(&id, NULL, gated_worker, NULL);
+	if (!fgets(line, sizeof(line), stdin))
+		exit(3);
+	if (write(worker_gate[1], "g", 1) != 1)
+		exit(3);
+	pthread_join(id, NULL);
+	sys_openat(AT_FDCWD, "from-main", O_RDONLY, 0);
+	if (!fgets(line, sizeof(line), stdin))
+		exit(3);
+}
+
+/* leader-exits: the main thread calls pthread_exit; the other waits for a
+ * line on stdin and runs basic(). */
+static void *basic_after_line(void *unused)
+{
+	(void)unused;
+	wait_then_basic();
+	return NULL;
+}
+
+static void leader_exits(void)
+{
+	pthread_t id;
+
+	pthread_create(&id, NULL, basic_after_line, NULL);
+	pthread_exit(NULL);
+}
+
+/* renamed-child: a child under another name runs basic(). */
+static void renamed_child(void)
+{
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		prctl(PR_SET_NAME, "kid");
+		basic();
+		exit(0);
+	}
+	waitpid(pid, NULL, 0);
+}
+
+/* fifo: opens the FIFO "fifo" for reading, which blocks until a writer comes. */
+static void fifo(void)
+{
+	close_fd(sys_openat(AT_FDCWD, "fifo", O_RDONLY, 0));
+}
+
 /*
  * For the live view: prints "ready", then each line on stdin makes one round
  * of known calls, run where live-a and live-b exist; EOF ends it. Per round:
@@ -455,6 +528,14 @@ int main(int argc, char **argv)
 		spin();
 	else if (!strcmp(scenario, "wait"))
 		wait_then_basic();
+	else if (!strcmp(scenario, "thread-target"))
+		thread_target();
+	else if (!strcmp(scenario, "leader-exits"))
+		leader_exits();
+	else if (!strcmp(scenario, "renamed-child"))
+		renamed_child();
+	else if (!strcmp(scenario, "fifo"))
+		fifo();
 	else if (!strcmp(scenario, "live"))
 		live();
 	else if (!strcmp(scenario, "gated-storm"))
@@ -462,7 +543,8 @@ int main(int argc, char **argv)
 	else if (!strcmp(scenario, "storm"))
 		storm(argc > 2 ? atol(argv[2]) : 1000000);
 	else {
-		fprintf(stderr, "usage: files basic|decode|open-how-tails|exit-in-call|hold|reuse|sleep|race|threads|evil-comm|spin|wait|live|storm|gated-storm [COUNT]\n");
+		fprintf(stderr, "usage: files basic|decode|open-how-tails|exit-in-call|hold|reuse|sleep|race|threads|evil-comm|spin|wait|thread-target|leader-exits|renamed-child|fifo|live|storm|gated-storm [COUNT]
+");
 		return 2;
 	}
 	return 0;

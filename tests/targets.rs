@@ -1,0 +1,267 @@
+//! End to end: which processes are traced. Inside a pid namespace, single
+//! threads, and processes whose leader is gone.
+
+mod common;
+
+use std::io::{BufRead, BufReader, Write};
+use std::os::fd::AsRawFd;
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use common::*;
+
+const LIMIT: Duration = Duration::from_secs(30);
+
+/// Runs `script` with sh as pid 1 of a new pid namespace with its own /proc.
+fn in_namespace(script: &str) -> Command {
+    let mut cmd = Command::new("unshare");
+    cmd.args(["-p", "-f", "--mount-proc", "sh", "-c", script]);
+    cmd
+}
+
+#[test]
+fn a_command_inside_a_pid_namespace_is_traced_with_its_namespace_pids() {
+    if !privileged() {
+        return;
+    }
+    let dir = scratch_dir("ns-command");
+    let files = workload(Arch::X86_64);
+    // ftrace-cli is pid 1 of the namespace, its command pid 2.
+    let script = format!("exec {BIN} -- {} basic", files.display());
+    let out = run_with_limit(in_namespace(&script).current_dir(&dir), LIMIT);
+    let trace = stdout(&out);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(body(&trace), BASIC);
+    for line in trace.lines() {
+        assert_eq!(fields(line).0, 2, "the namespace's pid: {line}");
+    }
+    // -y looks the namespace's pid up in /proc: the command's own cwd. The
+    // workload holds its descriptors a while after its calls.
+    let script = format!("exec {BIN} -y -- {} hold", files.display());
+    let out = run_with_limit(in_namespace(&script).current_dir(&dir), LIMIT);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let expected = format!(
+        "openat(AT_FDCWD<{0}>, \"exists\", O_RDONLY) = 3<{0}/exists>",
+        dir.display()
+    );
+    assert_eq!(body(&stdout(&out)).first(), Some(&expected));
+}
+
+#[test]
+fn json_carries_namespace_and_host_pids() {
+    if !privileged() {
+        return;
+    }
+    let dir = scratch_dir("ns-json");
+    let files = workload(Arch::X86_64);
+    let script = format!("exec {BIN} --json -- {} basic", files.display());
+    let out = run_with_limit(in_namespace(&script).current_dir(&dir), LIMIT);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let trace = stdout(&out);
+    let first: serde_json::Value = serde_json::from_str(trace.lines().next().unwrap()).unwrap();
+    assert_eq!(first["pid"], 2, "{first}");
+    assert_eq!(first["tid"], 2, "{first}");
+    assert_eq!(first["ppid"], 1, "{first}");
+    let host = first["host_pid"].as_u64().unwrap();
+    assert!(host > 2, "the kernel's pid: {first}");
+    assert_eq!(first["host_tid"], host);
+    assert!(first["host_ppid"].as_u64().unwrap() > 1);
+}
+
+/// `sh -c script` inside a namespace, whose stdin is piped, with fd 3 the
+/// write end of a --ready-fd pipe: returns once ftrace-cli said it is ready.
+fn start_in_namespace(script: &str, dir: &std::path::Path) -> (Tracing, std::process::ChildStdin) {
+    let mut cmd = in_namespace(script);
+    let (read, write) = ready_pipe(&mut cmd);
+    let fd = write.as_raw_fd();
+    // Give the script the pipe as fd 3.
+    unsafe {
+        std::os::unix::process::CommandExt::pre_exec(&mut cmd, move || {
+            if fd != 3 && libc::dup2(fd, 3) == -1 {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
+    cmd.current_dir(dir)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut tracing = Tracing::spawn(cmd);
+    drop(write);
+    let mut line = String::new();
+    BufReader::new(std::fs::File::from(read))
+        .read_line(&mut line)
+        .unwrap();
+    assert_eq!(line, "\n", "ftrace-cli never said it was ready");
+    let stdin = tracing.take_stdin();
+    (tracing, stdin)
+}
+
+#[test]
+fn a_namespace_pid_names_the_namespace_process_not_the_hosts() {
+    if !privileged() {
+        return;
+    }
+    let dir = scratch_dir("ns-pid");
+    let files = workload(Arch::X86_64);
+    // Pid 2 of the namespace is the workload; pid 2 of the host is kthreadd.
+    let script = format!(
+        "exec 4<&0; {} wait <&4 3>&- 4>&- & exec {BIN} --ready-fd 3 -p $! 4>&-",
+        files.display()
+    );
+    let (tracing, mut stdin) = start_in_namespace(&script, &dir);
+    writeln!(stdin, "go").unwrap();
+    let (trace, err, status) = tracing.finish(LIMIT);
+    assert_eq!(status, Some(0), "{err}");
+    assert_eq!(body(&trace), BASIC);
+    for line in trace.lines() {
+        assert_eq!(fields(line).0, 2, "{line}");
+    }
+}
+
+#[test]
+fn system_wide_inside_a_namespace_sees_only_the_namespace() {
+    if !privileged() {
+        return;
+    }
+    let dir = scratch_dir("ns-system-wide");
+    let files = workload(Arch::X86_64);
+    // A busy process on the host, outside the namespace.
+    let spinner_path = dir.join("spinner");
+    std::fs::hard_link(&files, &spinner_path).unwrap();
+    let spinner = background(Command::new(&spinner_path).arg("spin").current_dir(&dir));
+    // Inside: ftrace-cli as pid 2, then on a line on stdin the workload.
+    let script = format!(
+        "{BIN} --ready-fd 3 -o trace 3>&3 & T=$!; exec 3>&-; read line; {} basic & W=$!; \
+         wait $W; echo $W > workload-pid; kill -INT $T; wait $T",
+        files.display()
+    );
+    let (tracing, mut stdin) = start_in_namespace(&script, &dir);
+    writeln!(stdin, "go").unwrap();
+    let (_, err, status) = tracing.finish(LIMIT);
+    assert_eq!(status, Some(0), "{err}");
+    drop(spinner);
+    let trace = std::fs::read_to_string(dir.join("trace")).unwrap();
+    let workload_pid: u32 = std::fs::read_to_string(dir.join("workload-pid"))
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap();
+    assert_eq!(body(&trace), BASIC);
+    for line in trace.lines() {
+        let (pid, _, comm, _) = fields(line);
+        assert_ne!(comm, "spinner", "a host process: {line}");
+        assert_ne!(pid, 2, "ftrace-cli itself: {line}");
+    }
+    assert!(
+        trace.lines().any(|l| fields(l).0 == workload_pid),
+        "the workload by its namespace pid {workload_pid}:\n{trace}"
+    );
+}
+
+/// Starts the thread-target workload; returns it and its worker's tid.
+fn thread_workload(dir: &std::path::Path) -> (Background, u32) {
+    let mut process = background(
+        Command::new(workload(Arch::X86_64))
+            .arg("thread-target")
+            .current_dir(dir)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped()),
+    );
+    let mut line = String::new();
+    BufReader::new(process.0.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    (process, line.trim().parse().unwrap())
+}
+
+#[test]
+fn a_thread_id_traces_that_thread_and_ends_with_it() {
+    if !privileged() {
+        return;
+    }
+    let dir = scratch_dir("thread-target");
+    let (mut process, tid) = thread_workload(&dir);
+    let tracing = start_tracing(&["-p", &tid.to_string()]);
+    let mut stdin = process.0.stdin.take().unwrap();
+    writeln!(stdin, "go").unwrap();
+    // Ends once the thread has exited, while its process still runs.
+    let (trace, err, status) = tracing.finish(LIMIT);
+    writeln!(stdin, "end").unwrap();
+    assert_eq!(status, Some(0), "{err}");
+    let lines: Vec<_> = trace.lines().map(fields).collect();
+    assert_eq!(lines.len(), 1, "{trace}");
+    let (pid, line_tid, _, call) = lines[0];
+    assert_eq!((pid, line_tid), (process.pid(), tid));
+    assert_eq!(
+        call,
+        "openat(AT_FDCWD, \"from-worker\", O_RDONLY) = -1 ENOENT (No such file or directory)"
+    );
+}
+
+#[test]
+fn a_process_whose_leader_exited_is_traced_by_pid() {
+    if !privileged() {
+        return;
+    }
+    let dir = scratch_dir("leader-exits");
+    let mut process = background(
+        Command::new(workload(Arch::X86_64))
+            .arg("leader-exits")
+            .current_dir(&dir)
+            .stdin(Stdio::piped()),
+    );
+    let pid = process.pid();
+    // The leader is a zombie once it has called pthread_exit.
+    while !std::fs::read_to_string(format!("/proc/{pid}/stat"))
+        .unwrap()
+        .contains(") Z ")
+    {
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    let tracing = start_tracing(&["-p", &pid.to_string()]);
+    writeln!(process.0.stdin.take().unwrap(), "go").unwrap();
+    let (trace, err, status) = tracing.finish(LIMIT);
+    assert_eq!(status, Some(0), "{err}");
+    assert_eq!(body(&trace), BASIC);
+}
+
+#[test]
+fn its_own_pid_and_kernel_threads_are_usage_errors() {
+    if !privileged() {
+        return;
+    }
+    let script = format!("exec {BIN} -p $$");
+    let out = run_with_limit(Command::new("sh").args(["-c", &script]), LIMIT);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("is ftrace-cli itself"),
+        "{}",
+        stderr(&out)
+    );
+    let out = run_with_limit(ftrace().args(["-p", "2"]), LIMIT);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        stderr(&out),
+        "ftrace-cli: process 2 is a kernel thread: it makes no system calls to trace\n"
+    );
+}
+
+#[test]
+fn follow_forks_with_a_name_follows_the_named_processes_children() {
+    if !privileged() {
+        return;
+    }
+    let dir = scratch_dir("follow-comm");
+    let parent = dir.join("ftparent");
+    std::fs::hard_link(workload(Arch::X86_64), &parent).unwrap();
+    let tracing = start_tracing(&["-f", "-c", "ftparent"]);
+    let out = run(Command::new(&parent).arg("renamed-child").current_dir(&dir));
+    assert!(out.status.success());
+    tracing.signal(nix::sys::signal::Signal::SIGINT);
+    let (trace, err, status) = tracing.finish(LIMIT);
+    assert_eq!((status, err.as_str()), (Some(0), ""));
+    assert_eq!(body(&trace), BASIC);
+    assert!(trace.lines().any(|l| fields(l).2 == "kid"), "{trace}");
+}
