@@ -142,6 +142,8 @@ struct Samples {
 enum Case {
     Untraced,
     FtraceFile,
+    /// The same capture, every descriptor named by the kernel.
+    FtraceFileFdPaths,
     FtraceFiltered,
     FtraceNameFiltered,
     /// Two storms at once, one per core.
@@ -160,6 +162,7 @@ impl Case {
         match self {
             Case::Untraced | Case::UntracedSmall => "untraced",
             Case::FtraceFile => "ftrace-cli -o FILE -- files storm",
+            Case::FtraceFileFdPaths => "ftrace-cli -y -o FILE -- files storm",
             Case::FtraceFiltered => "ftrace-cli -p IDLE, storm filtered out",
             Case::FtraceNameFiltered => "ftrace-cli -c OTHER, storm filtered out",
             Case::UntracedPair => "untraced, two storms at once",
@@ -193,7 +196,10 @@ impl Case {
 
     /// Whether ftrace-cli writes this case's events to the trace file.
     fn captures(self) -> bool {
-        matches!(self, Case::FtraceFile | Case::FtracePair)
+        matches!(
+            self,
+            Case::FtraceFile | Case::FtraceFileFdPaths | Case::FtracePair
+        )
     }
 
     fn is_strace(self) -> bool {
@@ -225,6 +231,7 @@ fn run(opts: &Options) -> Result<bool, String> {
     let mut cases = vec![
         Case::Untraced,
         Case::FtraceFile,
+        Case::FtraceFileFdPaths,
         Case::FtraceFiltered,
         Case::FtraceNameFiltered,
         Case::UntracedPair,
@@ -280,6 +287,7 @@ fn short_name(case: Case) -> &'static str {
     match case {
         Case::Untraced => "untraced",
         Case::FtraceFile => "ftrace-o",
+        Case::FtraceFileFdPaths => "ftrace-y",
         Case::FtraceFiltered => "ftrace-p",
         Case::FtraceNameFiltered => "ftrace-c",
         Case::UntracedPair => "untraced-pair",
@@ -342,13 +350,16 @@ impl Bench<'_> {
                 samples.loop_ns.extend(self.loop_time(case, &out.stderr)?);
                 samples.whole_ns.push(whole);
             }
-            Case::FtraceFile | Case::FtracePair | Case::FtraceSleep => {
+            Case::FtraceFile | Case::FtraceFileFdPaths | Case::FtracePair | Case::FtraceSleep => {
                 let output = if case.captures() {
                     trace.clone().into()
                 } else {
                     OsString::from("/dev/null")
                 };
                 let mut args: Vec<OsString> = vec!["-o".into(), output, "--".into()];
+                if case == Case::FtraceFileFdPaths {
+                    args.insert(0, "-y".into());
+                }
                 args.extend(self.storm_args(case));
                 let (run, start, ready) = self.start_ftrace(&args)?;
                 let out = run.finish()?;
@@ -910,6 +921,14 @@ fn report(opts: &Options, cases: &[Case], samples: &[Samples], strace: Option<&s
     }
     for line in notes.iter().chain(&mismatches) {
         println!("{line}");
+    }
+    let of = |case: Case| cases.iter().position(|&c| c == case).map(|i| &samples[i]);
+    if let (Some(plain), Some(named)) = (of(Case::FtraceFile), of(Case::FtraceFileFdPaths)) {
+        println!(
+            "-y against the same capture without it: loop {}, whole {}",
+            ratio(median(&named.loop_ns), median(&plain.loop_ns)),
+            ratio(median(&named.whole_ns), median(&plain.whole_ns))
+        );
     }
     let ring = opts.buffer_size.as_deref().unwrap_or("8M (default)");
     let ring_bytes = size_bytes(opts.buffer_size.as_deref().unwrap_or("8M"));

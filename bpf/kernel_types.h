@@ -99,6 +99,7 @@ struct bpf_local_storage;
 
 struct super_block {
 	__u32 s_dev;
+	unsigned long s_magic;
 } __attribute__((preserve_access_index));
 
 struct inode {
@@ -106,8 +107,54 @@ struct inode {
 	struct super_block *i_sb;
 } __attribute__((preserve_access_index));
 
+struct qstr {
+	__u32 hash;
+	__u32 len;
+	const unsigned char *name;
+} __attribute__((preserve_access_index));
+
+struct hlist_bl_node {
+	struct hlist_bl_node *next, **pprev;
+} __attribute__((preserve_access_index));
+
+struct dentry;
+
+struct dentry_operations {
+	char *(*d_dname)(struct dentry *, char *, int);
+} __attribute__((preserve_access_index));
+
+struct dentry {
+	struct hlist_bl_node d_hash;
+	struct dentry *d_parent;
+	struct qstr d_name;
+	struct inode *d_inode;
+	const struct dentry_operations *d_op;
+	struct super_block *d_sb;
+} __attribute__((preserve_access_index));
+
+struct vfsmount {
+	struct dentry *mnt_root;
+} __attribute__((preserve_access_index));
+
+/* The vfsmount a path holds is the `mnt` member of its struct mount. */
+struct mount {
+	struct mount *mnt_parent;
+	struct dentry *mnt_mountpoint;
+	struct vfsmount mnt;
+} __attribute__((preserve_access_index));
+
+struct path {
+	struct vfsmount *mnt;
+	struct dentry *dentry;
+} __attribute__((preserve_access_index));
+
+struct fs_struct {
+	struct path root, pwd;
+} __attribute__((preserve_access_index));
+
 struct file {
 	struct inode *f_inode;
+	struct path f_path;
 } __attribute__((preserve_access_index));
 
 struct fdtable {
@@ -147,6 +194,7 @@ struct task_struct {
 	struct task_struct *group_leader;
 	struct mm_struct *mm;
 	struct files_struct *files;
+	struct fs_struct *fs;
 	struct bpf_local_storage *bpf_storage;
 	int pid;
 	int tgid;

@@ -29,6 +29,10 @@ enum limits {
 	NO_ARG = 0xff,
 	/* Bits of target_bits: a target tgid sets bit tgid % TARGET_BITS. */
 	TARGET_BITS = 4096,
+	/* Longest descriptor path, as /proc's readlink: PATH_MAX less the NUL. */
+	FD_PATH_MAX = 4095,
+	/* Steps of a descriptor path's walk: one per component or mount crossed. */
+	FD_PATH_STEPS = 1024,
 };
 
 /* The value of a tgid in the targets map. */
@@ -47,6 +51,14 @@ enum capture_kind {
 	 * read, the first `head` bytes alone are (a struct with a tail that
 	 * may lie on an unmapped page). */
 	CAPTURE_BYTES = 2,
+	/* The file behind descriptor args[arg] (or the result), as readlink of
+	 * /proc/PID/fd/N gives it at exit: OK, CUT when longer or deeper than
+	 * the walk goes (then the end of the path, nearest the file), NULL when
+	 * no file is open there, FAULT when the kernel names it in a way not
+	 * known here. */
+	CAPTURE_FD_PATH = 8,
+	/* The same for a directory descriptor: AT_FDCWD is the working directory. */
+	CAPTURE_DIRFD_PATH = 9,
 };
 
 /* One capture of a plan. */
@@ -63,7 +75,7 @@ struct capture_plan {
 struct call_plan {
 	__u16 call;      /* user space's id for the call, echoed in records */
 	__u8 split_arg;  /* ia32: a 64-bit argument passed as two 32-bit halves, or NO_ARG */
-	__u8 returns_fd; /* success returns a new descriptor */
+	__u8 reserved;
 	struct capture_plan captures[MAX_CAPTURES]; /* the first with kind CAPTURE_NONE ends them */
 };
 
@@ -79,6 +91,9 @@ enum capture_status {
 
 enum capture_flags {
 	CAPTURE_CHANGED = 1, /* a string read at exit that differs from the one at entry */
+	/* A descriptor's file that is deleted: /proc's " (deleted)" suffix
+	 * is left out of the path, as strace prints it apart. */
+	CAPTURE_FD_DELETED = 2,
 };
 
 enum record_flags {
@@ -95,10 +110,6 @@ struct record {
 	__u64 exit_ns;  /* CLOCK_MONOTONIC at exit */
 	__s64 ret;
 	__u64 args[MAX_ARGS]; /* as the call received them; ia32 ones zero-extended, split ones merged */
-	/* With -y, the file a returned descriptor refers to, as the call left
-	 * it: user space names it only if /proc still shows that file. */
-	__u64 fd_ino;
-	__u64 fd_dev; /* the kernel's dev_t of fd_ino; 0: not identified */
 	/* As ftrace-cli's pid namespace numbers them; from the host, the
 	 * kernel's ids. A parent outside that namespace is 0. */
 	__u32 pid; /* thread group id */

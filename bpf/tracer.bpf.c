@@ -35,7 +35,6 @@ const volatile bool follow_forks = false;
 const volatile bool filter_threads = false; /* some targets are single threads */
 const volatile bool only_success = false; /* -z */
 const volatile bool only_failure = false; /* -Z */
-const volatile bool identify_fds = false; /* -y */
 /* Wake user space only once this much is pending; it polls on a timer too. */
 const volatile __u64 wakeup_bytes = 0;
 
@@ -408,6 +407,259 @@ static __always_inline bool changed(const struct in_flight *call, __u64 i, const
 	return fingerprint(bytes, len) != call->fingerprint[i];
 }
 
+/*
+ * Descriptor paths (-y): the text readlink(/proc/PID/fd/N) would give at
+ * exit, as the kernel's d_path builds it. The walk goes from the file's
+ * dentry up to the task's root, crossing mounts through struct mount, and
+ * writes the components backwards into path_buf; bpf_loop bounds it.
+ */
+
+#define AT_FDCWD -100
+#define NAME_MAX 255
+/* path_buf: the text ends at FD_PATH_END; the slack past it keeps every
+ * masked write of a name in bounds for the verifier. */
+#define FD_PATH_END 4096
+_Static_assert(FD_PATH_END == FD_PATH_MAX + 1, "the end is a power of two");
+_Static_assert(FD_PATH_MAX < CAPTURE_MAX, "a path fits a capture");
+
+/* Superblock magics of the pseudo filesystems whose files /proc names
+ * specially (include/uapi/linux/magic.h). */
+#define PIPEFS_MAGIC 0x50495045
+#define SOCKFS_MAGIC 0x534F434B
+#define ANON_INODE_FS_MAGIC 0x09041934
+#define PID_FS_MAGIC 0x50494446
+#define NSFS_MAGIC 0x6e736673
+#define DMA_BUF_MAGIC 0x444d4142
+
+struct path_buf {
+	__u8 bytes[FD_PATH_END + NAME_MAX + 1];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct path_buf);
+} path_buf SEC(".maps");
+
+/* A walk in progress: the text so far is buf[pos..FD_PATH_END). */
+struct walk {
+	struct dentry *dentry;
+	struct mount *mnt;
+	struct dentry *root_dentry;
+	struct vfsmount *root_mnt;
+	__u8 *buf;
+	__u32 pos;
+	__u32 floor; /* pos before the first component: after " (deleted)" */
+	__u8 status; /* 0 while walking, then CAPTURE_OK or CAPTURE_CUT */
+	__u8 flags;  /* enum capture_flags */
+};
+
+static __always_inline bool prepend(struct walk *w, const void *src, __u32 len)
+{
+	if (len > NAME_MAX || len > w->pos)
+		return false;
+	w->pos -= len;
+	return !bpf_probe_read_kernel(w->buf + (w->pos & (FD_PATH_END - 1)), len, src);
+}
+
+static __always_inline bool prepend_char(struct walk *w, __u8 c)
+{
+	if (!w->pos)
+		return false;
+	w->pos--;
+	w->buf[w->pos & (FD_PATH_END - 1)] = c;
+	return true;
+}
+
+static __always_inline bool prepend_number(struct walk *w, __u64 n)
+{
+	for (int i = 0; i < 20; i++) {
+		if (!prepend_char(w, '0' + n % 10))
+			return false;
+		n /= 10;
+		if (!n)
+			break;
+	}
+	return true;
+}
+
+static __always_inline struct vfsmount *vfsmount_of(struct mount *mnt)
+{
+	return (void *)mnt + bpf_core_field_offset(struct mount, mnt);
+}
+
+static __always_inline struct mount *mount_of(struct vfsmount *vfs)
+{
+	return (void *)vfs - bpf_core_field_offset(struct mount, mnt);
+}
+
+/* bpf_loop callback: one component, or one mount crossed (prepend_path). */
+static long walk_step(__u64 i, struct walk *w)
+{
+	struct dentry *dentry = w->dentry, *parent;
+	struct mount *mnt = w->mnt, *up;
+	struct vfsmount *vfs = vfsmount_of(mnt);
+	const unsigned char *name;
+	__u32 len;
+
+	if (dentry == w->root_dentry && vfs == w->root_mnt)
+		goto done;
+	if (dentry == BPF_CORE_READ(vfs, mnt_root)) {
+		up = BPF_CORE_READ(mnt, mnt_parent);
+		if (up == mnt)
+			goto done; /* the namespace's root, outside the task's */
+		w->dentry = BPF_CORE_READ(mnt, mnt_mountpoint);
+		w->mnt = up;
+		return 0;
+	}
+	parent = BPF_CORE_READ(dentry, d_parent);
+	if (parent == dentry) {
+		/* Escaped from its mount: d_path gives "/". */
+		w->pos = w->floor;
+		goto done;
+	}
+	name = BPF_CORE_READ(dentry, d_name.name);
+	len = BPF_CORE_READ(dentry, d_name.len);
+	if (!prepend(w, name, len) || !prepend_char(w, '/')) {
+		w->status = CAPTURE_CUT;
+		return 1;
+	}
+	w->dentry = parent;
+	return 0;
+done:
+	w->status = CAPTURE_OK;
+	return 1;
+}
+
+/* The names /proc gives the files of pseudo filesystems (their d_dname):
+ * true when dentry is one of those, with w->status set. */
+static __always_inline bool pseudo_name(struct walk *w, struct dentry *dentry,
+					struct vfsmount *vfs)
+{
+	const struct dentry_operations *ops = BPF_CORE_READ(dentry, d_op);
+	const unsigned char *name = BPF_CORE_READ(dentry, d_name.name);
+	__u32 len = BPF_CORE_READ(dentry, d_name.len);
+	unsigned long magic;
+	bool ok;
+
+	/* Only unmounted pseudo files: parentless, not a mount's root. */
+	if (!ops || !BPF_CORE_READ(ops, d_dname) || BPF_CORE_READ(dentry, d_parent) != dentry ||
+	    dentry == BPF_CORE_READ(vfs, mnt_root))
+		return false;
+	magic = BPF_CORE_READ(dentry, d_sb, s_magic);
+	switch (magic) {
+	case PIPEFS_MAGIC:
+	case SOCKFS_MAGIC:
+		ok = prepend_char(w, ']') &&
+		     prepend_number(w, BPF_CORE_READ(dentry, d_inode, i_ino)) &&
+		     prepend(w, magic == PIPEFS_MAGIC ? "pipe:[" : "socket:[",
+			     magic == PIPEFS_MAGIC ? 6 : 8);
+		break;
+	case ANON_INODE_FS_MAGIC:
+		ok = prepend(w, name, len) && prepend(w, "anon_inode:", 11);
+		break;
+	case PID_FS_MAGIC:
+		ok = prepend(w, "anon_inode:[pidfd]", 18);
+		break;
+	case NSFS_MAGIC:
+	case DMA_BUF_MAGIC:
+		/* Names made of more than the dentry: not spelled out here. */
+		w->status = CAPTURE_FAULT;
+		return true;
+	default:
+		/* simple_dname, "/NAME (deleted)": memfd, secretmem, hugetlbfs
+		 * and shmem files. */
+		w->flags |= CAPTURE_FD_DELETED;
+		ok = prepend(w, name, len) && prepend_char(w, '/');
+		break;
+	}
+	w->status = ok ? CAPTURE_OK : CAPTURE_CUT;
+	return true;
+}
+
+/* The file descriptor fd of task refers to, or NULL. */
+static __always_inline struct file *fd_file(struct task_struct *task, int fd)
+{
+	struct fdtable *fdt = BPF_CORE_READ(task, files, fdt);
+	struct file **fds = BPF_CORE_READ(fdt, fd);
+	struct file *file = NULL;
+
+	if (fd < 0 || fd >= BPF_CORE_READ(fdt, max_fds))
+		return NULL;
+	bpf_probe_read_kernel(&file, sizeof(file), fds + fd);
+	return file;
+}
+
+/* Appends the path of the file behind a descriptor argument or the result;
+ * returns the bytes stored. */
+static __always_inline __u32 capture_fd_path(const struct capture_plan *plan,
+					     const struct capture_state *state,
+					     struct capture *hdr, __u8 *data)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct fs_struct *fs = task->fs;
+	struct dentry *dentry;
+	struct vfsmount *vfs;
+	struct walk w = {};
+	struct file *file;
+	__u32 zero = 0, len, pos;
+	long fd;
+
+	hdr->status = CAPTURE_NULL;
+	if (plan->arg < MAX_ARGS)
+		fd = (int)state->call->args[plan->arg];
+	else
+		fd = state->ret;
+	if (fd == AT_FDCWD && plan->kind == CAPTURE_DIRFD_PATH) {
+		dentry = BPF_CORE_READ(fs, pwd.dentry);
+		vfs = BPF_CORE_READ(fs, pwd.mnt);
+	} else {
+		if (fd < 0 || fd > 0x7fffffff)
+			return 0;
+		file = fd_file(task, fd);
+		if (!file)
+			return 0;
+		dentry = BPF_CORE_READ(file, f_path.dentry);
+		vfs = BPF_CORE_READ(file, f_path.mnt);
+	}
+	w.buf = bpf_map_lookup_elem(&path_buf, &zero);
+	if (!w.buf || !dentry || !vfs)
+		return 0;
+	w.pos = FD_PATH_END;
+	if (!pseudo_name(&w, dentry, vfs)) {
+		/* d_unlinked(): unhashed, and not a root. */
+		if (!BPF_CORE_READ(dentry, d_hash.pprev) &&
+		    BPF_CORE_READ(dentry, d_parent) != dentry)
+			w.flags |= CAPTURE_FD_DELETED;
+		w.floor = w.pos;
+		w.dentry = dentry;
+		w.mnt = mount_of(vfs);
+		w.root_dentry = BPF_CORE_READ(fs, root.dentry);
+		w.root_mnt = BPF_CORE_READ(fs, root.mnt);
+		bpf_loop(FD_PATH_STEPS, walk_step, &w, 0);
+		if (!w.status)
+			w.status = CAPTURE_CUT; /* deeper than the walk goes */
+		if (w.status == CAPTURE_OK && w.pos == w.floor)
+			prepend_char(&w, '/'); /* the root itself */
+	}
+	/* A whole buffer is one byte more than readlink gives. */
+	if (w.status == CAPTURE_OK && w.pos == 0)
+		w.status = CAPTURE_CUT;
+	hdr->status = w.status;
+	hdr->flags = w.flags;
+	pos = w.pos;
+	if (w.status == CAPTURE_FAULT || pos >= FD_PATH_END)
+		return 0;
+	/* pos < FD_PATH_END already; the mask shows it to the verifier, and
+	 * the barrier keeps the compiler from dropping the mask. */
+	barrier_var(pos);
+	pos &= FD_PATH_END - 1;
+	len = FD_PATH_END - pos;
+	bpf_probe_read_kernel(data, len, w.buf + pos);
+	return len;
+}
+
 /* bpf_loop callback: appends capture i of the plan to the record. */
 static long capture_one(__u64 i, struct capture_state *state)
 {
@@ -432,7 +684,10 @@ static long capture_one(__u64 i, struct capture_state *state)
 	hdr->arg = plan->arg;
 	hdr->flags = 0;
 	hdr->reserved = 0;
-	len = read_user(plan, state->call, hdr, data);
+	if (plan->kind == CAPTURE_FD_PATH || plan->kind == CAPTURE_DIRFD_PATH)
+		len = capture_fd_path(plan, state, hdr, data);
+	else
+		len = read_user(plan, state->call, hdr, data);
 	if (len > CAPTURE_MAX)
 		len = 0;
 	if (plan->kind == CAPTURE_STRING && hdr->status != CAPTURE_NULL &&
@@ -442,21 +697,6 @@ static long capture_one(__u64 i, struct capture_state *state)
 	state->size = off + sizeof(*hdr) + len;
 	state->count++;
 	return 0;
-}
-
-/* The inode and device of the file behind descriptor fd of the task. */
-static __always_inline void identify_fd(struct task_struct *task, long fd, struct record *rec)
-{
-	struct file **fds = BPF_CORE_READ(task, files, fdt, fd);
-	unsigned int max_fds = BPF_CORE_READ(task, files, fdt, max_fds);
-	struct file *file = NULL;
-
-	if (fd < 0 || fd >= max_fds)
-		return;
-	if (bpf_probe_read_kernel(&file, sizeof(file), fds + fd) || !file)
-		return;
-	rec->fd_ino = BPF_CORE_READ(file, f_inode, i_ino);
-	rec->fd_dev = BPF_CORE_READ(file, f_inode, i_sb, s_dev);
 }
 
 /* A fatal signal, exit_group and another thread's exec all queue SIGKILL
@@ -528,10 +768,6 @@ int BPF_PROG(sys_exit, struct pt_regs *regs, long ret)
 	if (dying(task))
 		rec->flags |= RECORD_DYING;
 	bpf_get_current_comm(rec->comm, sizeof(rec->comm));
-	rec->fd_ino = 0;
-	rec->fd_dev = 0;
-	if (identify_fds && call->plan.returns_fd && ret >= 0)
-		identify_fd(task, ret, rec);
 
 	state.buf = buf;
 	state.call = call;

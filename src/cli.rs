@@ -91,8 +91,11 @@ pub struct Cli {
     #[arg(short = 'Z', long = "failed-only")]
     pub failed_only: bool,
 
-    /// Show the file behind each descriptor argument and returned
-    /// descriptor, as 3</etc/passwd> (read from /proc when the line is printed).
+    /// Show the file behind each descriptor argument, AT_FDCWD and returned
+    /// descriptor, as 3</etc/passwd>, named by the kernel as the call returns
+    /// (what readlink /proc/PID/fd/N gives then, as strace -y). A path longer
+    /// than 4095 bytes or deeper than 1024 components shows its end after
+    /// "...": 3<.../dir/file>; namespace descriptors and dma-bufs print 3<?>.
     #[arg(short = 'y', long = "decode-fds")]
     pub fd_paths: bool,
 

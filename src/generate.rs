@@ -282,6 +282,10 @@ fn extra_sections() -> Roff {
         ),
         ("ret", "the result: -1 on error, as strace shows it"),
         (
+            "ret_path, ret_path_hex, ret_path_deleted, ret_path_truncated, ret_path_unknown",
+            "with -y, the file a returned descriptor refers to, as for arguments (below)",
+        ),
+        (
             "errno, errno_num, error",
             "on error: \"ENOENT\", 2, \"No such file or directory\"; else null",
         ),
@@ -297,7 +301,11 @@ fn extra_sections() -> Roff {
          also carry the path: `str` when it is valid UTF-8, otherwise `hex`, its bytes in \
          hexadecimal, so every path round-trips exactly; `truncated`: true when it was cut at \
          4096 bytes; `unreadable`: true when the memory could not be read; `changed`: true when \
-         another thread changed it during the call.",
+         another thread changed it during the call. With -y, descriptor arguments (and AT_FDCWD) \
+         carry the file's `path` as the kernel named it (`path_hex` when not UTF-8), with \
+         `path_deleted`: true for a deleted file (the path is the one it had), \
+         `path_truncated`: true when only its end is given, `path_unknown`: true for <?>; no \
+         path when no file was open there.",
     );
 
     r.control("SH", ["EXIT STATUS"]);

@@ -33,6 +33,17 @@ pub struct JsonCall<'a> {
     pub compat: bool,
     pub args: Args<'a>,
     pub ret: i64,
+    /// With -y: the file the returned descriptor refers to (see [`FdPath`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ret_path: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ret_path_hex: Option<Hex<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ret_path_truncated: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ret_path_deleted: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ret_path_unknown: Option<bool>,
     pub errno: Option<&'static str>,
     pub errno_num: Option<u32>,
     pub error: Option<&'static str>,
@@ -54,6 +65,63 @@ impl<'a> JsonCall<'a> {
             Some(e) => (errno_name(e), errno_message(e)),
             None => (None, None),
         }
+    }
+}
+
+/// With -y: what the kernel named the file behind a descriptor, as JSON
+/// fields: `path` (or `path_hex` when not UTF-8), `path_truncated` when
+/// only its end could be read, `path_deleted` when the file is deleted (the
+/// path is the one it had), `path_unknown` when the kernel names it in a
+/// way not spelled out; no field when no file was open there.
+#[derive(Default)]
+pub struct FdPath<'a> {
+    pub text: Option<&'a str>,
+    pub hex: Option<Hex<'a>>,
+    pub truncated: Option<bool>,
+    pub deleted: Option<bool>,
+    pub unknown: Option<bool>,
+}
+
+impl<'a> FdPath<'a> {
+    pub fn new(memory: &Memory<'a>) -> Self {
+        match *memory {
+            Memory::Null => FdPath::default(),
+            Memory::Unreadable => FdPath {
+                unknown: Some(true),
+                ..FdPath::default()
+            },
+            Memory::Bytes { data, complete }
+            | Memory::Changed { data, complete }
+            | Memory::Deleted { data, complete } => {
+                let text = std::str::from_utf8(data).ok();
+                FdPath {
+                    text,
+                    hex: text.is_none().then_some(Hex(data)),
+                    truncated: (!complete).then_some(true),
+                    deleted: matches!(memory, Memory::Deleted { .. }).then_some(true),
+                    unknown: None,
+                }
+            }
+        }
+    }
+
+    fn serialize_into<M: SerializeMap>(&self, map: &mut M, prefix: &str) -> Result<(), M::Error> {
+        if let Some(text) = self.text {
+            map.serialize_entry(&format_args!("{prefix}path"), text)?;
+        }
+        if let Some(hex) = &self.hex {
+            map.serialize_entry(&format_args!("{prefix}path_hex"), hex)?;
+        }
+        if let Some(t) = self.truncated {
+            map.serialize_entry(&format_args!("{prefix}path_truncated"), &t)?;
+        }
+        if let Some(d) = self.deleted {
+            map.serialize_entry(&format_args!("{prefix}path_deleted"), &d)?;
+        }
+        if let Some(u) = self.unknown {
+            map.serialize_entry(&format_args!("{prefix}path_unknown"), &u)?;
+        }
+        Ok(())
     }
 }
 
@@ -100,12 +168,16 @@ impl Serialize for Arg<'_> {
             decode::write_arg(&mut text, self.call, self.param, self.style);
             map.serialize_entry("decoded", text.as_str())?;
         }
+        if matches!(self.param.kind(), ArgKind::Fd | ArgKind::Dirfd) {
+            FdPath::new(self.call.memory(self.param)).serialize_into(&mut map, "")?;
+        }
         if self.param.kind() == ArgKind::Path {
             let is_null = matches!(self.call.raw(self.param), Raw::Unsigned(0));
             match self.call.memory(self.param) {
                 _ if is_null => {}
-                memory
-                @ (Memory::Bytes { data, complete } | Memory::Changed { data, complete }) => {
+                memory @ (Memory::Bytes { data, complete }
+                | Memory::Changed { data, complete }
+                | Memory::Deleted { data, complete }) => {
                     match std::str::from_utf8(data) {
                         Ok(s) => map.serialize_entry("str", s)?,
                         Err(_) => map.serialize_entry("hex", &Hex(data))?,
@@ -137,7 +209,7 @@ impl Serialize for Bytes<'_> {
     }
 }
 
-struct Hex<'a>(&'a [u8]);
+pub struct Hex<'a>(&'a [u8]);
 
 impl Serialize for Hex<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

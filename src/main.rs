@@ -5,7 +5,6 @@ mod cli;
 mod color;
 mod decode;
 mod error;
-mod fdpath;
 mod filter;
 mod generate;
 mod json;

@@ -12,8 +12,7 @@ use std::io::{self, BufWriter, Write};
 use crate::color;
 use crate::decode::{self, Call, Style};
 use crate::error::Error;
-use crate::fdpath::ProcFdPaths;
-use crate::json::{Args, Bytes, JsonCall, Rfc3339};
+use crate::json::{Args, Bytes, FdPath, JsonCall, Rfc3339};
 use crate::record::Event;
 use crate::session::Sink;
 use crate::summary::Summary;
@@ -67,7 +66,6 @@ pub struct Printer {
     call: String,
     scratch: RefCell<String>,
     clock: Clock,
-    fds: ProcFdPaths,
     last_enter_ns: Option<u64>,
     summary: Summary,
     /// Lines written.
@@ -87,7 +85,6 @@ impl Printer {
             call: String::with_capacity(512),
             scratch: RefCell::new(String::with_capacity(256)),
             clock: Clock::now(),
-            fds: ProcFdPaths::new(),
             last_enter_ns: None,
             summary: Summary::default(),
             lines: 0,
@@ -108,7 +105,6 @@ impl Printer {
                 return;
             }
         };
-        let header = event.header;
         let call = event.call();
         let duration = event.duration_ns();
         if self.format.summary != SummaryMode::Off {
@@ -120,19 +116,12 @@ impl Printer {
         }
 
         self.call.clear();
-        if self.format.fd_paths {
-            self.fds.tid = header.tid;
-            self.fds.returned = (header.fd_dev != 0)
-                .then(|| (crate::fdpath::user_dev(header.fd_dev), header.fd_ino));
-            decode::write_call_decorated(
-                &mut self.call,
-                &call,
-                self.format.style,
-                Some(&mut self.fds),
-            );
-        } else {
-            decode::write_call(&mut self.call, &call, self.format.style);
-        }
+        decode::write_call_decorated(
+            &mut self.call,
+            &call,
+            self.format.style,
+            self.format.fd_paths,
+        );
 
         let written = if self.format.json {
             self.write_json(&event, &call, duration)
@@ -204,6 +193,10 @@ impl Printer {
         let wall = self.clock.wall_ns(header.enter_ns);
         let (ret, errno) = JsonCall::result(call);
         let (errno_name, error) = JsonCall::errno_fields(errno);
+        let ret_path = match call.returned_fd() {
+            Some(_) => FdPath::new(call.returned_fd_path()),
+            None => FdPath::default(),
+        };
         let object = JsonCall {
             time: Rfc3339(wall),
             time_ns: wall,
@@ -225,6 +218,11 @@ impl Printer {
                 scratch: &self.scratch,
             },
             ret,
+            ret_path: ret_path.text,
+            ret_path_hex: ret_path.hex,
+            ret_path_truncated: ret_path.truncated,
+            ret_path_deleted: ret_path.deleted,
+            ret_path_unknown: ret_path.unknown,
             errno: errno_name,
             errno_num: errno,
             error,

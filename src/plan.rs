@@ -41,20 +41,54 @@ fn capture(param: &Param) -> Option<capture_plan> {
     })
 }
 
+/// With -y: the path of the file behind a descriptor parameter.
+fn fd_path(param: &Param) -> Option<capture_plan> {
+    let kind = match param.render {
+        Render::Fd => capture_kind::CAPTURE_FD_PATH,
+        Render::Dirfd | Render::FanDirfd => capture_kind::CAPTURE_DIRFD_PATH,
+        _ => return None,
+    };
+    Some(capture_plan {
+        kind: kind.0 as u8,
+        arg: param.arg as u8,
+        len_arg: NO_ARG,
+        ..Default::default()
+    })
+}
+
+/// With -y: the path of the file behind a returned descriptor.
+fn returned_fd_path(syscall: Syscall) -> Option<capture_plan> {
+    (syscall.ret_kind() == RetKind::Fd).then(|| capture_plan {
+        kind: capture_kind::CAPTURE_FD_PATH.0 as u8,
+        arg: limits::ARG_RESULT.0 as u8,
+        len_arg: NO_ARG,
+        ..Default::default()
+    })
+}
+
+/// What the kernel copies at exit for a call: its parameters' captures,
+/// and with `fd_paths` the files behind its descriptors.
+fn captures(syscall: Syscall, fd_paths: bool) -> impl Iterator<Item = capture_plan> {
+    let params = syscall.params();
+    let paths = params
+        .iter()
+        .filter_map(fd_path)
+        .chain(returned_fd_path(syscall));
+    params
+        .iter()
+        .filter_map(capture)
+        .chain(paths.filter(move |_| fd_paths))
+}
+
 /// The plan for one call, on one ABI.
-fn plan(syscall: Syscall, compat: bool) -> call_plan {
+fn plan(syscall: Syscall, compat: bool, fd_paths: bool) -> call_plan {
     let params = syscall.params();
     let mut plan = call_plan {
         call: call_id(syscall),
         split_arg: NO_ARG,
-        returns_fd: u8::from(syscall.ret_kind() == RetKind::Fd),
         ..Default::default()
     };
-    for (slot, capture) in plan
-        .captures
-        .iter_mut()
-        .zip(params.iter().filter_map(capture))
-    {
+    for (slot, capture) in plan.captures.iter_mut().zip(captures(syscall, fd_paths)) {
         *slot = capture;
     }
     if compat {
@@ -69,19 +103,21 @@ fn plan(syscall: Syscall, compat: bool) -> call_plan {
     plan
 }
 
-/// Plans for the native (x86_64) and ia32 syscall tables, tracing `selected`.
+/// Plans for the native (x86_64) and ia32 syscall tables, tracing
+/// `selected`; `fd_paths` (-y) names the files behind descriptors.
 pub fn plans(
     selected: &[Syscall],
+    fd_paths: bool,
     native: &mut [call_plan; SLOTS],
     compat: &mut [call_plan; SLOTS],
 ) {
     for &syscall in selected {
         let [native_nr, compat_nr] = syscall.def().numbers;
         if let Some(nr) = native_nr {
-            native[usize::from(nr)] = plan(syscall, false);
+            native[usize::from(nr)] = plan(syscall, false, fd_paths);
         }
         if let Some(nr) = compat_nr {
-            compat[usize::from(nr)] = plan(syscall, true);
+            compat[usize::from(nr)] = plan(syscall, true, fd_paths);
         }
     }
 }
@@ -104,7 +140,7 @@ mod tests {
     #[test]
     fn every_capture_fits_the_plan() {
         for syscall in Syscall::all() {
-            let captures = syscall.params().iter().filter_map(capture).count();
+            let captures = captures(syscall, true).count();
             assert!(
                 captures <= limits::MAX_CAPTURES.0 as usize,
                 "{}",
@@ -119,13 +155,12 @@ mod tests {
         let mut compat = native;
         let openat = Syscall::named("openat");
         let mark = Syscall::named("fanotify_mark");
-        plans(&[openat, mark], &mut native, &mut compat);
+        plans(&[openat, mark], false, &mut native, &mut compat);
         assert_eq!(native[257].call, call_id(openat));
         assert_eq!(compat[295].call, call_id(openat));
         assert_eq!(native[257].captures[0].kind, STRING);
         assert_eq!(native[257].captures[0].arg, 1);
         assert_eq!(native[257].captures[1].kind, 0);
-        assert_eq!(native[257].returns_fd, 1);
         assert_eq!(native[301].split_arg, NO_ARG);
         assert_eq!(compat[339].split_arg, 2);
         assert_eq!(
@@ -152,8 +187,34 @@ mod tests {
     fn symlink_captures_both_paths() {
         let mut native = [call_plan::default(); SLOTS];
         let mut compat = native;
-        plans(&[Syscall::named("symlinkat")], &mut native, &mut compat);
+        plans(
+            &[Syscall::named("symlinkat")],
+            false,
+            &mut native,
+            &mut compat,
+        );
         let args: Vec<_> = native[266].captures[..2].iter().map(|c| c.arg).collect();
         assert_eq!(args, [0, 2]);
+    }
+
+    #[test]
+    fn fd_paths_capture_every_descriptor_and_the_result() {
+        let mut native = [call_plan::default(); SLOTS];
+        let mut compat = native;
+        let calls = [Syscall::named("openat"), Syscall::named("fanotify_mark")];
+        plans(&calls, true, &mut native, &mut compat);
+        let kinds = |plan: &call_plan| -> Vec<(u8, u8)> {
+            plan.captures
+                .iter()
+                .take_while(|c| c.kind != 0)
+                .map(|c| (c.kind, c.arg))
+                .collect()
+        };
+        let fd = capture_kind::CAPTURE_FD_PATH.0 as u8;
+        let dirfd = capture_kind::CAPTURE_DIRFD_PATH.0 as u8;
+        let result = limits::ARG_RESULT.0 as u8;
+        assert_eq!(kinds(&native[257]), [(STRING, 1), (dirfd, 0), (fd, result)]);
+        assert_eq!(kinds(&native[301]), [(STRING, 4), (fd, 0), (dirfd, 3)]);
+        assert_eq!(kinds(&compat[339]), [(STRING, 4), (fd, 0), (dirfd, 3)]);
     }
 }

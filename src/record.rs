@@ -70,8 +70,11 @@ impl<'a> Event<'a> {
                 }
                 status @ (capture_status::CAPTURE_OK | capture_status::CAPTURE_CUT) => {
                     let complete = status == capture_status::CAPTURE_OK;
-                    if u32::from(hdr.flags) & capture_flags::CAPTURE_CHANGED.0 != 0 {
+                    let flags = u32::from(hdr.flags);
+                    if flags & capture_flags::CAPTURE_CHANGED.0 != 0 {
                         Memory::Changed { data, complete }
+                    } else if flags & capture_flags::CAPTURE_FD_DELETED.0 != 0 {
+                        Memory::Deleted { data, complete }
                     } else {
                         Memory::Bytes { data, complete }
                     }

@@ -104,7 +104,7 @@ pub fn run(cli: Cli) -> Result<i32> {
         follow_forks,
         only_success: cli.successful_only,
         only_failure: cli.failed_only,
-        identify_fds: cli.fd_paths,
+        fd_paths: cli.fd_paths,
         buffer_size: cli.buffer_size,
     };
 

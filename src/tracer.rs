@@ -31,8 +31,8 @@ pub struct Config<'a> {
     pub follow_forks: bool,
     pub only_success: bool,
     pub only_failure: bool,
-    /// -y: identify the file behind each returned descriptor.
-    pub identify_fds: bool,
+    /// -y: the kernel names the file behind each descriptor.
+    pub fd_paths: bool,
     pub buffer_size: u32,
 }
 
@@ -123,6 +123,7 @@ impl<'obj> Tracer<'obj> {
             .ok_or_else(|| Error::Runtime("the tracer's rodata is not mapped".into()))?;
         plan::plans(
             config.calls,
+            config.fd_paths,
             &mut rodata.native_plans,
             &mut rodata.compat_plans,
         );
@@ -135,7 +136,6 @@ impl<'obj> Tracer<'obj> {
         rodata.follow_forks = config.follow_forks;
         rodata.only_success = config.only_success;
         rodata.only_failure = config.only_failure;
-        rodata.identify_fds = config.identify_fds;
         // Wake the reader once a quarter of the buffer is pending; below
         // that it reads on its own timer. Saves a wakeup per record in a storm.
         rodata.wakeup_bytes = u64::from(config.buffer_size / 4);

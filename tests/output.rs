@@ -206,7 +206,7 @@ fn fd_paths_are_decorated() {
 }
 
 #[test]
-fn a_reused_descriptor_never_names_another_file() {
+fn a_descriptor_is_named_as_the_call_left_it() {
     if !privileged() {
         return;
     }
@@ -219,11 +219,11 @@ fn a_reused_descriptor_never_names_another_file() {
         .current_dir(&dir));
     let d = dir.display();
     // fd 3 of "exists" was closed and reused for "." before the line was
-    // printed: naming it "<dir>" would be wrong, so it prints bare.
+    // printed: the kernel named it at the call's exit.
     assert_eq!(
         body(&stdout(&out)),
         [
-            format!("openat(AT_FDCWD<{d}>, \"exists\", O_RDONLY) = 3"),
+            format!("openat(AT_FDCWD<{d}>, \"exists\", O_RDONLY) = 3<{d}/exists>"),
             format!("openat(AT_FDCWD<{d}>, \".\", O_RDONLY|O_DIRECTORY) = 3<{d}>"),
         ]
     );

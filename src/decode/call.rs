@@ -8,7 +8,7 @@
 use std::fmt::Write;
 
 use super::errno::{write_retval, RetKind};
-use super::escape::write_quoted;
+use super::escape::{write_escaped_also, write_quoted};
 use super::fanotify::{write_fan_dirfd, write_fan_init_flags};
 use super::open::{open_takes_mode, write_open_flags, write_open_how};
 use super::table::{Param, Render, Syscall};
@@ -38,13 +38,18 @@ pub enum Memory<'a> {
     /// entry: another thread changed it during the call, so the kernel may
     /// have used another string. Printed with a marker.
     Changed { data: &'a [u8], complete: bool },
+    /// A descriptor's path (-y) whose file is deleted; /proc's ` (deleted)`
+    /// suffix is not in `data`.
+    Deleted { data: &'a [u8], complete: bool },
 }
 
 impl<'a> Memory<'a> {
     /// The bytes read, if any.
     pub fn data(&self) -> Option<&'a [u8]> {
         match *self {
-            Memory::Bytes { data, .. } | Memory::Changed { data, .. } => Some(data),
+            Memory::Bytes { data, .. }
+            | Memory::Changed { data, .. }
+            | Memory::Deleted { data, .. } => Some(data),
             Memory::Null | Memory::Unreadable => None,
         }
     }
@@ -85,6 +90,11 @@ impl<'a> Call<'a> {
     pub fn memory(&self, param: &Param) -> &Memory<'a> {
         &self.captured[param.arg]
     }
+
+    /// With -y: the path of the file a returned descriptor refers to.
+    pub fn returned_fd_path(&self) -> &Memory<'a> {
+        &self.captured[6]
+    }
 }
 
 /// Appends the whole call text, `name(args) = result`, to `out`, as strace
@@ -92,28 +102,13 @@ impl<'a> Call<'a> {
 /// ftrace-cli writes one space, so that lines stay compact for grep and
 /// `diff -b` against strace shows no difference.
 pub fn write_call(out: &mut String, call: &Call, style: Style) {
-    write_call_decorated(out, call, style, None);
+    write_call_decorated(out, call, style, false);
 }
 
-/// Names the file behind a descriptor of the traced process, as strace -y.
-pub trait FdPaths {
-    /// Appends `<path>` for `fd` (`AT_FDCWD`: the working directory), or
-    /// nothing when it cannot be known.
-    fn decorate(&mut self, out: &mut String, fd: i32);
-
-    /// The same for the descriptor the call returned.
-    fn decorate_returned(&mut self, out: &mut String, fd: i32) {
-        self.decorate(out, fd);
-    }
-}
-
-/// [`write_call`], with fd arguments and returned fds decorated by `fds`.
-pub fn write_call_decorated(
-    out: &mut String,
-    call: &Call,
-    style: Style,
-    mut fds: Option<&mut dyn FdPaths>,
-) {
+/// [`write_call`], with strace -y's `<path>` after each descriptor argument
+/// and a returned descriptor when `fd_paths`, as the kernel named them at
+/// the call's exit.
+pub fn write_call_decorated(out: &mut String, call: &Call, style: Style, fd_paths: bool) {
     out.push_str(call.syscall.name());
     out.push('(');
     for (i, param) in call.params().enumerate() {
@@ -121,18 +116,43 @@ pub fn write_call_decorated(
             out.push_str(", ");
         }
         write_arg(out, call, param, style);
-        if let (Some(fds), ArgKind::Fd | ArgKind::Dirfd) = (fds.as_deref_mut(), param.kind()) {
-            if let Raw::Signed(fd) = call.raw(param) {
-                fds.decorate(out, fd as i32);
-            }
+        if fd_paths && matches!(param.kind(), ArgKind::Fd | ArgKind::Dirfd) {
+            write_fd_path(out, call.memory(param));
         }
     }
     out.push_str(") ");
     write_result(out, call);
-    if let (Some(fds), Some(fd)) = (fds, call.returned_fd()) {
-        fds.decorate_returned(out, fd);
+    if fd_paths && call.returned_fd().is_some() {
+        write_fd_path(out, call.returned_fd_path());
     }
 }
+
+/// -y's `<path>` from the kernel's capture, as strace -y: nothing when no
+/// file was open there, `<path>(deleted)` for a deleted file; `<...END>` for a path longer or deeper than the
+/// kernel walks, END being its end, nearest the file; `<?>` for a file the
+/// kernel names in a way ftrace-cli does not spell out.
+pub fn write_fd_path(out: &mut String, path: &Memory) {
+    match *path {
+        Memory::Null => {}
+        Memory::Bytes { data, complete }
+        | Memory::Changed { data, complete }
+        | Memory::Deleted { data, complete } => {
+            out.push('<');
+            if !complete {
+                out.push_str(FD_PATH_CUT);
+            }
+            write_escaped_also(out, data, b"<>");
+            out.push('>');
+            if matches!(path, Memory::Deleted { .. }) {
+                out.push_str("(deleted)");
+            }
+        }
+        Memory::Unreadable => out.push_str("<?>"),
+    }
+}
+
+/// What starts a descriptor's path the kernel could not give whole.
+pub const FD_PATH_CUT: &str = "...";
 
 /// Appends `= result` as strace prints it for this call.
 pub fn write_result(out: &mut String, call: &Call) {
@@ -297,7 +317,9 @@ fn write_path(out: &mut String, addr: u64, mem: &Memory) {
         return;
     }
     match *mem {
-        Memory::Bytes { data, complete } => write_path_bytes(out, data, complete),
+        Memory::Bytes { data, complete } | Memory::Deleted { data, complete } => {
+            write_path_bytes(out, data, complete)
+        }
         Memory::Changed { data, complete } => {
             write_path_bytes(out, data, complete);
             out.push_str(" /* changed during the call */");
@@ -565,6 +587,37 @@ mod tests {
             args(&c, Style::Abbrev),
             "0, NULL, NULL, 16045693110241201645"
         );
+    }
+
+    #[test]
+    fn descriptor_paths() {
+        let path = |m: Memory| {
+            let mut out = String::from("3");
+            write_fd_path(&mut out, &m);
+            out
+        };
+        let bytes = |data| Memory::Bytes {
+            data,
+            complete: true,
+        };
+        assert_eq!(path(bytes(b"/etc/a<b>")), r"3</etc/a\74b\76>");
+        assert_eq!(path(bytes(b"pipe:[7]")), "3<pipe:[7]>");
+        assert_eq!(
+            path(Memory::Deleted {
+                data: b"/memfd:m",
+                complete: true
+            }),
+            "3</memfd:m>(deleted)"
+        );
+        assert_eq!(
+            path(Memory::Bytes {
+                data: b"/d/f",
+                complete: false
+            }),
+            "3<.../d/f>"
+        );
+        assert_eq!(path(Memory::Unreadable), "3<?>");
+        assert_eq!(path(Memory::Null), "3", "no file: bare, as strace");
     }
 
     #[test]

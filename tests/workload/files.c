@@ -10,14 +10,20 @@
  * usage: files SCENARIO [ARG]
  */
 #define _GNU_SOURCE
+#include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
 #include <sys/mman.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -500,6 +506,118 @@ static void gated_storm(long count)
 	storm(count);
 }
 
+/* Says on stderr what a descriptor's inode is, for a test to check pipe:[N]. */
+static void tell_inode(const char *what, int fd)
+{
+	struct stat st;
+
+	if (!fstat(fd, &st))
+		fprintf(stderr, "%s %llu\n", what, (unsigned long long)st.st_ino);
+}
+
+/* A descriptor no file is a directory of: the call fails, its dirfd shows. */
+static void not_a_dir(long fd)
+{
+	sys_openat(fd, "x", O_RDONLY, 0);
+}
+
+/*
+ * Descriptors of every kind, for -y against strace -y: the working
+ * directory changing between calls, directory descriptors, O_TMPFILE and
+ * unlinked files, pipes, sockets, memfd, eventfd, fanotify, the root, a
+ * bad descriptor and, last, a bind mount in a private mount namespace.
+ * Run as root in an empty directory.
+ */
+static void paths(void)
+{
+	int p[2];
+	long fd, dir, fan, sock, mem, ev;
+	struct how how = { O_RDONLY | O_DIRECTORY, 0, 0 };
+
+	mkdir("a", 0755);
+	mkdir("b", 0755);
+	mkdir("src", 0755);
+	mkdir("dst", 0755);
+	close_fd(open("a/f", O_WRONLY | O_CREAT, 0600));
+	if (pipe(p))
+		exit(5);
+	sock = socket(AF_UNIX, SOCK_STREAM, 0);
+	mem = syscall(SYS_memfd_create, "mem", 0);
+	ev = eventfd(0, 0);
+	tell_inode("pipe", p[0]);
+	tell_inode("socket", sock);
+
+	marker("--begin--");
+	chdir("a");
+	close_fd(sys_openat(AT_FDCWD, "f", O_RDONLY, 0));
+	chdir("../b");
+	close_fd(sys_openat(AT_FDCWD, "../a/f", O_RDONLY, 0));
+	dir = sys_openat(AT_FDCWD, "..", O_RDONLY | O_DIRECTORY, 0);
+	close_fd(sys_openat(dir, "a/f", O_RDONLY, 0));
+	close_fd(syscall(SYS_openat2, dir, "a", &how, sizeof(how)));
+	syscall(SYS_symlinkat, "f", dir, "a/link");
+	fd = sys_openat(AT_FDCWD, ".", O_TMPFILE | O_RDWR, 0600);
+	not_a_dir(fd);
+	close_fd(fd);
+	fd = sys_openat(AT_FDCWD, "gone", O_WRONLY | O_CREAT, 0600);
+	unlink("gone");
+	not_a_dir(fd);
+	close_fd(fd);
+	not_a_dir(p[0]);
+	not_a_dir(p[1]);
+	not_a_dir(sock);
+	not_a_dir(mem);
+	not_a_dir(ev);
+	not_a_dir(9999);
+	close_fd(sys_openat(AT_FDCWD, "/", O_RDONLY | O_DIRECTORY, 0));
+	fan = syscall(SYS_fanotify_init, FAN_CLASS_NOTIF, O_RDONLY);
+	sys_fanotify_mark(fan, FAN_MARK_ADD, FAN_OPEN, dir, "a");
+	sys_fanotify_mark(fan, FAN_MARK_ADD, FAN_OPEN, AT_FDCWD, ".");
+	not_a_dir(fan);
+	close_fd(fan);
+	if (unshare(CLONE_NEWNS) || mount("none", "/", NULL, MS_REC | MS_PRIVATE, NULL) ||
+	    mount("../src", "../dst", NULL, MS_BIND, NULL))
+		exit(6);
+	close_fd(sys_openat(AT_FDCWD, "../dst/f", O_WRONLY | O_CREAT, 0600));
+	close_fd(sys_openat(dir, "dst", O_RDONLY | O_DIRECTORY, 0));
+	marker("--end--");
+}
+
+/* chroot into ./b with a descriptor of . kept from outside; run as root. */
+static void jail(void)
+{
+	long outside;
+
+	mkdir("b", 0755);
+	outside = sys_openat(AT_FDCWD, ".", O_RDONLY | O_DIRECTORY, 0);
+	if (chdir("b") || chroot("."))
+		exit(7);
+	marker("--begin--");
+	close_fd(sys_openat(AT_FDCWD, "f", O_WRONLY | O_CREAT, 0600));
+	close_fd(sys_openat(AT_FDCWD, "/", O_RDONLY | O_DIRECTORY, 0));
+	not_a_dir(outside);
+	marker("--end--");
+}
+
+/* deep DEPTH LENGTH: DEPTH nested directories named with LENGTH x's,
+ * made and entered one by one (the path may pass PATH_MAX); then the
+ * working directory is opened. */
+static void deep(long depth, long length)
+{
+	char name[256];
+
+	if (length < 1 || length > 255)
+		exit(8);
+	memset(name, 'x', length);
+	name[length] = 0;
+	for (long i = 0; i < depth; i++)
+		if ((mkdir(name, 0755) && errno != EEXIST) || chdir(name))
+			exit(9);
+	marker("--begin--");
+	close_fd(sys_openat(AT_FDCWD, ".", O_RDONLY | O_DIRECTORY, 0));
+	marker("--end--");
+}
+
 int main(int argc, char **argv)
 {
 	const char *scenario = argc > 1 ? argv[1] : "";
@@ -540,10 +658,16 @@ int main(int argc, char **argv)
 		live();
 	else if (!strcmp(scenario, "gated-storm"))
 		gated_storm(argc > 2 ? atol(argv[2]) : 1000000);
+	else if (!strcmp(scenario, "paths"))
+		paths();
+	else if (!strcmp(scenario, "jail"))
+		jail();
+	else if (!strcmp(scenario, "deep"))
+		deep(argc > 2 ? atol(argv[2]) : 1, argc > 3 ? atol(argv[3]) : 1);
 	else if (!strcmp(scenario, "storm"))
 		storm(argc > 2 ? atol(argv[2]) : 1000000);
 	else {
-		fprintf(stderr, "usage: files basic|decode|open-how-tails|exit-in-call|hold|reuse|sleep|race|threads|evil-comm|spin|wait|thread-target|leader-exits|renamed-child|fifo|live|storm|gated-storm [COUNT]
+		fprintf(stderr, "usage: files basic|decode|open-how-tails|exit-in-call|hold|reuse|sleep|race|threads|evil-comm|spin|wait|thread-target|leader-exits|renamed-child|fifo|live|paths|jail|deep|storm|gated-storm [COUNT]
 ");
 		return 2;
 	}
