@@ -176,7 +176,12 @@ mod tests {
     fn open_how_is_read_with_its_tail() {
         let mut native = [call_plan::default(); SLOTS];
         let mut compat = native;
-        plans(&[Syscall::named("openat2")], &mut native, &mut compat);
+        plans(
+            &[Syscall::named("openat2")],
+            false,
+            &mut native,
+            &mut compat,
+        );
         let how = native[437].captures[1];
         assert_eq!(how.kind, capture_kind::CAPTURE_BYTES.0 as u8);
         assert_eq!((how.arg, how.len_arg), (2, 3), "up to `size` bytes");
