@@ -667,8 +667,7 @@ int main(int argc, char **argv)
 	else if (!strcmp(scenario, "storm"))
 		storm(argc > 2 ? atol(argv[2]) : 1000000);
 	else {
-		fprintf(stderr, "usage: files basic|decode|open-how-tails|exit-in-call|hold|reuse|sleep|race|threads|evil-comm|spin|wait|thread-target|leader-exits|renamed-child|fifo|live|paths|jail|deep|storm|gated-storm [COUNT]
-");
+		fprintf(stderr, "usage: files basic|decode|open-how-tails|exit-in-call|hold|reuse|sleep|race|threads|evil-comm|spin|wait|thread-target|leader-exits|renamed-child|fifo|live|paths|jail|deep|storm|gated-storm [COUNT]\n");
 		return 2;
 	}
 	return 0;
