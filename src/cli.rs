@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use clap::{ArgAction, Parser};
 
 use crate::decode::Style;
-use crate::filter::{parse_comm, parse_pid, parse_trace_set, TraceSet};
+use crate::filter::{parse_comm, parse_expr, parse_pid, parse_trace_set, Expr, Status, TraceSet};
 
 /// strace for files, on eBPF.
 ///
@@ -16,9 +16,10 @@ use crate::filter::{parse_comm, parse_pid, parse_trace_set, TraceSet};
 ///
 ///   PID[/TID] COMM CALL = RESULT
 ///
-/// Targets are chosen with -p, -c and a command after `--`; several combine
-/// (a process matching any of them is traced). With none, every process but
-/// ftrace-cli itself is traced until Ctrl-C.
+/// Targets are chosen with -p, -c and a command (after the options, as with
+/// strace; `--` before it is optional); several combine (a process matching
+/// any of them is traced). With none, every process but ftrace-cli itself is
+/// traced until Ctrl-C.
 #[derive(Debug, Parser)]
 #[command(name = "ftrace-cli", version, max_term_width = 100)]
 #[command(after_help = AFTER_HELP)]
@@ -43,15 +44,22 @@ pub struct Cli {
 
     /// Also trace the children (and their threads) that traced processes
     /// create from now on, as strace -f; with -c, the children of the
-    /// processes so named. Implied for a command after `--`.
-    #[arg(short = 'f', long = "follow-forks")]
-    pub follow_forks: bool,
+    /// processes so named. Implied for a command. -ff with -o FILE: one
+    /// file per process, as --output-separately.
+    #[arg(short = 'f', long = "follow-forks", action = ArgAction::Count)]
+    pub follow_forks: u8,
 
     /// Which calls to trace, in strace's syntax: trace=NAME[,NAME...],
     /// trace=!NAME, trace=all. Default: openat, symlinkat and fanotify_mark.
-    #[arg(short = 'e', long = "expr", value_name = "trace=LIST", value_parser = parse_trace_set,
+    /// Also status=successful or status=failed, as -z or -Z.
+    #[arg(short = 'e', long = "expr", value_name = "trace=LIST", value_parser = parse_expr,
           action = ArgAction::Append)]
-    pub expr: Vec<TraceSet>,
+    pub expr: Vec<Expr>,
+
+    /// The same as -e trace=LIST (strace's spelling).
+    #[arg(long = "trace", value_name = "LIST", value_parser = parse_trace_set,
+          action = ArgAction::Append)]
+    pub trace: Vec<TraceSet>,
 
     /// How constants print, as strace -X: raw (numbers), abbrev (names),
     /// verbose (numbers with names in a comment).
@@ -63,6 +71,15 @@ pub struct Cli {
     /// Never coloured.
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     pub output: Option<PathBuf>,
+
+    /// With -o: append to FILE instead of truncating it (strace -A).
+    #[arg(short = 'A', long = "output-append-mode", requires = "output")]
+    pub append: bool,
+
+    /// With -o FILE: write each process's calls to FILE.PID (strace -ff);
+    /// without -o it has no effect, as in strace.
+    #[arg(long = "output-separately", conflicts_with_all = ["summary_only", "summary"])]
+    pub output_separately: bool,
 
     /// Write one JSON object per call (JSON Lines) instead of text; the
     /// fields are listed in the README and the man page.
@@ -96,10 +113,13 @@ pub struct Cli {
     /// (what readlink /proc/PID/fd/N gives then, as strace -y). A path longer
     /// than 4095 bytes or deeper than 1024 components shows its end after
     /// "...": 3<.../dir/file>; namespace descriptors and dma-bufs print 3<?>.
-    #[arg(short = 'y', long = "decode-fds")]
+    /// -yy is accepted and does the same: none of the calls traced takes or
+    /// returns a socket, whose details strace -yy would add.
+    #[arg(short = 'y', long = "decode-fds", overrides_with = "fd_paths")]
     pub fd_paths: bool,
 
-    /// Colour the output: auto (a terminal, and NO_COLOR unset), always, never.
+    /// Colour the output: auto (a terminal whose TERM is not dumb, NO_COLOR
+    /// unset; CLICOLOR_FORCE set forces it), always, never.
     #[arg(long = "color", value_name = "WHEN", value_enum, default_value_t = ColorWhen::Auto)]
     pub color: ColorWhen,
 
@@ -139,6 +159,12 @@ pub struct Cli {
     #[arg(long = "ready-fd", value_name = "FD")]
     pub ready_fd: Option<i32>,
 
+    /// Quieter: -q drops the line saying what is traced (printed on a
+    /// terminal only); -qq also the notice that -c waits for a name that no
+    /// process has yet.
+    #[arg(short = 'q', long = "quiet", action = ArgAction::Count)]
+    pub quiet: u8,
+
     /// Print a completion script for SHELL and exit (for packagers; see `make install`).
     #[arg(long, value_name = "SHELL", hide = true, exclusive = true)]
     pub completions: Option<clap_complete::Shell>,
@@ -147,9 +173,46 @@ pub struct Cli {
     #[arg(long, hide = true, exclusive = true)]
     pub generate_man: bool,
 
-    /// The command to run and trace; ftrace-cli exits with its status.
-    #[arg(last = true, value_name = "CMD")]
+    /// The command to run and trace, with its arguments; ftrace-cli exits
+    /// with its status. Options go before it; `--` before it is optional.
+    #[arg(trailing_var_arg = true, value_name = "CMD")]
     pub command: Vec<OsString>,
+}
+
+impl Cli {
+    /// The trace sets of -e trace= and --trace.
+    pub fn trace_sets(&self) -> Vec<TraceSet> {
+        let from_expr = self.expr.iter().filter_map(|e| match e {
+            Expr::Trace(set) => Some(set.clone()),
+            Expr::Status(_) => None,
+        });
+        from_expr.chain(self.trace.iter().cloned()).collect()
+    }
+
+    /// Which results to show, from -z, -Z and -e status=: (only
+    /// successful, only failed).
+    pub fn status_filter(&self) -> (bool, bool) {
+        let mut success = self.successful_only;
+        let mut failure = self.failed_only;
+        for expr in &self.expr {
+            match expr {
+                Expr::Status(Status::Successful) => success = true,
+                Expr::Status(Status::Failed) => failure = true,
+                Expr::Status(Status::Any) | Expr::Trace(_) => {}
+            }
+        }
+        // Both asked for: every call, as strace's status=successful,failed.
+        if success && failure {
+            (false, false)
+        } else {
+            (success, failure)
+        }
+    }
+
+    /// One file per process: -ff or --output-separately, with -o.
+    pub fn separate_outputs(&self) -> bool {
+        self.output.is_some() && (self.follow_forks >= 2 || self.output_separately)
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -206,11 +269,151 @@ fn parse_size(s: &str) -> Result<u32, String> {
     Ok(bytes.next_power_of_two() as u32)
 }
 
-/// clap's error as one line: its first line, without the "error: " tag.
-pub fn one_line(err: &clap::Error) -> String {
+/// Parses the command line, with a --version that also names the libbpf
+/// the binary carries (it is linked in statically).
+pub fn parse() -> Result<Cli, clap::Error> {
+    use clap::{CommandFactory, FromArgMatches};
+    let version: &'static str = Box::leak(version().into_boxed_str());
+    let matches = Cli::command().version(version).try_get_matches()?;
+    Cli::from_arg_matches(&matches)
+}
+
+/// `0.1.0 (libbpf 1.7)`.
+pub fn version() -> String {
+    use libbpf_rs::libbpf_sys::{libbpf_major_version, libbpf_minor_version};
+    // SAFETY: both only return constants compiled into libbpf.
+    let (major, minor) = unsafe { (libbpf_major_version(), libbpf_minor_version()) };
+    format!("{} (libbpf {major}.{minor})", env!("CARGO_PKG_VERSION"))
+}
+
+/// strace options ftrace-cli does not take, and the closest it has.
+const STRACE_OPTIONS: &[(&[&str], &str)] = &[
+    (
+        &["-a", "--columns"],
+        "results are not aligned: one space before '='",
+    ),
+    (
+        &["-b", "--detach-on"],
+        "ftrace-cli never attaches to a process (it needs no ptrace)",
+    ),
+    (
+        &["-D", "-DD", "-DDD", "--daemonize"],
+        "ftrace-cli never attaches to a process (it needs no ptrace)",
+    ),
+    (
+        &["-d", "--debug"],
+        "there is no debug output; the loss line on stderr counts what was not delivered",
+    ),
+    (
+        &["-E", "--env"],
+        "give the command its environment with env(1): ftrace-cli env VAR=VALUE CMD",
+    ),
+    (&["-F"], "use -f"),
+    (
+        &["-i", "--instruction-pointer"],
+        "instruction pointers are not recorded",
+    ),
+    (
+        &["-I", "--interruptible"],
+        "Ctrl-C always stops the trace (see --help, Stopping)",
+    ),
+    (&["-k", "--stack-trace"], "stack traces are not recorded"),
+    (
+        &["-n", "--syscall-number"],
+        "use -X raw for numbers instead of names",
+    ),
+    (
+        &["-O", "--summary-syscall-overhead"],
+        "--summary-only times are measured in the kernel",
+    ),
+    (
+        &["-S", "--summary-sort-by"],
+        "the --summary-only table is sorted by time",
+    ),
+    (
+        &["-U", "--summary-columns"],
+        "the --summary-only table has strace's default columns",
+    ),
+    (
+        &["-w", "--summary-wall-clock"],
+        "--summary-only times are wall-clock time already",
+    ),
+    (
+        &["-u", "--user"],
+        "run the command as another user yourself: ftrace-cli runuser -u USER -- CMD",
+    ),
+    (
+        &["-x", "-xx", "--strings-in-hex"],
+        "strings print as strace prints them by default",
+    ),
+    (
+        &["-Y", "--decode-pids"],
+        "the process name is on every line already",
+    ),
+    (
+        &["--seccomp-bpf"],
+        "not needed: ftrace-cli filters in the kernel already",
+    ),
+];
+
+/// A usage error as ftrace-cli prints it: clap's message on one line (the
+/// arguments it lists joined onto it), then clap's tips and possible values,
+/// each on a line of its own.
+pub fn usage_error(err: &clap::Error) -> String {
+    if let Some(text) = strace_option_error(err) {
+        return text;
+    }
     let text = err.render().to_string();
-    let first = text.lines().next().unwrap_or("invalid arguments");
-    first.strip_prefix("error: ").unwrap_or(first).to_string()
+    let body = text
+        .lines()
+        .take_while(|l| !l.starts_with("Usage:") && !l.starts_with("For more information"))
+        .map(str::trim)
+        .filter(|l| !l.is_empty());
+    let mut first = String::new();
+    let mut notes = Vec::new();
+    for line in body {
+        if first.is_empty() {
+            first = line.strip_prefix("error: ").unwrap_or(line).to_string();
+        } else if line.starts_with("tip: to pass") {
+            // The command is a free argument: that tip would run it as one.
+        } else if first.ends_with(':') || first.ends_with(',') {
+            first.push(' ');
+            first.push_str(line);
+            first.push(',');
+        } else {
+            notes.push(line.to_string());
+        }
+    }
+    let first = first.trim_end_matches(',');
+    let first = if first.is_empty() {
+        "invalid arguments"
+    } else {
+        first
+    };
+    let mut out = format!("ftrace-cli: {first} (see --help)");
+    for note in notes {
+        out.push_str("\n  ");
+        out.push_str(&note);
+    }
+    out
+}
+
+/// strace's options ftrace-cli lacks: say so, with the closest it has.
+fn strace_option_error(err: &clap::Error) -> Option<String> {
+    use clap::error::{ContextKind, ContextValue};
+    if err.kind() != clap::error::ErrorKind::UnknownArgument {
+        return None;
+    }
+    let Some(ContextValue::String(arg)) = err.get(ContextKind::InvalidArg) else {
+        return None;
+    };
+    let name = arg.split('=').next().unwrap_or(arg);
+    let (_, hint) = STRACE_OPTIONS
+        .iter()
+        .find(|(names, _)| names.contains(&name))?;
+    Some(format!(
+        "ftrace-cli: strace's {name} is not supported: {hint} (see --help)"
+    ))
 }
 
 #[cfg(test)]
@@ -238,6 +441,23 @@ mod tests {
         assert!(parse_size("99999999999999999999K").is_err());
         assert!(parse_size("x").is_err());
         assert!(parse_size("").is_err());
+    }
+
+    #[test]
+    fn strace_habits() {
+        let cli = Cli::try_parse_from(["ftrace-cli", "-f", "ls", "-l", "--", "x"]).unwrap();
+        assert_eq!(cli.command, ["ls", "-l", "--", "x"]);
+        assert_eq!(cli.follow_forks, 1);
+        let cli = Cli::try_parse_from(["ftrace-cli", "-ffyy", "-o", "t", "ls"]).unwrap();
+        assert!(cli.separate_outputs() && cli.fd_paths);
+        let cli = Cli::try_parse_from(["ftrace-cli", "-ff", "ls"]).unwrap();
+        assert!(!cli.separate_outputs(), "no effect without -o");
+        let cli = Cli::try_parse_from(["ftrace-cli", "-e", "status=failed", "-Z"]).unwrap();
+        assert_eq!(cli.status_filter(), (false, true));
+        let cli = Cli::try_parse_from(["ftrace-cli", "-z", "-e", "status=failed", "--trace=open"])
+            .unwrap();
+        assert_eq!(cli.status_filter(), (false, false));
+        assert_eq!(cli.trace_sets().len(), 1);
     }
 
     #[test]

@@ -6,6 +6,21 @@ use std::fmt::Write as _;
 
 use owo_colors::OwoColorize;
 
+/// Whether `--color=auto` colours a stream, by the usual rules (as clap's
+/// own output): NO_COLOR set and not empty never, CLICOLOR_FORCE set and
+/// not empty always, CLICOLOR=0 never, else a terminal whose TERM is not dumb.
+pub fn auto(is_terminal: bool) -> bool {
+    if anstyle_query::no_color() {
+        false
+    } else if anstyle_query::clicolor_force() {
+        true
+    } else if anstyle_query::clicolor() == Some(false) {
+        false
+    } else {
+        is_terminal && anstyle_query::term_supports_color()
+    }
+}
+
 /// Appends `call` (as `write_call` renders it) to `out` with colours.
 pub fn write_colored(out: &mut String, call: &str) {
     let (head, result) = match call.rfind(") = ") {

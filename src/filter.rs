@@ -49,6 +49,86 @@ pub struct TraceSet {
     calls: Vec<Syscall>,
 }
 
+/// One `-e` expression: which calls, or which results.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Expr {
+    Trace(TraceSet),
+    Status(Status),
+}
+
+/// `-e status=`: the results strace's -z and -Z select.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Status {
+    Successful,
+    Failed,
+    /// Both: every call.
+    Any,
+}
+
+/// strace's `-e` qualifiers that ftrace-cli has no use for, and what to
+/// use instead.
+const QUALIFIER_HINTS: &[(&str, &str)] = &[
+    ("abbrev", "constants print as -X abbrev|raw|verbose says"),
+    ("verbose", "constants print as -X abbrev|raw|verbose says"),
+    ("raw", "constants print as -X abbrev|raw|verbose says"),
+    ("signal", "ftrace-cli traces file calls, not signals"),
+    ("signals", "ftrace-cli traces file calls, not signals"),
+    (
+        "read",
+        "ftrace-cli traces file calls, not the data read or written",
+    ),
+    (
+        "write",
+        "ftrace-cli traces file calls, not the data read or written",
+    ),
+    ("quiet", "use -q or -qq"),
+    ("silent", "use -q or -qq"),
+    ("silence", "use -q or -qq"),
+    ("decode-fds", "use -y"),
+    ("inject", "ftrace-cli never changes a traced call"),
+    ("fault", "ftrace-cli never changes a traced call"),
+];
+
+/// One `-e` expression: `trace=LIST` (or a bare LIST), or `status=LIST`.
+pub fn parse_expr(s: &str) -> Result<Expr, String> {
+    match s.split_once('=') {
+        Some(("status", list)) => parse_status(list).map(Expr::Status),
+        Some(("trace", _)) | None => parse_trace_set(s).map(Expr::Trace),
+        Some((qualifier, _)) => {
+            let hint = QUALIFIER_HINTS
+                .iter()
+                .find(|(q, _)| *q == qualifier)
+                .map_or(
+                    "ftrace-cli takes -e trace=LIST and -e status=LIST",
+                    |(_, h)| h,
+                );
+            Err(format!("'{qualifier}=' is not supported: {hint}"))
+        }
+    }
+}
+
+fn parse_status(list: &str) -> Result<Status, String> {
+    let (mut successful, mut failed) = (false, false);
+    for name in list.split(',') {
+        match name {
+            "successful" => successful = true,
+            "failed" => failed = true,
+            "all" => (successful, failed) = (true, true),
+            _ => {
+                return Err(format!(
+                    "status '{name}' is not supported: ftrace-cli takes status=successful (-z) \
+                     and status=failed (-Z)"
+                ))
+            }
+        }
+    }
+    Ok(match (successful, failed) {
+        (true, false) => Status::Successful,
+        (false, true) => Status::Failed,
+        _ => Status::Any,
+    })
+}
+
 pub fn parse_trace_set(s: &str) -> Result<TraceSet, String> {
     let list = match s.split_once('=') {
         Some(("trace", list)) => list,
@@ -209,6 +289,29 @@ fn process_state(pid: i32) -> Option<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn expressions() {
+        assert_eq!(
+            parse_expr("status=failed"),
+            Ok(Expr::Status(Status::Failed))
+        );
+        assert_eq!(
+            parse_expr("status=successful"),
+            Ok(Expr::Status(Status::Successful))
+        );
+        assert_eq!(
+            parse_expr("status=successful,failed"),
+            Ok(Expr::Status(Status::Any))
+        );
+        assert!(parse_expr("status=detached").unwrap_err().contains("-Z"));
+        assert!(parse_expr("raw=all").unwrap_err().contains("-X"));
+        assert!(parse_expr("kvm=vcpu").unwrap_err().contains("trace=LIST"));
+        assert_eq!(
+            parse_expr("trace=openat"),
+            parse_trace_set("openat").map(Expr::Trace)
+        );
+    }
 
     #[test]
     fn pids() {

@@ -10,19 +10,20 @@ mod generate;
 mod json;
 mod launch;
 mod live;
+mod notice;
 mod output;
 mod pidns;
 mod plan;
 mod record;
+mod separate;
 mod session;
 mod summary;
 mod tracer;
 
 use clap::error::ErrorKind;
-use clap::Parser;
 
 fn main() {
-    let cli = match cli::Cli::try_parse() {
+    let cli = match cli::parse() {
         Ok(cli) => cli,
         Err(err)
             if matches!(
@@ -34,7 +35,7 @@ fn main() {
             std::process::exit(0);
         }
         Err(err) => {
-            eprintln!("ftrace-cli: {} (see --help)", cli::one_line(&err));
+            eprintln!("{}", cli::usage_error(&err));
             std::process::exit(2);
         }
     };

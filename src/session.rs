@@ -2,7 +2,7 @@
 //! command, load and attach, stream records, stop, drain, report.
 
 use std::cell::RefCell;
-use std::fs::File;
+use std::fs::{File, OpenOptions};
 use std::io::{IsTerminal, Write};
 use std::mem::MaybeUninit;
 use std::os::fd::{FromRawFd, OwnedFd};
@@ -21,6 +21,7 @@ use crate::launch;
 use crate::live::Live;
 use crate::output::{Format, Printer, SummaryMode, Timestamps};
 use crate::pidns::Namespace;
+use crate::separate::Separate;
 use crate::tracer::{self, Config, Losses, Tracer};
 
 /// How long the reader sleeps between drains when the kernel does not wake
@@ -72,8 +73,14 @@ pub fn run(cli: Cli) -> Result<i32> {
     if let Some(fd) = cli.ready_fd {
         check_ready_fd(fd)?;
     }
-    let calls = selected_calls(&cli.expr);
-    let out = open_output(&cli)?;
+    let calls = selected_calls(&cli.trace_sets());
+    let (only_success, only_failure) = cli.status_filter();
+    let out = if cli.separate_outputs() {
+        check_separate_output(&cli)?;
+        None
+    } else {
+        Some(open_output(&cli)?)
+    };
     tracer::check_privileges()?;
 
     let gated = if cli.command.is_empty() {
@@ -91,7 +98,7 @@ pub fn run(cli: Cli) -> Result<i32> {
         ),
         None => None,
     };
-    let follow_forks = cli.follow_forks || gated.is_some();
+    let follow_forks = cli.follow_forks > 0 || gated.is_some();
     // -f -c NAME: the children of processes matched by name become targets.
     let filter_targets =
         !targets.is_empty() || gated.is_some() || (follow_forks && !cli.comms.is_empty());
@@ -102,8 +109,8 @@ pub fn run(cli: Cli) -> Result<i32> {
         filter_threads: targets.iter().any(|t| t.is_thread()),
         filter_targets,
         follow_forks,
-        only_success: cli.successful_only,
-        only_failure: cli.failed_only,
+        only_success,
+        only_failure,
         fd_paths: cli.fd_paths,
         buffer_size: cli.buffer_size,
     };
@@ -144,11 +151,16 @@ pub fn run(cli: Cli) -> Result<i32> {
     if let Some(fd) = cli.ready_fd {
         signal_ready(fd);
     }
+    crate::notice::announce(&cli, &calls);
 
-    let sink: Box<dyn Sink> = if cli.live {
-        Box::new(Live::start(out, &cli)?)
-    } else {
-        Box::new(Printer::new(out, output_format(&cli)))
+    let sink: Box<dyn Sink> = match out {
+        None => Box::new(Separate::new(
+            cli.output.clone().unwrap_or_default(),
+            cli.append,
+            output_format(&cli),
+        )),
+        Some(out) if cli.live => Box::new(Live::start(out, &cli)?),
+        Some(out) => Box::new(Printer::new(out, output_format(&cli))),
     };
     let sink = RefCell::new(sink);
     let status = stream(&tracer, &sink, &ending)?;
@@ -239,10 +251,7 @@ fn output_format(cli: &Cli) -> Format {
         _ if cli.output.is_some() || cli.json => false,
         ColorWhen::Always => true,
         ColorWhen::Never => false,
-        ColorWhen::Auto => {
-            std::io::stdout().is_terminal()
-                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-        }
+        ColorWhen::Auto => crate::color::auto(std::io::stdout().is_terminal()),
     };
     Format {
         style: cli.style,
@@ -269,13 +278,19 @@ fn output_format(cli: &Cli) -> Format {
 
 fn open_output(cli: &Cli) -> Result<File> {
     match &cli.output {
-        Some(path) => File::create(path).map_err(|e| {
-            Error::Usage(format!(
-                "cannot write {}: {}",
-                path.display(),
-                Error::describe(&e)
-            ))
-        }),
+        Some(path) => OpenOptions::new()
+            .write(true)
+            .create(true)
+            .append(cli.append)
+            .truncate(!cli.append)
+            .open(path)
+            .map_err(|e| {
+                Error::Usage(format!(
+                    "cannot write {}: {}",
+                    path.display(),
+                    Error::describe(&e)
+                ))
+            }),
         None => {
             // Our own handle on stdout, outside std's line-buffered Stdout,
             // and close-on-exec so that the command does not inherit it.
@@ -285,6 +300,26 @@ fn open_output(cli: &Cli) -> Result<File> {
             Ok(File::from(unsafe { OwnedFd::from_raw_fd(fd) }))
         }
     }
+}
+
+/// -ff -o FILE writes FILE.PID files only: check that their directory is
+/// there, so that a typo fails before tracing starts.
+fn check_separate_output(cli: &Cli) -> Result<()> {
+    let Some(path) = &cli.output else {
+        return Ok(());
+    };
+    let dir = match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => std::path::Path::new("."),
+    };
+    if !dir.is_dir() {
+        return Err(Error::Usage(format!(
+            "cannot write {}.PID: {} is not a directory",
+            path.display(),
+            dir.display()
+        )));
+    }
+    Ok(())
 }
 
 /// --ready-fd must name a descriptor we were given, open for writing. It

@@ -42,9 +42,12 @@ fn help_and_version_exit_0() {
     assert_eq!(out.status.code(), Some(0));
     assert!(stdout(&out).contains("Usage: ftrace-cli"));
     let out = run(ftrace().arg("--version"));
-    assert_eq!(
-        stdout(&out),
-        format!("ftrace-cli {}\n", env!("CARGO_PKG_VERSION"))
+    let version = stdout(&out);
+    let want = format!("ftrace-cli {} (libbpf ", env!("CARGO_PKG_VERSION"));
+    assert!(version.starts_with(&want), "{version}");
+    assert!(
+        version.ends_with(")\n") && version.lines().count() == 1,
+        "{version}"
     );
 }
 

@@ -151,3 +151,240 @@ fn open_how_tails_read_as_strace_prints_them() {
         }
     }
 }
+
+/// strace's habit: the command is the first free argument, no `--` needed.
+#[test]
+fn the_command_needs_no_double_dash() {
+    if !privileged() {
+        return;
+    }
+    let dir = scratch_dir("no-double-dash");
+    let out = run(ftrace()
+        .arg("-f")
+        .arg(workload(Arch::X86_64))
+        .arg("basic")
+        .current_dir(&dir));
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(body(&stdout(&out)), BASIC);
+    // Options after the command are the command's.
+    let out = run(ftrace().args(["sh", "-c", "exit 3"]));
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+}
+
+/// Runs `command` (a shell line) with a terminal on its stdout and stderr,
+/// through script(1); returns what the terminal showed.
+fn on_a_terminal(command: &str, env: &[(&str, &str)]) -> String {
+    let mut script = Command::new("script");
+    script.args(["-q", "-e", "-c", command, "/dev/null"]);
+    for (k, v) in env {
+        script.env(k, v);
+    }
+    let out = run_with_limit(&mut script, LIMIT);
+    assert!(out.status.success(), "{command}: {}", stderr(&out));
+    stdout(&out).replace("\r\n", "\n")
+}
+
+#[test]
+fn a_terminal_is_told_what_is_traced_unless_quiet() {
+    if !privileged() {
+        return;
+    }
+    let shown = on_a_terminal(&format!("{BIN} true >/dev/null"), &[]);
+    assert_eq!(
+        shown,
+        "ftrace-cli: tracing openat, symlinkat, fanotify_mark calls of 'true' and its children; \
+         stops when the command has exited (Ctrl-C goes to the command)\n"
+    );
+    for quiet in ["-q", "-qq"] {
+        let shown = on_a_terminal(&format!("{BIN} {quiet} true >/dev/null"), &[]);
+        assert_eq!(shown, "", "{quiet}");
+    }
+    // Not a terminal: nothing.
+    let out = run(ftrace().args(["true"]));
+    assert_eq!(stderr(&out), "");
+}
+
+/// A strace user's `-c NAME` waits for processes named NAME: say so.
+#[test]
+fn comm_waiting_for_a_name_says_so() {
+    if !privileged() {
+        return;
+    }
+    let notice =
+        "ftrace-cli: waiting for processes named 'no-such-name1' (strace's -c is --summary-only)\n";
+    let shown = on_a_terminal(&format!("{BIN} -q -c no-such-name1 true >/dev/null"), &[]);
+    assert_eq!(shown, notice);
+    let shown = on_a_terminal(&format!("{BIN} -qq -c no-such-name1 true >/dev/null"), &[]);
+    assert_eq!(shown, "");
+    // A name some process has (this test's own): no notice.
+    let own = fs::read_to_string("/proc/self/comm").unwrap();
+    let shown = on_a_terminal(
+        &format!("{BIN} -q -c '{}' true >/dev/null", own.trim_end()),
+        &[],
+    );
+    assert_eq!(shown, "");
+}
+
+/// Bad usage: clap's message compact on the first line, its tips and
+/// possible values kept below it; strace's options name what to use instead.
+#[test]
+fn usage_errors_keep_their_tips() {
+    let cases: &[(&[&str], &str)] = &[
+        (
+            &["--jsno"],
+            "ftrace-cli: unexpected argument '--jsno' found (see --help)\n  \
+             tip: a similar argument exists: '--json'\n",
+        ),
+        (
+            &["--color", "sometimes"],
+            "ftrace-cli: invalid value 'sometimes' for '--color <WHEN>' (see --help)\n  \
+             [possible values: auto, always, never]\n",
+        ),
+        (
+            &["-A", "true"],
+            "ftrace-cli: the following required arguments were not provided: --output <FILE> \
+             (see --help)\n",
+        ),
+        (
+            &["-i", "true"],
+            "ftrace-cli: strace's -i is not supported: instruction pointers are not recorded \
+             (see --help)\n",
+        ),
+        (
+            &["-fxx", "true"],
+            "ftrace-cli: strace's -x is not supported: strings print as strace prints them by \
+             default (see --help)\n",
+        ),
+        (
+            &["-e", "signal=none", "true"],
+            "ftrace-cli: invalid value 'signal=none' for '--expr <trace=LIST>': 'signal=' is not \
+             supported: ftrace-cli traces file calls, not signals (see --help)\n",
+        ),
+        (
+            &["-e", "status=unfinished", "true"],
+            "ftrace-cli: invalid value 'status=unfinished' for '--expr <trace=LIST>': status \
+             'unfinished' is not supported: ftrace-cli takes status=successful (-z) and \
+             status=failed (-Z) (see --help)\n",
+        ),
+    ];
+    for (args, want) in cases {
+        let out = run(ftrace().args(*args));
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert_eq!(stderr(&out), *want, "{args:?}");
+        assert_eq!(stdout(&out), "");
+    }
+}
+
+/// The calls of `args` (a command included), as (pid, call) pairs.
+fn calls_of(args: &[&str], dir: &Path) -> Vec<(u32, String)> {
+    let out = run(ftrace().args(args).current_dir(dir));
+    assert_eq!(out.status.code(), Some(0), "{args:?}: {}", stderr(&out));
+    stdout(&out)
+        .lines()
+        .filter_map(try_fields) // cat's own output shares stdout
+        .map(|(pid, _, _, call)| (pid, call.to_string()))
+        .collect()
+}
+
+#[test]
+fn strace_spellings_are_accepted() {
+    if !privileged() {
+        return;
+    }
+    let dir = scratch_dir("strace-spellings");
+    // -yy: as -y.
+    fs::write(dir.join("exists"), "").unwrap();
+    let workload = workload(Arch::X86_64);
+    let calls = calls_of(&["-yy", workload.to_str().unwrap(), "hold"], &dir);
+    let opened = calls
+        .iter()
+        .find(|(_, c)| c.contains("\"exists\""))
+        .unwrap();
+    let want = format!("= 3<{}>", dir.join("exists").display());
+    assert!(opened.1.ends_with(&want), "{}", opened.1);
+    // --trace=LIST: as -e trace=LIST.
+    let calls = calls_of(&["--trace=openat2,creat", "sh", "-c", ": > created"], &dir);
+    assert!(calls.is_empty(), "{calls:?}");
+    let calls = calls_of(&["--trace=openat", "sh", "-c", ": > created"], &dir);
+    assert!(calls
+        .iter()
+        .any(|(_, c)| c.contains("\"created\", O_WRONLY|O_CREAT|O_TRUNC")));
+    // -e status=failed: as -Z; status=successful: as -z.
+    let cat = ["sh", "-c", "cat /etc/hostname missing 2>/dev/null; true"];
+    let failed = calls_of(&[&["-e", "status=failed"][..], &cat].concat(), &dir);
+    assert!(failed.iter().any(|(_, c)| c.contains("\"missing\"")));
+    assert!(
+        failed.iter().all(|(_, c)| c.contains(" = -1 ")),
+        "{failed:?}"
+    );
+    let succeeded = calls_of(&[&["-e", "status=successful"][..], &cat].concat(), &dir);
+    assert!(succeeded
+        .iter()
+        .any(|(_, c)| c.contains("\"/etc/hostname\"")));
+    assert!(
+        succeeded.iter().all(|(_, c)| !c.contains(" = -1 ")),
+        "{succeeded:?}"
+    );
+}
+
+#[test]
+fn append_and_one_file_per_process() {
+    if !privileged() {
+        return;
+    }
+    let dir = scratch_dir("output-files");
+    let trace = dir.join("trace");
+    fs::write(&trace, "kept\n").unwrap();
+    let out = run(ftrace().args(["-A", "-o"]).arg(&trace).arg("true"));
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = fs::read_to_string(&trace).unwrap();
+    assert!(
+        text.starts_with("kept\n") && text.lines().count() > 1,
+        "{text}"
+    );
+
+    // -ff -o FILE: FILE.PID for each process, holding only its calls.
+    let base = dir.join("each");
+    let out = run(ftrace().args(["-ff", "-o"]).arg(&base).args([
+        "sh",
+        "-c",
+        "cat /etc/hostname >/dev/null; true",
+    ]));
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(stdout(&out), "");
+    assert!(!base.exists(), "no FILE itself, as strace");
+    let mut comms = Vec::new();
+    for entry in fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_str().unwrap().to_string();
+        let Some(pid) = name.strip_prefix("each.") else {
+            continue;
+        };
+        let pid: u32 = pid.parse().unwrap();
+        let text = fs::read_to_string(&path).unwrap();
+        for line in text.lines() {
+            assert_eq!(fields(line).0, pid, "{name}: {line}");
+        }
+        comms.push(fields(text.lines().next().unwrap()).2.to_string());
+    }
+    comms.sort();
+    assert_eq!(comms, ["cat", "sh"]);
+}
+
+#[test]
+fn colour_follows_term_and_clicolor_force() {
+    if !privileged() {
+        return;
+    }
+    let escape = "\x1b[";
+    // A pipe, forced.
+    let out = run(ftrace().env("CLICOLOR_FORCE", "1").arg("true"));
+    assert!(stdout(&out).contains(escape), "{}", stdout(&out));
+    let out = run(ftrace().arg("true"));
+    assert!(!stdout(&out).contains(escape));
+    // A terminal: coloured, unless TERM is dumb.
+    let shown = on_a_terminal(&format!("{BIN} -q true"), &[("TERM", "xterm")]);
+    assert!(shown.contains(escape), "{shown}");
+    let shown = on_a_terminal(&format!("{BIN} -q true"), &[("TERM", "dumb")]);
+    assert!(!shown.contains(escape), "{shown}");
+}

@@ -72,7 +72,7 @@ impl Live {
             color: match cli.color {
                 ColorWhen::Never => false,
                 ColorWhen::Always => true,
-                ColorWhen::Auto => std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+                ColorWhen::Auto => crate::color::auto(true),
             },
             last_frame: None,
             samples: Vec::with_capacity(RATE_FRAMES + 1),
@@ -312,7 +312,7 @@ fn describe_target(cli: &Cli) -> String {
         return "all processes".to_string();
     }
     let mut text = parts.join(" ");
-    if cli.follow_forks && cli.command.is_empty() {
+    if cli.follow_forks > 0 && cli.command.is_empty() {
         text.push_str(" -f");
     }
     // Shown on the title bar: printable text only.
