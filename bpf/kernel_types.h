@@ -201,6 +201,7 @@ struct task_struct {
 	struct task_struct *real_parent;
 	struct signal_struct *signal;
 	struct sigpending pending;
+	char comm[16];
 } __attribute__((preserve_access_index));
 
 #endif

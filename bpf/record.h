@@ -29,6 +29,8 @@ enum limits {
 	NO_ARG = 0xff,
 	/* Bits of target_bits: a target tgid sets bit tgid % TARGET_BITS. */
 	TARGET_BITS = 4096,
+	/* Bits of comm_bits: a -c name sets bit comm_bit(its first 8 bytes). */
+	COMM_BITS = 4096,
 	/* Longest descriptor path, as /proc's readlink: PATH_MAX less the NUL. */
 	FD_PATH_MAX = 4095,
 	/* Steps of a descriptor path's walk: one per component or mount crossed. */

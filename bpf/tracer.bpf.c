@@ -31,6 +31,9 @@ const volatile __u32 ns_level = 0;
 const volatile __u32 ns_inum = 0;
 const volatile bool filter_targets = false; /* only the tgids in `targets` ... */
 const volatile bool filter_comms = false;   /* ... or the comms in `comms` */
+/* With filter_comms: bit comm_bit(name) of each -c name. A clear bit proves
+ * a process's name is none of them, with no helper call and no lookup. */
+const volatile __u64 comm_bits[COMM_BITS / 64] = {};
 const volatile bool follow_forks = false;
 const volatile bool filter_threads = false; /* some targets are single threads */
 const volatile bool only_success = false; /* -z */
@@ -164,10 +167,26 @@ static __always_inline void add_target(__u32 tgid)
 	bpf_map_update_elem(&targets, &tgid, &kind, BPF_ANY);
 }
 
-static __always_inline bool comm_matches(void)
+/* The bit of comm_bits for a name: its first 8 bytes, up to its NUL,
+ * multiplied and shifted (Fibonacci hashing). src/tracer.rs mirrors it. */
+static __always_inline __u32 comm_bit(__u64 head)
+{
+	for (int i = 0; i < 8; i++) {
+		if (!((head >> (i * 8)) & 0xff)) {
+			head &= (1ULL << (i * 8)) - 1;
+			break;
+		}
+	}
+	return (head * 0x9e3779b97f4a7c15ULL) >> 52;
+}
+
+static __always_inline bool comm_matches(struct task_struct *task)
 {
 	char comm[TASK_COMM_LEN] = {};
+	__u32 bit = comm_bit(*(__u64 *)task->comm);
 
+	if (!(comm_bits[bit / 64] & (1ULL << (bit % 64))))
+		return false;
 	bpf_get_current_comm(comm, sizeof(comm));
 	return bpf_map_lookup_elem(&comms, comm) != NULL;
 }
@@ -200,7 +219,7 @@ static __always_inline bool trace_allowed(struct task_struct *task)
 		return false;
 	if (filter_targets && is_target(task, tgid))
 		return true; /* only visible processes are ever made targets */
-	if ((filter_targets || filter_comms) && !(filter_comms && comm_matches()))
+	if ((filter_targets || filter_comms) && !(filter_comms && comm_matches(task)))
 		return false;
 	/* System-wide or by name, inside a namespace: only what it can see. */
 	if (ns_level && !ns_tgid(task))
@@ -729,6 +748,10 @@ int BPF_PROG(sys_exit, struct pt_regs *regs, long ret)
 	__u32 zero = 0;
 	__u8 *buf;
 
+	/* Calls no plan traces (a traced process's close, read, ...) end with
+	 * one table load, before the storage helper. */
+	if (!maybe_traced(regs->orig_ax))
+		return 0;
 	/* Threads that never made a traced call have no storage: the common
 	 * case for every syscall of every other process, told by one load. */
 	if (bpf_core_field_exists(task->bpf_storage) && !task->bpf_storage)

@@ -108,6 +108,16 @@ fn load_error(stage: &str, err: libbpf_rs::Error) -> Error {
     }
 }
 
+/// The bit of the kernel's `comm_bits` for a -c name: `comm_bit()` of
+/// bpf/tracer.bpf.c, on the name's first 8 bytes as the kernel holds them
+/// (NUL-padded, little-endian).
+fn comm_bit(name: &[u8]) -> u32 {
+    let mut head = [0u8; 8];
+    let n = name.len().min(8);
+    head[..n].copy_from_slice(&name[..n]);
+    (u64::from_le_bytes(head).wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 52) as u32
+}
+
 impl<'obj> Tracer<'obj> {
     pub fn load(storage: &'obj mut MaybeUninit<OpenObject>, config: &Config) -> Result<Self> {
         check_kernel()?;
@@ -133,6 +143,10 @@ impl<'obj> Tracer<'obj> {
         rodata.filter_targets = config.filter_targets;
         rodata.filter_threads = config.filter_threads;
         rodata.filter_comms = !config.comms.is_empty();
+        for comm in config.comms {
+            let bit = comm_bit(comm) as usize;
+            rodata.comm_bits[bit / 64] |= 1 << (bit % 64);
+        }
         rodata.follow_forks = config.follow_forks;
         rodata.only_success = config.only_success;
         rodata.only_failure = config.only_failure;
