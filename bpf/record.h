@@ -27,6 +27,8 @@ enum limits {
 	CAPTURE_ALIGN = 8,
 	/* No argument: an unused split_arg or capture_plan.len_arg. */
 	NO_ARG = 0xff,
+	/* Most --cgroup options. */
+	MAX_CGROUPS = 16,
 	/* Bits of target_bits: a target tgid sets bit tgid % TARGET_BITS. */
 	TARGET_BITS = 4096,
 	/* Longest descriptor path, as /proc's readlink: PATH_MAX less the NUL. */
@@ -110,6 +112,7 @@ struct record {
 	__u64 exit_ns;  /* CLOCK_MONOTONIC at exit */
 	__s64 ret;
 	__u64 args[MAX_ARGS]; /* as the call received them; ia32 ones zero-extended, split ones merged */
+	__u64 cgroup_id;      /* the caller's cgroup v2 id (the inode of its directory) */
 	/* As ftrace-cli's pid namespace numbers them; from the host, the
 	 * kernel's ids. A parent outside that namespace is 0. */
 	__u32 pid; /* thread group id */

@@ -1,6 +1,7 @@
 //! ftrace-cli: strace for files, on eBPF.
 
 mod bpf;
+mod cgroup;
 mod cli;
 mod color;
 mod decode;

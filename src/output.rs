@@ -9,6 +9,7 @@ use std::fmt::Write as _;
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
 
+use crate::cgroup::Containers;
 use crate::color;
 use crate::decode::{self, Call, Style};
 use crate::error::Error;
@@ -68,6 +69,7 @@ pub struct Printer {
     clock: Clock,
     last_enter_ns: Option<u64>,
     summary: Summary,
+    containers: Containers,
     /// Lines written.
     pub lines: u64,
     /// Records that could not be parsed; each is reported, none is printed.
@@ -87,6 +89,7 @@ impl Printer {
             clock: Clock::now(),
             last_enter_ns: None,
             summary: Summary::default(),
+            containers: Containers::default(),
             lines: 0,
             malformed: 0,
             write_error: None,
@@ -209,6 +212,8 @@ impl Printer {
             host_tid: header.host_tid,
             host_ppid: header.host_ppid,
             uid: header.uid,
+            cgroup_id: header.cgroup_id,
+            container_id: self.containers.of(header.cgroup_id, header.tid),
             comm: Bytes(event.comm),
             syscall: call.syscall.name(),
             compat: call.compat,

@@ -107,6 +107,8 @@ pub fn run(cli: Cli) -> Result<i32> {
         comms: &cli.comms,
         namespace: &namespace,
         filter_threads: targets.iter().any(|t| t.is_thread()),
+        uids: &cli.uids,
+        cgroups: &cli.cgroups,
         filter_targets,
         follow_forks,
         only_success,

@@ -265,3 +265,109 @@ fn follow_forks_with_a_name_follows_the_named_processes_children() {
     assert_eq!(body(&trace), BASIC);
     assert!(trace.lines().any(|l| fields(l).2 == "kid"), "{trace}");
 }
+
+#[test]
+fn uid_selects_that_users_calls_in_the_kernel() {
+    if !privileged() {
+        return;
+    }
+    let dir = scratch_dir("uid");
+    std::fs::set_permissions(&dir, std::os::unix::fs::PermissionsExt::from_mode(0o777)).unwrap();
+    let files = workload(Arch::X86_64);
+    let spinner_path = dir.join("spinner");
+    std::fs::hard_link(&files, &spinner_path).unwrap();
+    // The same calls as root, all the while: none may show.
+    let _spinner = background(Command::new(&spinner_path).arg("spin").current_dir(&dir));
+    let tracing = start_tracing(&["--uid", "nobody"]);
+    let out = run(Command::new("setpriv")
+        .args(["--reuid", "nobody", "--regid", "nogroup", "--clear-groups"])
+        .arg(&files)
+        .arg("basic")
+        .current_dir(&dir));
+    assert!(out.status.success(), "{}", stderr(&out));
+    tracing.signal(nix::sys::signal::Signal::SIGINT);
+    let (trace, err, status) = tracing.finish(LIMIT);
+    assert_eq!((status, err.as_str()), (Some(0), ""));
+    // nobody may not use fanotify: its calls fail.
+    assert_eq!(body(&trace)[..5], BASIC[..5]);
+    assert!(
+        trace.lines().all(|l| fields(l).2 != "spinner"),
+        "root's calls:\n{trace}"
+    );
+}
+
+/// A cgroup v2 directory, removed when dropped.
+struct TestCgroup(std::path::PathBuf);
+
+impl Drop for TestCgroup {
+    fn drop(&mut self) {
+        let mut dirs: Vec<_> = walk(&self.0);
+        dirs.sort_by_key(|d| std::cmp::Reverse(d.components().count()));
+        for dir in dirs {
+            let _ = std::fs::remove_dir(dir);
+        }
+    }
+}
+
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut all = vec![dir.to_path_buf()];
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        if entry.file_type().is_ok_and(|t| t.is_dir()) {
+            all.extend(walk(&entry.path()));
+        }
+    }
+    all
+}
+
+/// Where cgroup v2 is mounted: /sys/fs/cgroup/unified on a hybrid system.
+fn cgroup2_root() -> std::path::PathBuf {
+    let info = std::fs::read_to_string("/proc/self/mountinfo").unwrap();
+    let line = info
+        .lines()
+        .find(|l| l.contains(" - cgroup2 "))
+        .expect("cgroup v2 is mounted");
+    line.split(' ').nth(4).unwrap().into()
+}
+
+#[test]
+fn cgroup_selects_a_directory_and_below_and_json_names_the_container() {
+    if !privileged() {
+        return;
+    }
+    let dir = scratch_dir("cgroup");
+    let files = workload(Arch::X86_64);
+    let spinner_path = dir.join("spinner");
+    std::fs::hard_link(&files, &spinner_path).unwrap();
+    let _spinner = background(Command::new(&spinner_path).arg("spin").current_dir(&dir));
+    let id = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+    let group = TestCgroup(cgroup2_root().join(format!("ftrace-cli-test-{}", std::process::id())));
+    let scope = group.0.join(format!("docker-{id}.scope"));
+    std::fs::create_dir_all(&scope).unwrap();
+    let scope_id = std::os::unix::fs::MetadataExt::ino(&std::fs::metadata(&scope).unwrap());
+
+    let tracing = start_tracing(&["--json", "--cgroup", group.0.to_str().unwrap()]);
+    let script = format!(
+        "echo $$ > {}/cgroup.procs && exec {} basic",
+        scope.display(),
+        files.display()
+    );
+    let out = run(Command::new("sh").args(["-c", &script]).current_dir(&dir));
+    assert!(out.status.success(), "{}", stderr(&out));
+    tracing.signal(nix::sys::signal::Signal::SIGINT);
+    let (trace, err, status) = tracing.finish(LIMIT);
+    assert_eq!((status, err.as_str()), (Some(0), ""));
+    let mut text = String::new();
+    for line in trace.lines() {
+        let record: serde_json::Value = serde_json::from_str(line).unwrap();
+        assert_eq!(record["cgroup_id"], scope_id, "{record}");
+        assert_eq!(record["container_id"], id, "{record}");
+        text.push_str(&format!(
+            "{} {} {}\n",
+            record["pid"],
+            record["comm"].as_str().unwrap(),
+            record["call"].as_str().unwrap()
+        ));
+    }
+    assert_eq!(body(&text), BASIC);
+    assert!(!text.contains(" spinner "), "outside the cgroup:\n{text}");
+}
