@@ -63,18 +63,8 @@ enum capture_flags _capture_flags = 0;
 enum record_flags _record_flags = 0;
 enum target_kind _target_kind = 0;
 struct capture _capture = {};
+struct in_flight _in_flight = {};
 
-/* The traced call a thread is inside, kept from entry to exit. */
-struct in_flight {
-	__u64 args[MAX_ARGS];
-	__u64 enter_ns;
-	/* Hash of each string as it was at entry; 0 when it could not be read
-	 * then (a page not faulted in yet). */
-	__u64 fingerprint[MAX_CAPTURES];
-	struct call_plan plan;
-	__u8 compat;
-	__u8 active; /* between a traced entry and its exit */
-};
 
 /* Per-thread storage: found without hashing, freed when the thread ends. */
 struct {
@@ -382,6 +372,8 @@ int BPF_PROG(sys_enter, struct pt_regs *regs, long nr)
 	call->compat = compat;
 	fingerprint_strings(task, call);
 	call->enter_ns = bpf_ktime_get_ns();
+	call->nr = nr;
+	call->resumed = 0;
 	call->active = 1;
 	return 0;
 }
@@ -781,6 +773,10 @@ int BPF_PROG(sys_exit, struct pt_regs *regs, long ret)
 	if (!call || !call->active)
 		return 0;
 	call->active = 0;
+	/* Set by user space for a call blocked at attach: if that call ended
+	 * before, this is another, untraced one. */
+	if (call->resumed && regs->orig_ax != call->nr)
+		return 0;
 
 	if (!wanted_result(ret))
 		return 0;
@@ -810,6 +806,8 @@ int BPF_PROG(sys_exit, struct pt_regs *regs, long ret)
 	rec->cgroup_id = bpf_get_current_cgroup_id();
 	rec->call = call->plan.call;
 	rec->flags = call->compat ? RECORD_COMPAT : 0;
+	if (call->resumed)
+		rec->flags |= RECORD_RESUMED;
 	if (dying(task))
 		rec->flags |= RECORD_DYING;
 	bpf_get_current_comm(rec->comm, sizeof(rec->comm));

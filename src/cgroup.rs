@@ -110,8 +110,7 @@ pub fn container_id(path: &str) -> Option<&str> {
     })
 }
 
-/// Container ids by cgroup id, read from /proc/TID/cgroup the first time a
-/// cgroup is seen.
+/// Container ids by cgroup id, found the first time a cgroup is seen.
 #[derive(Default)]
 pub struct Containers {
     known: HashMap<u64, Option<String>>,
@@ -122,13 +121,44 @@ impl Containers {
     /// /proc numbers it) made a call.
     pub fn of(&mut self, id: u64, tid: u32) -> Option<&str> {
         if let Entry::Vacant(slot) = self.known.entry(id) {
-            // A thread gone already tells nothing: ask again next time.
-            let text = fs::read_to_string(format!("/proc/{tid}/cgroup")).ok()?;
-            let path = text.lines().find_map(|l| l.strip_prefix("0::"))?;
-            slot.insert(container_id(path).map(str::to_string));
+            let path = path_of(id, tid)?;
+            slot.insert(container_id(&path.to_string_lossy()).map(str::to_string));
         }
         self.known.get(&id)?.as_deref()
     }
+}
+
+/// The directory of cgroup `id`: the one /proc/TID/cgroup names if it is
+/// still that cgroup (the thread may be gone, its tid reused), else found
+/// by walking the cgroup v2 mounts.
+fn path_of(id: u64, tid: u32) -> Option<PathBuf> {
+    let mounts = cgroup2_mounts();
+    let text = fs::read_to_string(format!("/proc/{tid}/cgroup")).unwrap_or_default();
+    if let Some(path) = text.lines().find_map(|l| l.strip_prefix("0::")) {
+        let relative = path.trim_start_matches('/');
+        for (point, _) in &mounts {
+            let dir = point.join(relative);
+            if fs::metadata(&dir).is_ok_and(|m| m.ino() == id) {
+                return Some(dir);
+            }
+        }
+    }
+    mounts.iter().find_map(|(point, _)| find_dir(point, id, 0))
+}
+
+fn find_dir(dir: &Path, id: u64, depth: u32) -> Option<PathBuf> {
+    if fs::metadata(dir).is_ok_and(|m| m.ino() == id) {
+        return Some(dir.to_path_buf());
+    }
+    // The kernel allows deeper hierarchies, but no runtime nests this far.
+    if depth > 32 {
+        return None;
+    }
+    fs::read_dir(dir)
+        .ok()?
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+        .find_map(|e| find_dir(&e.path(), id, depth + 1))
 }
 
 #[cfg(test)]

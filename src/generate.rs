@@ -228,6 +228,16 @@ fn extra_sections() -> Roff {
          \"race-bbbb\" /* changed during the call */.",
     );
 
+    r.control("SH", ["CALLS IN PROGRESS"]);
+    para(
+        &mut r,
+        "A -p target blocked in a traced call when ftrace-cli attaches is shown at once, read \
+         from /proc/TID/syscall, as strace's openat(AT_FDCWD, \"fifo\", O_RDONLY <unfinished \
+         ...>, and its end when it returns: <... openat resumed>) = 3. A traced call still in \
+         progress when the trace stops is printed with <detached ...> rather than dropped. In \
+         JSON such lines carry pid, tid, comm, syscall, call and state (unfinished or detached).",
+    );
+
     r.control("SH", ["THREADS"]);
     para(
         &mut r,

@@ -8,6 +8,7 @@ mod decode;
 mod error;
 mod filter;
 mod generate;
+mod inprogress;
 mod json;
 mod launch;
 mod live;

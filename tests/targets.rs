@@ -371,3 +371,84 @@ fn cgroup_selects_a_directory_and_below_and_json_names_the_container() {
     assert_eq!(body(&text), BASIC);
     assert!(!text.contains(" spinner "), "outside the cgroup:\n{text}");
 }
+
+/// Starts `program fifo` in `dir` (where it opens the FIFO "fifo" for
+/// reading) and returns once it is blocked in that openat.
+fn blocked_on_fifo(program: &std::path::Path, dir: &std::path::Path) -> Background {
+    let fifo = dir.join("fifo");
+    if !fifo.exists() {
+        nix::unistd::mkfifo(&fifo, nix::sys::stat::Mode::from_bits_truncate(0o600)).unwrap();
+    }
+    let process = background(Command::new(program).arg("fifo").current_dir(dir));
+    let syscall = format!("/proc/{}/syscall", process.pid());
+    // 257: openat on x86_64.
+    while !std::fs::read_to_string(&syscall).is_ok_and(|s| s.starts_with("257 ")) {
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    process
+}
+
+#[test]
+fn a_call_in_progress_at_attach_prints_unfinished_then_resumed() {
+    if !privileged() {
+        return;
+    }
+    let dir = scratch_dir("resumed");
+    let process = blocked_on_fifo(&workload(Arch::X86_64), &dir);
+    let pid = process.pid();
+    let tracing = start_tracing(&["-p", &pid.to_string()]);
+    // A writer lets the open return; the process then exits.
+    let writer = std::fs::OpenOptions::new()
+        .write(true)
+        .open(dir.join("fifo"))
+        .unwrap();
+    let (trace, err, status) = tracing.finish(LIMIT);
+    drop(writer);
+    assert_eq!(status, Some(0), "{err}");
+    assert_eq!(
+        trace,
+        format!(
+            "{pid} files openat(AT_FDCWD, \"fifo\", O_RDONLY <unfinished ...>\n\
+             {pid} files <... openat resumed>) = 3\n"
+        )
+    );
+}
+
+#[test]
+fn a_call_in_progress_at_the_end_prints_detached() {
+    if !privileged() {
+        return;
+    }
+    let dir = scratch_dir("detached");
+    // Blocked before ftrace-cli started: unfinished, then resumed and detached.
+    let before = blocked_on_fifo(&workload(Arch::X86_64), &dir);
+    let tracing = start_tracing(&["-p", &before.pid().to_string()]);
+    tracing.signal(nix::sys::signal::Signal::SIGINT);
+    let (trace, err, status) = tracing.finish(LIMIT);
+    assert_eq!((status, err.as_str()), (Some(0), ""));
+    let pid = before.pid();
+    assert_eq!(
+        trace,
+        format!(
+            "{pid} files openat(AT_FDCWD, \"fifo\", O_RDONLY <unfinished ...>\n\
+             {pid} files <... openat resumed> <detached ...>\n"
+        )
+    );
+    // Entered while traced: the whole call, detached.
+    let program = dir.join("ftfifo");
+    std::fs::hard_link(workload(Arch::X86_64), &program).unwrap();
+    let tracing = start_tracing(&["-c", "ftfifo"]);
+    let during = blocked_on_fifo(&program, &dir);
+    tracing.signal(nix::sys::signal::Signal::SIGINT);
+    let (trace, err, status) = tracing.finish(LIMIT);
+    assert_eq!((status, err.as_str()), (Some(0), ""));
+    let last = trace.lines().last().unwrap_or_default();
+    assert_eq!(
+        last,
+        format!(
+            "{} ftfifo openat(AT_FDCWD, \"fifo\", O_RDONLY <detached ...>",
+            during.pid()
+        ),
+        "{trace}"
+    );
+}
