@@ -27,6 +27,8 @@ enum limits {
 	CAPTURE_ALIGN = 8,
 	/* No argument: an unused split_arg or capture_plan.len_arg. */
 	NO_ARG = 0xff,
+	/* Most --cgroup options. */
+	MAX_CGROUPS = 16,
 	/* Bits of target_bits: a target tgid sets bit tgid % TARGET_BITS. */
 	TARGET_BITS = 4096,
 	/* Bits of comm_bits: a -c name sets bit comm_bit(its first 8 bytes). */
@@ -103,6 +105,9 @@ enum record_flags {
 	/* The task was dying at the call's exit (a fatal signal, or another
 	 * thread's exit or exec): the call never returns to user space. */
 	RECORD_DYING = 2,
+	/* The call was already in progress when tracing began: printed as
+	 * strace's `<... NAME resumed>) = RESULT`. */
+	RECORD_RESUMED = 4,
 };
 
 /* One traced call. `captures` struct capture follow the header, each
@@ -112,6 +117,7 @@ struct record {
 	__u64 exit_ns;  /* CLOCK_MONOTONIC at exit */
 	__s64 ret;
 	__u64 args[MAX_ARGS]; /* as the call received them; ia32 ones zero-extended, split ones merged */
+	__u64 cgroup_id;      /* the caller's cgroup v2 id (the inode of its directory) */
 	/* As ftrace-cli's pid namespace numbers them; from the host, the
 	 * kernel's ids. A parent outside that namespace is 0. */
 	__u32 pid; /* thread group id */
@@ -125,6 +131,22 @@ struct record {
 	__u8 flags;
 	__u8 captures;
 	char comm[TASK_COMM_LEN];
+};
+
+/* The traced call a thread is inside, kept in its task storage from entry
+ * to exit. User space writes one for a call a thread was already blocked
+ * in when tracing began (resumed set), so that its exit is recorded. */
+struct in_flight {
+	__u64 args[MAX_ARGS];
+	__u64 enter_ns;
+	/* Hash of each string as it was at entry; 0 when it could not be read
+	 * then (a page not faulted in yet). */
+	__u64 fingerprint[MAX_CAPTURES];
+	struct call_plan plan;
+	__u32 nr; /* the syscall number */
+	__u8 compat;
+	__u8 active;  /* between a traced entry and its exit */
+	__u8 resumed; /* entered before tracing began: the record is flagged RECORD_RESUMED */
 };
 
 /* One argument's copy, as a record carries it. */

@@ -36,6 +36,12 @@ const volatile bool filter_comms = false;   /* ... or the comms in `comms` */
 const volatile __u64 comm_bits[COMM_BITS / 64] = {};
 const volatile bool follow_forks = false;
 const volatile bool filter_threads = false; /* some targets are single threads */
+const volatile bool filter_uids = false;    /* only the real uids in `uids` */
+/* --cgroup: only tasks whose cgroup v2 ancestor at cgroup_levels[i] is
+ * cgroup_ids[i], for some i < nr_cgroups. */
+const volatile __u32 nr_cgroups = 0;
+const volatile __u64 cgroup_ids[MAX_CGROUPS];
+const volatile __u32 cgroup_levels[MAX_CGROUPS];
 const volatile bool only_success = false; /* -z */
 const volatile bool only_failure = false; /* -Z */
 /* Wake user space only once this much is pending; it polls on a timer too. */
@@ -60,18 +66,8 @@ enum capture_flags _capture_flags = 0;
 enum record_flags _record_flags = 0;
 enum target_kind _target_kind = 0;
 struct capture _capture = {};
+struct in_flight _in_flight = {};
 
-/* The traced call a thread is inside, kept from entry to exit. */
-struct in_flight {
-	__u64 args[MAX_ARGS];
-	__u64 enter_ns;
-	/* Hash of each string as it was at entry; 0 when it could not be read
-	 * then (a page not faulted in yet). */
-	__u64 fingerprint[MAX_CAPTURES];
-	struct call_plan plan;
-	__u8 compat;
-	__u8 active; /* between a traced entry and its exit */
-};
 
 /* Per-thread storage: found without hashing, freed when the thread ends. */
 struct {
@@ -211,18 +207,56 @@ static __always_inline __u32 ns_tgid(struct task_struct *task)
 	return ns_number(task->group_leader->thread_pid);
 }
 
-static __always_inline bool trace_allowed(struct task_struct *task)
-{
-	__u32 tgid = task->tgid;
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 256);
+	__type(key, __u32); /* real uid */
+	__type(value, __u8);
+} uids SEC(".maps");
 
-	if (tgid == self_tgid)
-		return false;
+static __always_inline bool uid_matches(void)
+{
+	__u32 uid = (__u32)bpf_get_current_uid_gid();
+
+	return bpf_map_lookup_elem(&uids, &uid) != NULL;
+}
+
+static __always_inline bool cgroup_matches(void)
+{
+	for (int i = 0; i < MAX_CGROUPS; i++) {
+		if (i >= nr_cgroups)
+			break;
+		if (bpf_get_current_ancestor_cgroup_id(cgroup_levels[i]) == cgroup_ids[i])
+			return true;
+	}
+	return false;
+}
+
+/* -p, -c and the command: whether the task is one of the targets. */
+static __always_inline bool selected(struct task_struct *task, __u32 tgid)
+{
 	if (filter_targets && is_target(task, tgid))
 		return true; /* only visible processes are ever made targets */
 	if ((filter_targets || filter_comms) && !(filter_comms && comm_matches(task)))
 		return false;
 	/* System-wide or by name, inside a namespace: only what it can see. */
 	if (ns_level && !ns_tgid(task))
+		return false;
+	return true;
+}
+
+static __always_inline bool trace_allowed(struct task_struct *task)
+{
+	__u32 tgid = task->tgid;
+
+	if (tgid == self_tgid)
+		return false;
+	if (!selected(task, tgid))
+		return false;
+	/* Narrowing filters last, after the cheap rejections. */
+	if (filter_uids && !uid_matches())
+		return false;
+	if (nr_cgroups && !cgroup_matches())
 		return false;
 	return true;
 }
@@ -357,6 +391,8 @@ int BPF_PROG(sys_enter, struct pt_regs *regs, long nr)
 	call->compat = compat;
 	fingerprint_strings(task, call);
 	call->enter_ns = bpf_ktime_get_ns();
+	call->nr = nr;
+	call->resumed = 0;
 	call->active = 1;
 	return 0;
 }
@@ -760,6 +796,10 @@ int BPF_PROG(sys_exit, struct pt_regs *regs, long ret)
 	if (!call || !call->active)
 		return 0;
 	call->active = 0;
+	/* Set by user space for a call blocked at attach: if that call ended
+	 * before, this is another, untraced one. */
+	if (call->resumed && regs->orig_ax != call->nr)
+		return 0;
 
 	if (!wanted_result(ret))
 		return 0;
@@ -786,8 +826,11 @@ int BPF_PROG(sys_exit, struct pt_regs *regs, long ret)
 		rec->ppid = rec->host_ppid;
 	}
 	rec->uid = (__u32)bpf_get_current_uid_gid();
+	rec->cgroup_id = bpf_get_current_cgroup_id();
 	rec->call = call->plan.call;
 	rec->flags = call->compat ? RECORD_COMPAT : 0;
+	if (call->resumed)
+		rec->flags |= RECORD_RESUMED;
 	if (dying(task))
 		rec->flags |= RECORD_DYING;
 	bpf_get_current_comm(rec->comm, sizeof(rec->comm));

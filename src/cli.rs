@@ -5,8 +5,11 @@ use std::path::PathBuf;
 
 use clap::{ArgAction, Parser};
 
+use crate::cgroup::{parse_cgroup, Cgroup};
 use crate::decode::Style;
-use crate::filter::{parse_comm, parse_expr, parse_pid, parse_trace_set, Expr, Status, TraceSet};
+use crate::filter::{
+    parse_comm, parse_expr, parse_pid, parse_trace_set, parse_uid, Expr, Status, TraceSet,
+};
 
 /// strace for files, on eBPF.
 ///
@@ -41,6 +44,20 @@ pub struct Cli {
     #[arg(short = 'c', long = "comm", value_name = "NAME", value_parser = parse_comm,
           action = ArgAction::Append)]
     pub comms: Vec<Vec<u8>>,
+
+    /// Only calls made by user UID (a name or a number; the real uid, as
+    /// ps shows it); repeatable. Filtered in the kernel. With no -p, -c or
+    /// command, that user's processes system-wide.
+    #[arg(long = "uid", value_name = "UID", value_parser = parse_uid, action = ArgAction::Append)]
+    pub uids: Vec<u32>,
+
+    /// Only processes in the cgroup v2 directory PATH or below it;
+    /// repeatable. Filtered in the kernel. PATH is a directory of the cgroup
+    /// v2 hierarchy, or a path as /proc/PID/cgroup shows it: how to find a
+    /// container's, a service's or a pod's is in the README.
+    #[arg(long = "cgroup", value_name = "PATH", value_parser = parse_cgroup,
+          action = ArgAction::Append)]
+    pub cgroups: Vec<Cgroup>,
 
     /// Also trace the children (and their threads) that traced processes
     /// create from now on, as strace -f; with -c, the children of the

@@ -27,6 +27,18 @@ pub fn parse_pid(s: &str) -> Result<i32, String> {
     }
 }
 
+/// A --uid: a number, or a user name looked up in the user database.
+pub fn parse_uid(s: &str) -> Result<u32, String> {
+    if let Ok(uid) = s.parse::<u32>() {
+        return Ok(uid);
+    }
+    match nix::unistd::User::from_name(s) {
+        Ok(Some(user)) => Ok(user.uid.as_raw()),
+        Ok(None) => Err(format!("'{s}' is neither a user id nor a known user name")),
+        Err(e) => Err(format!("'{s}': looking the user up failed: {}", e.desc())),
+    }
+}
+
 pub fn parse_comm(s: &str) -> Result<Vec<u8>, String> {
     let bytes = s.as_bytes();
     if bytes.is_empty() {
@@ -320,6 +332,15 @@ mod tests {
         assert!(parse_pid("-5").unwrap_err().contains("positive"));
         assert!(parse_pid("abc").unwrap_err().contains("number"));
         assert!(parse_pid("99999999999").is_err());
+    }
+
+    #[test]
+    fn uids() {
+        assert_eq!(parse_uid("0"), Ok(0));
+        assert_eq!(parse_uid("root"), Ok(0));
+        assert!(parse_uid("no-such-user-ftrace")
+            .unwrap_err()
+            .contains("neither"));
     }
 
     #[test]

@@ -228,6 +228,16 @@ fn extra_sections() -> Roff {
          \"race-bbbb\" /* changed during the call */.",
     );
 
+    r.control("SH", ["CALLS IN PROGRESS"]);
+    para(
+        &mut r,
+        "A -p target blocked in a traced call when ftrace-cli attaches is shown at once, read \
+         from /proc/TID/syscall, as strace's openat(AT_FDCWD, \"fifo\", O_RDONLY <unfinished \
+         ...>, and its end when it returns: <... openat resumed>) = 3. A traced call still in \
+         progress when the trace stops is printed with <detached ...> rather than dropped. In \
+         JSON such lines carry pid, tid, comm, syscall, call and state (unfinished or detached).",
+    );
+
     r.control("SH", ["THREADS"]);
     para(
         &mut r,
@@ -249,6 +259,17 @@ fn extra_sections() -> Roff {
          6.13 or later (bpf_task_from_vpid) and /proc mounted for that namespace.",
     );
 
+    r.control("SH", ["CGROUPS"]);
+    para(
+        &mut r,
+        "--cgroup PATH selects a container, a systemd service or a Kubernetes pod by its cgroup \
+         v2 directory, and everything below it. Find it on the 0:: line of /proc/PID/cgroup of \
+         one of its processes (docker and podman: the pid of docker inspect -f \
+         '{{.State.Pid}}'; containerd: crictl inspect), or with systemctl show -p ControlGroup \
+         for a service; a pod is the parent directory of its containers. --uid and --cgroup \
+         narrow what -p, -c and the command select.",
+    );
+
     r.control("SH", ["JSON"]);
     r.text(md(
         "`--json` writes one object per line (JSON Lines), with these fields:",
@@ -265,6 +286,14 @@ fn extra_sections() -> Roff {
             "pid, tid, ppid, uid",
             "process, thread, parent process (as ftrace-cli's pid namespace numbers them; 0 for \
              a parent outside it), real user id",
+        ),
+        (
+            "cgroup_id",
+            "the caller's cgroup v2 id (the inode number of its cgroup directory)",
+        ),
+        (
+            "container_id",
+            "the container id its cgroup path shows (docker, containerd, cri-o, podman), else null",
         ),
         (
             "host_pid, host_tid, host_ppid",

@@ -28,6 +28,9 @@ pub struct JsonCall<'a> {
     pub host_tid: u32,
     pub host_ppid: u32,
     pub uid: u32,
+    /// The caller's cgroup v2 id, and the container id its path shows.
+    pub cgroup_id: u64,
+    pub container_id: Option<&'a str>,
     pub comm: Bytes<'a>,
     pub syscall: &'static str,
     pub compat: bool,

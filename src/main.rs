@@ -1,12 +1,14 @@
 //! ftrace-cli: strace for files, on eBPF.
 
 mod bpf;
+mod cgroup;
 mod cli;
 mod color;
 mod decode;
 mod error;
 mod filter;
 mod generate;
+mod inprogress;
 mod json;
 mod launch;
 mod live;

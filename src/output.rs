@@ -9,9 +9,11 @@ use std::fmt::Write as _;
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
 
+use crate::cgroup::Containers;
 use crate::color;
 use crate::decode::{self, Call, Style};
 use crate::error::Error;
+use crate::inprogress::Note;
 use crate::json::{Args, Bytes, FdPath, JsonCall, Rfc3339};
 use crate::record::Event;
 use crate::session::Sink;
@@ -68,6 +70,7 @@ pub struct Printer {
     clock: Clock,
     last_enter_ns: Option<u64>,
     summary: Summary,
+    containers: Containers,
     /// Lines written.
     pub lines: u64,
     /// Records that could not be parsed; each is reported, none is printed.
@@ -87,6 +90,7 @@ impl Printer {
             clock: Clock::now(),
             last_enter_ns: None,
             summary: Summary::default(),
+            containers: Containers::default(),
             lines: 0,
             malformed: 0,
             write_error: None,
@@ -116,12 +120,16 @@ impl Printer {
         }
 
         self.call.clear();
-        decode::write_call_decorated(
-            &mut self.call,
-            &call,
-            self.format.style,
-            self.format.fd_paths,
-        );
+        if event.resumed() {
+            decode::write_call_resumed(&mut self.call, &call, self.format.fd_paths);
+        } else {
+            decode::write_call_decorated(
+                &mut self.call,
+                &call,
+                self.format.style,
+                self.format.fd_paths,
+            );
+        }
 
         let written = if self.format.json {
             self.write_json(&event, &call, duration)
@@ -209,6 +217,8 @@ impl Printer {
             host_tid: header.host_tid,
             host_ppid: header.host_ppid,
             uid: header.uid,
+            cgroup_id: header.cgroup_id,
+            container_id: self.containers.of(header.cgroup_id, header.tid),
             comm: Bytes(event.comm),
             syscall: call.syscall.name(),
             compat: call.compat,
@@ -256,6 +266,33 @@ impl Sink for Printer {
         Printer::record(self, bytes);
     }
 
+    fn note(&mut self, note: &Note) {
+        if self.write_error.is_some() || self.format.summary == SummaryMode::Only {
+            return;
+        }
+        let line = &mut self.line;
+        line.clear();
+        if self.format.json {
+            let object = serde_json::json!({
+                "pid": note.pid,
+                "tid": note.tid,
+                "comm": String::from_utf8_lossy(&note.comm),
+                "syscall": note.syscall.name(),
+                "state": note.state.name(),
+                "call": note.text,
+            });
+            line.push_str(&object.to_string());
+        } else {
+            write_ids(line, note.pid, note.tid, &note.comm);
+            line.push_str(&note.text);
+        }
+        line.push('\n');
+        match self.out.write_all(line.as_bytes()) {
+            Ok(()) => self.lines += 1,
+            Err(e) => self.write_error = Some(e),
+        }
+    }
+
     fn tick(&mut self, _: Losses) -> bool {
         self.flush();
         self.write_error.is_none()
@@ -278,13 +315,16 @@ impl Sink for Printer {
 
 /// `PID[/TID] COMM `: who made the call, as two space-free fields.
 pub fn write_prefix(line: &mut String, event: &Event) {
-    let (pid, tid) = (event.header.pid, event.header.tid);
+    write_ids(line, event.header.pid, event.header.tid, event.comm);
+}
+
+fn write_ids(line: &mut String, pid: u32, tid: u32, comm: &[u8]) {
     let _ = write!(line, "{pid}");
     if tid != pid {
         let _ = write!(line, "/{tid}");
     }
     line.push(' ');
-    write_comm(line, event.comm);
+    write_comm(line, comm);
     line.push(' ');
 }
 

@@ -110,6 +110,11 @@ impl<'a> Event<'a> {
     pub fn compat(&self) -> bool {
         u32::from(self.header.flags) & record_flags::RECORD_COMPAT.0 != 0
     }
+
+    /// A call already in progress when tracing began, printed as resumed.
+    pub fn resumed(&self) -> bool {
+        u32::from(self.header.flags) & record_flags::RECORD_RESUMED.0 != 0
+    }
 }
 
 #[cfg(test)]

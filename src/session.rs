@@ -17,6 +17,7 @@ use nix::unistd::Pid;
 use crate::cli::{Cli, ColorWhen};
 use crate::error::{Error, Result};
 use crate::filter::{self, selected_calls};
+use crate::inprogress::{self, Note};
 use crate::launch;
 use crate::live::Live;
 use crate::output::{Format, Printer, SummaryMode, Timestamps};
@@ -107,6 +108,8 @@ pub fn run(cli: Cli) -> Result<i32> {
         comms: &cli.comms,
         namespace: &namespace,
         filter_threads: targets.iter().any(|t| t.is_thread()),
+        uids: &cli.uids,
+        cgroups: &cli.cgroups,
         filter_targets,
         follow_forks,
         only_success,
@@ -148,6 +151,8 @@ pub fn run(cli: Cli) -> Result<i32> {
         None if !cli.pids.is_empty() && cli.comms.is_empty() => Ending::TargetsGone,
         None => Ending::Signal,
     };
+    // Before saying ready: a call still blocked now is found blocked.
+    let unfinished = inprogress::at_attach(&tracer, &targets, cli.style);
     if let Some(fd) = cli.ready_fd {
         signal_ready(fd);
     }
@@ -163,7 +168,13 @@ pub fn run(cli: Cli) -> Result<i32> {
         Some(out) => Box::new(Printer::new(out, output_format(&cli))),
     };
     let sink = RefCell::new(sink);
+    for note in &unfinished {
+        sink.borrow_mut().note(note);
+    }
     let status = stream(&tracer, &sink, &ending)?;
+    for note in inprogress::at_stop(&tracer, cli.style) {
+        sink.borrow_mut().note(&note);
+    }
 
     let mut sink = sink.into_inner();
     let finished = sink.finish(tracer.losses());
@@ -175,6 +186,9 @@ pub fn run(cli: Cli) -> Result<i32> {
 pub trait Sink {
     /// One raw record from the ring buffer.
     fn record(&mut self, bytes: &[u8]);
+    /// A call in progress when tracing began or ended; the live view
+    /// has no line for it.
+    fn note(&mut self, _note: &Note) {}
     /// After each drain of the ring buffer, at least every 50 ms: write out
     /// what is pending, redraw. False ends the trace (a closed pipe, a
     /// write error, the user quitting).

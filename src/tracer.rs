@@ -12,6 +12,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::bpf::types::{limits, target_kind};
 use crate::bpf::{TracerSkel, TracerSkelBuilder};
+use crate::cgroup::Cgroup;
 use crate::decode::Syscall;
 use crate::error::{Error, Result};
 use crate::pidns::Namespace;
@@ -26,6 +27,10 @@ pub struct Config<'a> {
     pub namespace: &'a Namespace,
     /// Some targets are single threads (-p TID).
     pub filter_threads: bool,
+    /// --uid: only these real uids.
+    pub uids: &'a [u32],
+    /// --cgroup: only these cgroups and below.
+    pub cgroups: &'a [Cgroup],
     /// Trace by pid: the -p targets, the command, and with -f their children.
     pub filter_targets: bool,
     pub follow_forks: bool,
@@ -142,6 +147,19 @@ impl<'obj> Tracer<'obj> {
         rodata.ns_inum = config.namespace.inum;
         rodata.filter_targets = config.filter_targets;
         rodata.filter_threads = config.filter_threads;
+        rodata.filter_uids = !config.uids.is_empty();
+        let max_cgroups = limits::MAX_CGROUPS.0 as usize;
+        if config.cgroups.len() > max_cgroups {
+            return Err(Error::Usage(format!(
+                "{} --cgroup options: at most {max_cgroups} are supported",
+                config.cgroups.len()
+            )));
+        }
+        rodata.nr_cgroups = config.cgroups.len() as u32;
+        for (i, cgroup) in config.cgroups.iter().enumerate() {
+            rodata.cgroup_ids[i] = cgroup.id;
+            rodata.cgroup_levels[i] = cgroup.level;
+        }
         rodata.filter_comms = !config.comms.is_empty();
         for comm in config.comms {
             let bit = comm_bit(comm) as usize;
@@ -162,6 +180,14 @@ impl<'obj> Tracer<'obj> {
         let mut skel = open.load().map_err(|e| load_error("loading", e))?;
         skel.attach().map_err(|e| load_error("attaching", e))?;
         let tracer = Tracer { skel };
+        for uid in config.uids {
+            tracer
+                .skel
+                .maps
+                .uids
+                .update(&uid.to_ne_bytes(), &[1], MapFlags::ANY)
+                .map_err(|e| Error::runtime("setting the uid filter", e))?;
+        }
         for comm in config.comms {
             let mut key = [0u8; 16];
             key[..comm.len()].copy_from_slice(comm);

@@ -265,3 +265,190 @@ fn follow_forks_with_a_name_follows_the_named_processes_children() {
     assert_eq!(body(&trace), BASIC);
     assert!(trace.lines().any(|l| fields(l).2 == "kid"), "{trace}");
 }
+
+#[test]
+fn uid_selects_that_users_calls_in_the_kernel() {
+    if !privileged() {
+        return;
+    }
+    let dir = scratch_dir("uid");
+    std::fs::set_permissions(&dir, std::os::unix::fs::PermissionsExt::from_mode(0o777)).unwrap();
+    let files = workload(Arch::X86_64);
+    let spinner_path = dir.join("spinner");
+    std::fs::hard_link(&files, &spinner_path).unwrap();
+    // The same calls as root, all the while: none may show.
+    let _spinner = background(Command::new(&spinner_path).arg("spin").current_dir(&dir));
+    let tracing = start_tracing(&["--uid", "nobody"]);
+    let out = run(Command::new("setpriv")
+        .args(["--reuid", "nobody", "--regid", "nogroup", "--clear-groups"])
+        .arg(&files)
+        .arg("basic")
+        .current_dir(&dir));
+    assert!(out.status.success(), "{}", stderr(&out));
+    tracing.signal(nix::sys::signal::Signal::SIGINT);
+    let (trace, err, status) = tracing.finish(LIMIT);
+    assert_eq!((status, err.as_str()), (Some(0), ""));
+    // nobody may not use fanotify: its calls fail.
+    assert_eq!(body(&trace)[..5], BASIC[..5]);
+    assert!(
+        trace.lines().all(|l| fields(l).2 != "spinner"),
+        "root's calls:\n{trace}"
+    );
+}
+
+/// A cgroup v2 directory, removed when dropped.
+struct TestCgroup(std::path::PathBuf);
+
+impl Drop for TestCgroup {
+    fn drop(&mut self) {
+        let mut dirs: Vec<_> = walk(&self.0);
+        dirs.sort_by_key(|d| std::cmp::Reverse(d.components().count()));
+        for dir in dirs {
+            let _ = std::fs::remove_dir(dir);
+        }
+    }
+}
+
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut all = vec![dir.to_path_buf()];
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        if entry.file_type().is_ok_and(|t| t.is_dir()) {
+            all.extend(walk(&entry.path()));
+        }
+    }
+    all
+}
+
+/// Where cgroup v2 is mounted: /sys/fs/cgroup/unified on a hybrid system.
+fn cgroup2_root() -> std::path::PathBuf {
+    let info = std::fs::read_to_string("/proc/self/mountinfo").unwrap();
+    let line = info
+        .lines()
+        .find(|l| l.contains(" - cgroup2 "))
+        .expect("cgroup v2 is mounted");
+    line.split(' ').nth(4).unwrap().into()
+}
+
+#[test]
+fn cgroup_selects_a_directory_and_below_and_json_names_the_container() {
+    if !privileged() {
+        return;
+    }
+    let dir = scratch_dir("cgroup");
+    let files = workload(Arch::X86_64);
+    let spinner_path = dir.join("spinner");
+    std::fs::hard_link(&files, &spinner_path).unwrap();
+    let _spinner = background(Command::new(&spinner_path).arg("spin").current_dir(&dir));
+    let id = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+    let group = TestCgroup(cgroup2_root().join(format!("ftrace-cli-test-{}", std::process::id())));
+    let scope = group.0.join(format!("docker-{id}.scope"));
+    std::fs::create_dir_all(&scope).unwrap();
+    let scope_id = std::os::unix::fs::MetadataExt::ino(&std::fs::metadata(&scope).unwrap());
+
+    let tracing = start_tracing(&["--json", "--cgroup", group.0.to_str().unwrap()]);
+    let script = format!(
+        "echo $$ > {}/cgroup.procs && exec {} basic",
+        scope.display(),
+        files.display()
+    );
+    let out = run(Command::new("sh").args(["-c", &script]).current_dir(&dir));
+    assert!(out.status.success(), "{}", stderr(&out));
+    tracing.signal(nix::sys::signal::Signal::SIGINT);
+    let (trace, err, status) = tracing.finish(LIMIT);
+    assert_eq!((status, err.as_str()), (Some(0), ""));
+    let mut text = String::new();
+    for line in trace.lines() {
+        let record: serde_json::Value = serde_json::from_str(line).unwrap();
+        assert_eq!(record["cgroup_id"], scope_id, "{record}");
+        assert_eq!(record["container_id"], id, "{record}");
+        text.push_str(&format!(
+            "{} {} {}\n",
+            record["pid"],
+            record["comm"].as_str().unwrap(),
+            record["call"].as_str().unwrap()
+        ));
+    }
+    assert_eq!(body(&text), BASIC);
+    assert!(!text.contains(" spinner "), "outside the cgroup:\n{text}");
+}
+
+/// Starts `program fifo` in `dir` (where it opens the FIFO "fifo" for
+/// reading) and returns once it is blocked in that openat.
+fn blocked_on_fifo(program: &std::path::Path, dir: &std::path::Path) -> Background {
+    let fifo = dir.join("fifo");
+    if !fifo.exists() {
+        nix::unistd::mkfifo(&fifo, nix::sys::stat::Mode::from_bits_truncate(0o600)).unwrap();
+    }
+    let process = background(Command::new(program).arg("fifo").current_dir(dir));
+    let syscall = format!("/proc/{}/syscall", process.pid());
+    // 257: openat on x86_64.
+    while !std::fs::read_to_string(&syscall).is_ok_and(|s| s.starts_with("257 ")) {
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    process
+}
+
+#[test]
+fn a_call_in_progress_at_attach_prints_unfinished_then_resumed() {
+    if !privileged() {
+        return;
+    }
+    let dir = scratch_dir("resumed");
+    let process = blocked_on_fifo(&workload(Arch::X86_64), &dir);
+    let pid = process.pid();
+    let tracing = start_tracing(&["-p", &pid.to_string()]);
+    // A writer lets the open return; the process then exits.
+    let writer = std::fs::OpenOptions::new()
+        .write(true)
+        .open(dir.join("fifo"))
+        .unwrap();
+    let (trace, err, status) = tracing.finish(LIMIT);
+    drop(writer);
+    assert_eq!(status, Some(0), "{err}");
+    assert_eq!(
+        trace,
+        format!(
+            "{pid} files openat(AT_FDCWD, \"fifo\", O_RDONLY <unfinished ...>\n\
+             {pid} files <... openat resumed>) = 3\n"
+        )
+    );
+}
+
+#[test]
+fn a_call_in_progress_at_the_end_prints_detached() {
+    if !privileged() {
+        return;
+    }
+    let dir = scratch_dir("detached");
+    // Blocked before ftrace-cli started: unfinished, then resumed and detached.
+    let before = blocked_on_fifo(&workload(Arch::X86_64), &dir);
+    let tracing = start_tracing(&["-p", &before.pid().to_string()]);
+    tracing.signal(nix::sys::signal::Signal::SIGINT);
+    let (trace, err, status) = tracing.finish(LIMIT);
+    assert_eq!((status, err.as_str()), (Some(0), ""));
+    let pid = before.pid();
+    assert_eq!(
+        trace,
+        format!(
+            "{pid} files openat(AT_FDCWD, \"fifo\", O_RDONLY <unfinished ...>\n\
+             {pid} files <... openat resumed> <detached ...>\n"
+        )
+    );
+    // Entered while traced: the whole call, detached.
+    let program = dir.join("ftfifo");
+    std::fs::hard_link(workload(Arch::X86_64), &program).unwrap();
+    let tracing = start_tracing(&["-c", "ftfifo"]);
+    let during = blocked_on_fifo(&program, &dir);
+    tracing.signal(nix::sys::signal::Signal::SIGINT);
+    let (trace, err, status) = tracing.finish(LIMIT);
+    assert_eq!((status, err.as_str()), (Some(0), ""));
+    let last = trace.lines().last().unwrap_or_default();
+    assert_eq!(
+        last,
+        format!(
+            "{} ftfifo openat(AT_FDCWD, \"fifo\", O_RDONLY <detached ...>",
+            during.pid()
+        ),
+        "{trace}"
+    );
+}

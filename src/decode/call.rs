@@ -109,6 +109,14 @@ pub fn write_call(out: &mut String, call: &Call, style: Style) {
 /// and a returned descriptor when `fd_paths`, as the kernel named them at
 /// the call's exit.
 pub fn write_call_decorated(out: &mut String, call: &Call, style: Style, fd_paths: bool) {
+    write_call_entry(out, call, style, fd_paths);
+    out.push_str(") ");
+    write_result_decorated(out, call, fd_paths);
+}
+
+/// `name(args`: what strace prints of a call at its entry, before
+/// ` <unfinished ...>` or ` <detached ...>`.
+pub fn write_call_entry(out: &mut String, call: &Call, style: Style, fd_paths: bool) {
     out.push_str(call.syscall.name());
     out.push('(');
     for (i, param) in call.params().enumerate() {
@@ -120,7 +128,18 @@ pub fn write_call_decorated(out: &mut String, call: &Call, style: Style, fd_path
             write_fd_path(out, call.memory(param));
         }
     }
-    out.push_str(") ");
+}
+
+/// strace's `<... name resumed>) = result`: the end of a call whose
+/// entry was printed as unfinished.
+pub fn write_call_resumed(out: &mut String, call: &Call, fd_paths: bool) {
+    out.push_str("<... ");
+    out.push_str(call.syscall.name());
+    out.push_str(" resumed>) ");
+    write_result_decorated(out, call, fd_paths);
+}
+
+fn write_result_decorated(out: &mut String, call: &Call, fd_paths: bool) {
     write_result(out, call);
     if fd_paths && call.returned_fd().is_some() {
         write_fd_path(out, call.returned_fd_path());
