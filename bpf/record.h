@@ -37,6 +37,8 @@ enum limits {
 	FD_PATH_MAX = 4095,
 	/* Steps of a descriptor path's walk: one per component or mount crossed. */
 	FD_PATH_STEPS = 1024,
+	/* Process names -c can give: the size of the `comms` map. */
+	MAX_COMMS = 64,
 };
 
 /* The value of a tgid in the targets map. */

@@ -94,7 +94,7 @@ struct {
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 64);
+	__uint(max_entries, MAX_COMMS);
 	__type(key, char[TASK_COMM_LEN]);
 	__type(value, __u8);
 } comms SEC(".maps");
@@ -176,6 +176,30 @@ static __always_inline __u32 comm_bit(__u64 head)
 	return (head * 0x9e3779b97f4a7c15ULL) >> 52;
 }
 
+/* Clears the bytes of a UTF-8 character the 15-byte comm ends inside;
+ * false when it ends on a character boundary (nothing to clear). */
+static __always_inline bool trim_partial_utf8(char *comm)
+{
+	const int last = TASK_COMM_LEN - 2;
+	__u8 c0 = comm[last], c1 = comm[last - 1], c2 = comm[last - 2];
+
+	if (c0 < 0x80)
+		return false;
+	if (c0 >= 0xc0) { /* a lead byte with none of its continuation bytes */
+		comm[last] = 0;
+		return true;
+	}
+	if (c1 >= 0xe0) { /* a 3- or 4-byte lead with one continuation byte */
+		comm[last] = comm[last - 1] = 0;
+		return true;
+	}
+	if (c1 >= 0x80 && c1 < 0xc0 && c2 >= 0xf0) { /* a 4-byte lead with two */
+		comm[last] = comm[last - 1] = comm[last - 2] = 0;
+		return true;
+	}
+	return false;
+}
+
 static __always_inline bool comm_matches(struct task_struct *task)
 {
 	char comm[TASK_COMM_LEN] = {};
@@ -184,6 +208,13 @@ static __always_inline bool comm_matches(struct task_struct *task)
 	if (!(comm_bits[bit / 64] & (1ULL << (bit % 64))))
 		return false;
 	bpf_get_current_comm(comm, sizeof(comm));
+	if (bpf_map_lookup_elem(&comms, comm))
+		return true;
+	/* The kernel cut a long name after 15 bytes, inside a UTF-8 character:
+	 * -c takes the name cut at the character before, so drop the partial
+	 * character and look again. ASCII names never get here. */
+	if (!trim_partial_utf8(comm))
+		return false;
 	return bpf_map_lookup_elem(&comms, comm) != NULL;
 }
 

@@ -40,7 +40,8 @@ pub struct Cli {
     /// Trace processes whose name (comm) is NAME; repeatable.
     ///
     /// The kernel keeps at most 15 bytes of a name: a longer NAME is refused,
-    /// with the 15-byte form to use instead.
+    /// with the 15-byte form to use instead (cut before a UTF-8 character the
+    /// 15 bytes would split; that form matches too). At most 64 names.
     #[arg(short = 'c', long = "comm", value_name = "NAME", value_parser = parse_comm,
           action = ArgAction::Append)]
     pub comms: Vec<Vec<u8>>,
@@ -172,7 +173,9 @@ pub struct Cli {
     pub buffer_size: u32,
 
     /// Once tracing is attached, write one newline to file descriptor FD and
-    /// close it: a script can start the workload after reading it.
+    /// close it: a script can start the workload after reading it. Any
+    /// descriptor open for writing but the trace's own (stdout without -o,
+    /// or the file or pipe of -o); 0, 1 and 2 are written but left open.
     #[arg(long = "ready-fd", value_name = "FD")]
     pub ready_fd: Option<i32>,
 
@@ -284,6 +287,20 @@ fn parse_size(s: &str) -> Result<u32, String> {
         ));
     }
     Ok(bytes.next_power_of_two() as u32)
+}
+
+/// `ftrace-cli --` with nothing after it: clap sees no command at all, which
+/// would start a system-wide trace nobody asked for. Refused, as strace does.
+pub fn check_command_given(
+    cli: &Cli,
+    args: impl IntoIterator<Item = OsString>,
+) -> Result<(), String> {
+    if cli.command.is_empty() && args.into_iter().skip(1).last().is_some_and(|a| a == "--") {
+        return Err(
+            "no command after `--` (to trace by -p, -c or system-wide, leave out `--`)".into(),
+        );
+    }
+    Ok(())
 }
 
 /// Parses the command line, with a --version that also names the libbpf
@@ -483,5 +500,19 @@ mod tests {
             Cli::try_parse_from(["ftrace-cli", "-p", "1,2", "-p", "3", "--", "ls", "-l"]).unwrap();
         assert_eq!(cli.pids, [1, 2, 3]);
         assert_eq!(cli.command, ["ls", "-l"]);
+    }
+
+    #[test]
+    fn bare_terminator_is_refused() {
+        let args = |words: &[&str]| words.iter().map(OsString::from).collect::<Vec<_>>();
+        let given = |words: &[&str]| {
+            let cli = Cli::try_parse_from(args(words)).unwrap();
+            check_command_given(&cli, args(words))
+        };
+        assert!(given(&["ftrace-cli", "--"]).is_err());
+        assert!(given(&["ftrace-cli", "-f", "--"]).is_err());
+        assert!(given(&["ftrace-cli", "--", "--"]).is_ok());
+        assert!(given(&["ftrace-cli", "-p", "1"]).is_ok());
+        assert!(given(&["ftrace-cli", "--", "true"]).is_ok());
     }
 }

@@ -3,6 +3,7 @@
 
 use std::fs;
 
+use crate::bpf::types::limits;
 use crate::decode::{class, Syscall};
 use crate::error::Error;
 use crate::pidns::{Namespace, Task};
@@ -16,6 +17,9 @@ pub const DEFAULT_CALLS: [Syscall; 3] = [
 
 /// The kernel's TASK_COMM_LEN less the NUL.
 pub const COMM_MAX: usize = 15;
+
+/// How many names the kernel's `comms` map holds.
+pub const MAX_COMMS: usize = limits::MAX_COMMS.0 as usize;
 
 pub fn parse_pid(s: &str) -> Result<i32, String> {
     match s.trim().parse::<i64>() {
@@ -45,13 +49,42 @@ pub fn parse_comm(s: &str) -> Result<Vec<u8>, String> {
         return Err("a process name cannot be empty".into());
     }
     if bytes.len() > COMM_MAX {
-        let cut = String::from_utf8_lossy(&bytes[..COMM_MAX]);
+        let len = bytes.len();
+        if s.is_char_boundary(COMM_MAX) {
+            let cut = &s[..COMM_MAX];
+            return Err(format!(
+                "'{s}' is {len} bytes but the kernel keeps only the first {COMM_MAX} of a process name: use '{cut}'"
+            ));
+        }
+        // The kernel's 15 bytes end inside a character, which no one can
+        // type: the kernel side matches such a name without that partial
+        // character, so suggest the cut at the character before.
+        let boundary = (0..COMM_MAX)
+            .rev()
+            .find(|&i| s.is_char_boundary(i))
+            .unwrap_or(0);
+        let (cut, split) = (&s[..boundary], s[boundary..].chars().next().unwrap_or(' '));
         return Err(format!(
-            "'{s}' is {} bytes but the kernel keeps only the first {COMM_MAX} of a process name: use '{cut}'",
-            bytes.len()
+            "'{s}' is {len} bytes but the kernel keeps only the first {COMM_MAX} of a process name, \
+             which end inside the character '{split}': use '{cut}' (cut on a character boundary, \
+             {boundary} bytes; it matches the process)"
         ));
     }
     Ok(bytes.to_vec())
+}
+
+/// The -c names, checked as a whole: no more than the kernel's name filter holds.
+pub fn check_comms(comms: &[Vec<u8>]) -> Result<(), Error> {
+    let mut unique: Vec<&Vec<u8>> = comms.iter().collect();
+    unique.sort();
+    unique.dedup();
+    if unique.len() > MAX_COMMS {
+        return Err(Error::Usage(format!(
+            "{} process names given with -c; the kernel's name filter holds at most {MAX_COMMS}",
+            unique.len()
+        )));
+    }
+    Ok(())
 }
 
 /// One `-e trace=...` expression.
@@ -350,6 +383,15 @@ mod tests {
         let err = parse_comm("systemd-journald").unwrap_err();
         assert!(err.contains("'systemd-journal'"), "{err}");
         assert!(parse_comm("").is_err());
+        // 16 bytes of 2-byte characters: the kernel keeps 7 and a half.
+        let err = parse_comm("ĉĉĉĉĉĉĉĉ").unwrap_err();
+        assert!(err.contains("use 'ĉĉĉĉĉĉĉ'"), "{err}");
+        assert!(err.contains("character boundary"), "{err}");
+        let names: Vec<Vec<u8>> = (0..=MAX_COMMS)
+            .map(|i| format!("n{i}").into_bytes())
+            .collect();
+        assert!(check_comms(&names).is_err());
+        assert!(check_comms(&names[1..]).is_ok());
     }
 
     fn sets(exprs: &[&str]) -> Vec<Syscall> {

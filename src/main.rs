@@ -41,6 +41,10 @@ fn main() {
             std::process::exit(2);
         }
     };
+    if let Err(message) = cli::check_command_given(&cli, std::env::args_os()) {
+        eprintln!("ftrace-cli: {message} (see --help)");
+        std::process::exit(2);
+    }
     if let Some(status) = generate::run(&cli) {
         std::process::exit(status);
     }

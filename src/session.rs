@@ -5,7 +5,8 @@ use std::cell::RefCell;
 use std::fs::{File, OpenOptions};
 use std::io::{IsTerminal, Write};
 use std::mem::MaybeUninit;
-use std::os::fd::{FromRawFd, OwnedFd};
+use std::os::fd::{BorrowedFd, FromRawFd, OwnedFd};
+use std::path::Path;
 use std::sync::atomic::{AtomicI32, Ordering};
 use std::time::Duration;
 
@@ -65,15 +66,14 @@ pub fn run(cli: Cli) -> Result<i32> {
     if cli.live && !std::io::stdout().is_terminal() {
         return Err(Error::Usage("--live needs a terminal on stdout".into()));
     }
+    check_proc()?;
     let namespace = Namespace::current()?;
     let targets = cli
         .pids
         .iter()
         .map(|&pid| filter::check_pid_target(pid, &namespace))
         .collect::<Result<Vec<_>>>()?;
-    if let Some(fd) = cli.ready_fd {
-        check_ready_fd(fd)?;
-    }
+    filter::check_comms(&cli.comms)?;
     let calls = selected_calls(&cli.trace_sets());
     let (only_success, only_failure) = cli.status_filter();
     let out = if cli.separate_outputs() {
@@ -82,6 +82,9 @@ pub fn run(cli: Cli) -> Result<i32> {
     } else {
         Some(open_output(&cli)?)
     };
+    if let Some(fd) = cli.ready_fd {
+        check_ready_fd(fd, out.as_ref(), &cli)?;
+    }
     tracer::check_privileges()?;
 
     let gated = if cli.command.is_empty() {
@@ -153,6 +156,10 @@ pub fn run(cli: Cli) -> Result<i32> {
     };
     // Before saying ready: a call still blocked now is found blocked.
     let unfinished = inprogress::at_attach(&tracer, &targets, cli.style);
+    // Started: only now may an existing -o FILE lose what it held.
+    if let (Some(out), Some(_), false) = (&out, &cli.output, cli.append) {
+        truncate_output(out)?;
+    }
     if let Some(fd) = cli.ready_fd {
         signal_ready(fd);
     }
@@ -290,13 +297,27 @@ fn output_format(cli: &Cli) -> Format {
     }
 }
 
+/// ftrace-cli reads processes' state in /proc: without it every check
+/// would fail in a misleading way (no such process, no privilege).
+fn check_proc() -> Result<()> {
+    if Path::new("/proc/self/stat").exists() {
+        return Ok(());
+    }
+    Err(Error::Runtime(
+        "/proc is not mounted; ftrace-cli reads process state there (mount it with `mount -t proc proc /proc`)".into(),
+    ))
+}
+
+/// Opens -o FILE for writing (appending with -A) without truncating it: a
+/// start that fails later (privileges, a command not found) leaves it as
+/// it was. See [`truncate_output`].
 fn open_output(cli: &Cli) -> Result<File> {
     match &cli.output {
         Some(path) => OpenOptions::new()
             .write(true)
             .create(true)
             .append(cli.append)
-            .truncate(!cli.append)
+            .truncate(false)
             .open(path)
             .map_err(|e| {
                 Error::Usage(format!(
@@ -336,23 +357,67 @@ fn check_separate_output(cli: &Cli) -> Result<()> {
     Ok(())
 }
 
-/// --ready-fd must name a descriptor we were given, open for writing. It
-/// is made close-on-exec, so that the command after `--` does not hold it
-/// open (a reader waiting for EOF would wait for the command).
-fn check_ready_fd(fd: i32) -> Result<()> {
+/// Empties -o FILE once the trace has started (a regular file only: a
+/// FIFO or a device has nothing to lose).
+fn truncate_output(out: &File) -> Result<()> {
+    match out.metadata() {
+        Ok(meta) if meta.is_file() => out
+            .set_len(0)
+            .map_err(|e| Error::runtime("emptying the output file", Error::describe(&e))),
+        _ => Ok(()),
+    }
+}
+
+/// --ready-fd must name a descriptor we were given, open for writing, and
+/// not the trace itself: the newline would land among its lines (stdout
+/// without -o, or the same file or pipe as -o FILE). Above 2 it is made
+/// close-on-exec, so that the command after `--` does not hold it open (a
+/// reader waiting for EOF would wait for the command); 0 to 2 are the
+/// command's own stdio and stay as they are.
+fn check_ready_fd(fd: i32, out: Option<&File>, cli: &Cli) -> Result<()> {
     // SAFETY: F_GETFL only queries the descriptor table.
     let flags = unsafe { libc::fcntl(fd, libc::F_GETFL) };
-    if fd < 3 || flags < 0 || flags & libc::O_ACCMODE == libc::O_RDONLY {
+    if fd < 0 || flags < 0 || flags & libc::O_ACCMODE == libc::O_RDONLY {
         return Err(Error::Usage(format!(
-            "--ready-fd {fd}: not a descriptor open for writing (give one above 2, such as 3>FILE)"
+            "--ready-fd {fd}: not a descriptor open for writing (such as 3>FILE, or 2)"
         )));
     }
-    // SAFETY: F_SETFD on a descriptor just checked to be open.
-    unsafe { libc::fcntl(fd, libc::F_SETFD, libc::FD_CLOEXEC) };
+    if (fd == 1 && cli.output.is_none()) || out.is_some_and(|out| is_trace_output(fd, out)) {
+        return Err(Error::Usage(format!(
+            "--ready-fd {fd}: that is where the trace goes; give another descriptor (such as 3>FILE), or -o FILE"
+        )));
+    }
+    if fd > 2 {
+        // SAFETY: F_SETFD on a descriptor just checked to be open.
+        unsafe { libc::fcntl(fd, libc::F_SETFD, libc::FD_CLOEXEC) };
+    }
     Ok(())
 }
 
+/// True when `fd` is the same regular file or pipe as the trace output (a
+/// terminal shared with it is fine: a newline there corrupts nothing).
+fn is_trace_output(fd: i32, out: &File) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    // SAFETY: the descriptor was checked to be open.
+    let Ok(theirs) = nix::sys::stat::fstat(unsafe { BorrowedFd::borrow_raw(fd) }) else {
+        return false;
+    };
+    let Ok(ours) = out.metadata() else {
+        return false;
+    };
+    let kind = theirs.st_mode & libc::S_IFMT;
+    (kind == libc::S_IFREG || kind == libc::S_IFIFO)
+        && theirs.st_dev == ours.dev()
+        && theirs.st_ino == ours.ino()
+}
+
 fn signal_ready(fd: i32) {
+    if fd <= 2 {
+        // A standard stream stays open: it is the command's too.
+        // SAFETY: the descriptor was checked to be open for writing.
+        let _ = nix::unistd::write(unsafe { BorrowedFd::borrow_raw(fd) }, b"\n");
+        return;
+    }
     // SAFETY: the caller handed us this descriptor to write and close.
     let mut file = File::from(unsafe { OwnedFd::from_raw_fd(fd) });
     let _ = file.write_all(b"\n");
