@@ -16,6 +16,7 @@ mod plan;
 mod record;
 mod session;
 mod summary;
+mod tracepath;
 mod tracer;
 
 use clap::error::ErrorKind;

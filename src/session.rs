@@ -21,6 +21,7 @@ use crate::launch;
 use crate::live::Live;
 use crate::output::{Format, Printer, SummaryMode, Timestamps};
 use crate::pidns::Namespace;
+use crate::tracepath::TracePaths;
 use crate::tracer::{self, Config, Losses, Tracer};
 
 /// How long the reader sleeps between drains when the kernel does not wake
@@ -73,6 +74,7 @@ pub fn run(cli: Cli) -> Result<i32> {
         check_ready_fd(fd)?;
     }
     let calls = selected_calls(&cli.expr);
+    let trace_paths = TracePaths::new(&cli.trace_paths)?;
     let out = open_output(&cli)?;
     tracer::check_privileges()?;
 
@@ -105,6 +107,7 @@ pub fn run(cli: Cli) -> Result<i32> {
         only_success: cli.successful_only,
         only_failure: cli.failed_only,
         fd_paths: cli.fd_paths,
+        trace_paths: &trace_paths,
         buffer_size: cli.buffer_size,
     };
 
@@ -148,7 +151,7 @@ pub fn run(cli: Cli) -> Result<i32> {
     let sink: Box<dyn Sink> = if cli.live {
         Box::new(Live::start(out, &cli)?)
     } else {
-        Box::new(Printer::new(out, output_format(&cli)))
+        Box::new(Printer::new(out, output_format(&cli)).selecting(trace_paths.clone()))
     };
     let sink = RefCell::new(sink);
     let status = stream(&tracer, &sink, &ending)?;
