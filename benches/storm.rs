@@ -144,6 +144,8 @@ enum Case {
     FtraceFile,
     /// The same capture, every descriptor named by the kernel.
     FtraceFileFdPaths,
+    /// -P on a path the storm never touches: every call dropped in the kernel.
+    FtraceTracePath,
     FtraceFiltered,
     FtraceNameFiltered,
     /// Two storms at once, one per core.
@@ -163,6 +165,7 @@ impl Case {
             Case::Untraced | Case::UntracedSmall => "untraced",
             Case::FtraceFile => "ftrace-cli -o FILE -- files storm",
             Case::FtraceFileFdPaths => "ftrace-cli -y -o FILE -- files storm",
+            Case::FtraceTracePath => "ftrace-cli -P /nonexistent/ -- files storm",
             Case::FtraceFiltered => "ftrace-cli -p IDLE, storm filtered out",
             Case::FtraceNameFiltered => "ftrace-cli -c OTHER, storm filtered out",
             Case::UntracedPair => "untraced, two storms at once",
@@ -232,6 +235,7 @@ fn run(opts: &Options) -> Result<bool, String> {
         Case::Untraced,
         Case::FtraceFile,
         Case::FtraceFileFdPaths,
+        Case::FtraceTracePath,
         Case::FtraceFiltered,
         Case::FtraceNameFiltered,
         Case::UntracedPair,
@@ -288,6 +292,7 @@ fn short_name(case: Case) -> &'static str {
         Case::Untraced => "untraced",
         Case::FtraceFile => "ftrace-o",
         Case::FtraceFileFdPaths => "ftrace-y",
+        Case::FtraceTracePath => "ftrace-P",
         Case::FtraceFiltered => "ftrace-p",
         Case::FtraceNameFiltered => "ftrace-c",
         Case::UntracedPair => "untraced-pair",
@@ -350,15 +355,23 @@ impl Bench<'_> {
                 samples.loop_ns.extend(self.loop_time(case, &out.stderr)?);
                 samples.whole_ns.push(whole);
             }
-            Case::FtraceFile | Case::FtraceFileFdPaths | Case::FtracePair | Case::FtraceSleep => {
+            Case::FtraceFile
+            | Case::FtraceFileFdPaths
+            | Case::FtraceTracePath
+            | Case::FtracePair
+            | Case::FtraceSleep => {
                 let output = if case.captures() {
                     trace.clone().into()
                 } else {
                     OsString::from("/dev/null")
                 };
                 let mut args: Vec<OsString> = vec!["-o".into(), output, "--".into()];
-                if case == Case::FtraceFileFdPaths {
-                    args.insert(0, "-y".into());
+                match case {
+                    Case::FtraceFileFdPaths => args.insert(0, "-y".into()),
+                    Case::FtraceTracePath => {
+                        args.splice(0..0, ["-P".into(), "/nonexistent/".into()]);
+                    }
+                    _ => {}
                 }
                 args.extend(self.storm_args(case));
                 let (run, start, ready) = self.start_ftrace(&args)?;

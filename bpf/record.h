@@ -39,6 +39,11 @@ enum limits {
 	FD_PATH_STEPS = 1024,
 	/* Process names -c can give: the size of the `comms` map. */
 	MAX_COMMS = 64,
+	/* The capture_plan.arg and capture.arg that mean the working directory
+	 * (-P: what a relative path of a call without a dirfd is relative to). */
+	ARG_CWD = 7,
+	/* Entries of trace_paths (-P). */
+	MAX_TRACE_PATHS = 32,
 };
 
 /* The value of a tgid in the targets map. */
@@ -63,8 +68,29 @@ enum capture_kind {
 	 * no file is open there, FAULT when the kernel names it in a way not
 	 * known here. */
 	CAPTURE_FD_PATH = 8,
-	/* The same for a directory descriptor: AT_FDCWD is the working directory. */
+	/* The same for a directory descriptor: AT_FDCWD (and arg ARG_CWD) is
+	 * the working directory. */
 	CAPTURE_DIRFD_PATH = 9,
+};
+
+/* With -P, what a capture is matched as against trace_paths. */
+enum capture_match {
+	MATCH_NONE = 0,
+	/* A path argument: as it is when absolute, else appended to the
+	 * plan's CAPTURE_DIRFD_PATH capture (its dirfd, or the cwd). */
+	MATCH_PATH = 1,
+	/* A descriptor's path; a dirfd that is AT_FDCWD is not matched. */
+	MATCH_FD = 2,
+};
+
+/* One -P path, as the kernel compares it: the FNV-1a hash of its `len`
+ * bytes. A `prefix` one ends with '/' and selects every path it starts.
+ * A match is only likely: user space checks the bytes. */
+struct trace_path {
+	__u64 hash;
+	__u16 len;
+	__u8 prefix;
+	__u8 reserved[5];
 };
 
 /* One capture of a plan. */
@@ -72,7 +98,7 @@ struct capture_plan {
 	__u8 kind; /* enum capture_kind */
 	__u8 arg;  /* the argument, or ARG_RESULT */
 	__u8 len_arg;
-	__u8 reserved;
+	__u8 match_as; /* enum capture_match, with -P */
 	__u16 size;
 	__u16 head; /* CAPTURE_BYTES: what to read when the whole cannot be; 0: nothing */
 };

@@ -44,6 +44,11 @@ const volatile __u64 cgroup_ids[MAX_CGROUPS];
 const volatile __u32 cgroup_levels[MAX_CGROUPS];
 const volatile bool only_success = false; /* -z */
 const volatile bool only_failure = false; /* -Z */
+/* -P: the calls that touch one of these paths, alone, are sent. */
+const volatile __u32 trace_path_count = 0;
+/* Writable memory, unlike the rodata above: the verifier must not know the
+ * lengths, or it would follow every byte of a path as its own state. */
+struct trace_path trace_paths[MAX_TRACE_PATHS] = {};
 /* Wake user space only once this much is pending; it polls on a timer too. */
 const volatile __u64 wakeup_bytes = 0;
 
@@ -64,6 +69,7 @@ enum capture_status _capture_status = 0;
 enum capture_kind _capture_kind = 0;
 enum capture_flags _capture_flags = 0;
 enum record_flags _record_flags = 0;
+enum capture_match _capture_match = 0;
 enum target_kind _target_kind = 0;
 struct capture _capture = {};
 struct in_flight _in_flight = {};
@@ -435,6 +441,7 @@ struct capture_state {
 	long ret;
 	__u32 size; /* bytes of the record so far */
 	__u8 count; /* captures written */
+	__u16 offset[MAX_CAPTURES]; /* where each capture starts */
 };
 
 /* Reads one user pointer argument into data; returns the bytes stored. */
@@ -695,6 +702,8 @@ static __always_inline __u32 capture_fd_path(const struct capture_plan *plan,
 	hdr->status = CAPTURE_NULL;
 	if (plan->arg < MAX_ARGS)
 		fd = (int)state->call->args[plan->arg];
+	else if (plan->arg == ARG_CWD)
+		fd = AT_FDCWD;
 	else
 		fd = state->ret;
 	if (fd == AT_FDCWD && plan->kind == CAPTURE_DIRFD_PATH) {
@@ -767,6 +776,7 @@ static long capture_one(__u64 i, struct capture_state *state)
 	barrier_var(off);
 	hdr = (struct capture *)(state->buf + off);
 	data = state->buf + off + sizeof(*hdr);
+	state->offset[i] = off;
 	hdr->arg = plan->arg;
 	hdr->flags = 0;
 	hdr->reserved = 0;
@@ -791,6 +801,176 @@ static __always_inline bool dying(struct task_struct *task)
 {
 	return (task->pending.signal.sig[0] & (1UL << (SIGKILL - 1))) ||
 	       (task->signal->flags & SIGNAL_GROUP_EXIT);
+}
+
+/*
+ * -P: whether a call touches one of trace_paths. Each candidate path (a
+ * descriptor's, a path argument, resolved against its dirfd or the cwd
+ * when relative) is hashed byte by byte with FNV-1a and compared with the
+ * paths' hashes: in full at its end, and for the prefix ones after each
+ * '/'. A hash match is only likely: user space checks the bytes, so a
+ * collision can never print a call that does not match.
+ */
+
+#define FNV_OFFSET 0xcbf29ce484222325ULL
+#define FNV_PRIME 0x100000001b3ULL
+
+struct path_hash {
+	const __u8 *bytes; /* map memory */
+	__u32 start, end;  /* the bytes to hash next: bytes[start..end) */
+	__u32 pos;	   /* bytes hashed so far, over every piece */
+	__u64 hash;
+	bool hit;	   /* a prefix path matched */
+	__u8 dots;	   /* the current component: how many dots, 3 when more */
+	bool dotdot;	   /* a ".." component was seen */
+};
+
+static __always_inline bool prefix_hit(const struct path_hash *m)
+{
+	for (int k = 0; k < MAX_TRACE_PATHS; k++) {
+		if (k >= trace_path_count)
+			break;
+		if (trace_paths[k].prefix && trace_paths[k].len == m->pos &&
+		    trace_paths[k].hash == m->hash)
+			return true;
+	}
+	return false;
+}
+
+static __always_inline bool whole_hit(const struct path_hash *m)
+{
+	for (int k = 0; k < MAX_TRACE_PATHS; k++) {
+		if (k >= trace_path_count)
+			break;
+		if (!trace_paths[k].prefix && trace_paths[k].len == m->pos &&
+		    trace_paths[k].hash == m->hash)
+			return true;
+	}
+	return false;
+}
+
+static __always_inline void hash_one(struct path_hash *m, __u8 b)
+{
+	m->hash = (m->hash ^ b) * FNV_PRIME;
+	m->pos++;
+	if (b == '/') {
+		if (m->dots == 2)
+			m->dotdot = true;
+		m->dots = 0;
+		if (prefix_hit(m))
+			m->hit = true;
+	} else {
+		m->dots = b == '.' && m->dots < 2 ? m->dots + 1 : 3;
+	}
+}
+
+/* bpf_loop callback: hashes byte start + i. */
+static long hash_byte(__u64 i, struct path_hash *m)
+{
+	__u32 at = m->start + i;
+
+	if (at >= m->end || at >= FD_PATH_END)
+		return 1;
+	hash_one(m, m->bytes[at & (FD_PATH_END - 1)]);
+	return 0;
+}
+
+static __always_inline void hash_piece(struct path_hash *m, const __u8 *bytes, __u32 start,
+				       __u32 end)
+{
+	m->bytes = bytes;
+	m->start = start;
+	m->end = end;
+	if (start < end)
+		bpf_loop(end - start, hash_byte, m, 0);
+	if (m->dots == 2)
+		m->dotdot = true;
+}
+
+/* What touches_trace_path works on, shared across bpf_loop iterations. */
+struct selection {
+	const struct capture_state *state;
+	const __u8 *base; /* the DIRFD_PATH capture's bytes, or NULL */
+	__u32 base_len;
+	bool hit;
+};
+
+/* A capture's header, or NULL. */
+static __always_inline struct capture *capture_at(const struct capture_state *state, __u64 i)
+{
+	__u64 off;
+
+	if (i >= MAX_CAPTURES || i >= state->count)
+		return NULL;
+	off = state->offset[i];
+	if (off > CAPTURE_LIMIT)
+		return NULL;
+	barrier_var(off);
+	return (struct capture *)(state->buf + off);
+}
+
+/* bpf_loop callback: whether capture i names one of trace_paths. */
+static long select_one(__u64 i, struct selection *sel)
+{
+	const struct capture_plan *plan;
+	struct capture *hdr = capture_at(sel->state, i);
+	struct path_hash m = { .hash = FNV_OFFSET };
+	const __u8 *data;
+	__u32 len, start = 0;
+
+	if (!hdr || i >= MAX_CAPTURES)
+		return 1;
+	plan = &sel->state->call->plan.captures[i];
+	len = hdr->len;
+	data = (const __u8 *)(hdr + 1);
+	if (plan->match_as == MATCH_NONE || hdr->status != CAPTURE_OK || !len || len >= FD_PATH_END)
+		return 0;
+	if (plan->match_as == MATCH_FD && plan->kind == CAPTURE_DIRFD_PATH &&
+	    plan->arg < MAX_ARGS && (int)sel->state->call->args[plan->arg] == AT_FDCWD)
+		return 0;
+	/* The text as it is: whole, as strace compares it; beneath a prefix
+	 * path unless a ".." component may lead out of it. */
+	hash_piece(&m, data, 0, len);
+	if (whole_hit(&m) || (m.hit && !m.dotdot))
+		goto hit;
+	if (plan->match_as == MATCH_FD || data[0] == '/' || m.dotdot || !sel->base)
+		return 0;
+	/* Relative: the directory, a '/' unless it is the root, then the path
+	 * without its leading "./". */
+	m = (struct path_hash){ .hash = FNV_OFFSET };
+	hash_piece(&m, sel->base, 0, sel->base_len);
+	if (sel->base_len != 1)
+		hash_one(&m, '/');
+	for (int k = 0; k < 8; k++) {
+		if (start + 1 < len && data[start & (FD_PATH_END - 1)] == '.' &&
+		    data[(start + 1) & (FD_PATH_END - 1)] == '/')
+			start += 2;
+	}
+	hash_piece(&m, data, start, len);
+	if (m.hit || whole_hit(&m))
+		goto hit;
+	return 0;
+hit:
+	sel->hit = true;
+	return 1;
+}
+
+static __always_inline bool touches_trace_path(const struct capture_state *state)
+{
+	struct selection sel = { .state = state };
+
+	for (int i = 0; i < MAX_CAPTURES; i++) {
+		struct capture *hdr = capture_at(state, i);
+
+		if (hdr && state->call->plan.captures[i].kind == CAPTURE_DIRFD_PATH &&
+		    hdr->status == CAPTURE_OK && hdr->len < FD_PATH_END) {
+			sel.base = (const __u8 *)(hdr + 1);
+			sel.base_len = hdr->len;
+			break;
+		}
+	}
+	bpf_loop(MAX_CAPTURES, select_one, &sel, 0);
+	return sel.hit;
 }
 
 static __always_inline bool wanted_result(long ret)
@@ -873,6 +1053,8 @@ int BPF_PROG(sys_exit, struct pt_regs *regs, long ret)
 	state.count = 0;
 	bpf_loop(MAX_CAPTURES, capture_one, &state, 0);
 	rec->captures = state.count;
+	if (trace_path_count && !touches_trace_path(&state))
+		return 0;
 	size = state.size;
 	if (size > SCRATCH_SIZE)
 		return 0;

@@ -136,6 +136,18 @@ pub struct Cli {
     #[arg(short = 'y', long = "decode-fds", overrides_with = "fd_paths")]
     pub fd_paths: bool,
 
+    /// Trace only the calls that touch PATH; repeatable (filtered in the kernel).
+    ///
+    /// A call touches PATH when a path argument names it (as given when
+    /// absolute; appended to its dirfd's or the working directory's path
+    /// when relative, after a leading ./, without resolving .. or symlinks),
+    /// or a descriptor argument or the returned descriptor refers to it. A
+    /// PATH ending in / selects that directory and every path beneath it.
+    /// PATH also matches as its realpath, when it exists. A symlink's target
+    /// and AT_FDCWD itself are not matched.
+    #[arg(short = 'P', long = "trace-path", value_name = "PATH", action = ArgAction::Append)]
+    pub trace_paths: Vec<PathBuf>,
+
     /// Colour the output: auto (a terminal whose TERM is not dumb, NO_COLOR
     /// unset; CLICOLOR_FORCE set forces it), always, never.
     #[arg(long = "color", value_name = "WHEN", value_enum, default_value_t = ColorWhen::Auto)]

@@ -232,7 +232,7 @@ fn entry_text(
         };
         copies[arg] = Some(copy.unwrap_or_default());
     }
-    let mut captured = [Memory::Null; 7];
+    let mut captured = [Memory::Null; 8];
     for (slot, copy) in captured.iter_mut().zip(&copies) {
         if let Some((data, complete)) = copy {
             *slot = if data.is_empty() && !complete {

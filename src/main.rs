@@ -20,6 +20,7 @@ mod record;
 mod separate;
 mod session;
 mod summary;
+mod tracepath;
 mod tracer;
 
 use clap::error::ErrorKind;

@@ -18,6 +18,7 @@ use crate::json::{Args, Bytes, FdPath, JsonCall, Rfc3339};
 use crate::record::Event;
 use crate::session::Sink;
 use crate::summary::Summary;
+use crate::tracepath::TracePaths;
 use crate::tracer::Losses;
 
 /// Output is written in batches: one write per ring buffer drain, not per line.
@@ -71,6 +72,8 @@ pub struct Printer {
     last_enter_ns: Option<u64>,
     summary: Summary,
     containers: Containers,
+    /// -P: the kernel's choice of calls, checked byte for byte.
+    trace_paths: TracePaths,
     /// Lines written.
     pub lines: u64,
     /// Records that could not be parsed; each is reported, none is printed.
@@ -91,10 +94,17 @@ impl Printer {
             last_enter_ns: None,
             summary: Summary::default(),
             containers: Containers::default(),
+            trace_paths: TracePaths::default(),
             lines: 0,
             malformed: 0,
             write_error: None,
         }
+    }
+
+    /// Prints only the calls that touch `paths` (-P).
+    pub fn selecting(mut self, paths: TracePaths) -> Self {
+        self.trace_paths = paths;
+        self
     }
 
     /// Prints one raw record from the ring buffer.
@@ -110,6 +120,9 @@ impl Printer {
             }
         };
         let call = event.call();
+        if !self.trace_paths.is_empty() && !self.trace_paths.selects(&call) {
+            return; // a hash collision in the kernel's filter
+        }
         let duration = event.duration_ns();
         if self.format.summary != SummaryMode::Off {
             self.summary

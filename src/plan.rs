@@ -2,7 +2,7 @@
 //! is traced and what is copied at its exit. Derived from the rows of
 //! `decode::table`, so the BPF program holds no per-call code.
 
-use crate::bpf::types::{call_plan, capture_kind, capture_plan, limits};
+use crate::bpf::types::{call_plan, capture_kind, capture_match, capture_plan, limits};
 use crate::decode::{Param, Render, RetKind, Syscall};
 
 const NO_ARG: u8 = limits::NO_ARG.0 as u8;
@@ -25,7 +25,7 @@ pub fn from_call_id(id: u16) -> Option<Syscall> {
 /// What the kernel copies at exit for one parameter, if anything.
 fn capture(param: &Param) -> Option<capture_plan> {
     let (kind, len_arg, size, head) = match param.render {
-        Render::Path => (capture_kind::CAPTURE_STRING, NO_ARG, 0, 0),
+        Render::Path | Render::LinkTarget => (capture_kind::CAPTURE_STRING, NO_ARG, 0, 0),
         // The struct and what lies past it, up to a page as strace reads
         // it; the struct alone when that tail cannot be read.
         Render::OpenHow { size } => (capture_kind::CAPTURE_BYTES, size, BYTES_MAX, OPEN_HOW_SIZE),
@@ -66,29 +66,80 @@ fn returned_fd_path(syscall: Syscall) -> Option<capture_plan> {
     })
 }
 
-/// What the kernel copies at exit for a call: its parameters' captures,
-/// and with `fd_paths` the files behind its descriptors.
-fn captures(syscall: Syscall, fd_paths: bool) -> impl Iterator<Item = capture_plan> {
+/// With -P, for a call with a path but no dirfd: the working directory,
+/// which a relative path is resolved against.
+fn cwd_path(syscall: Syscall) -> Option<capture_plan> {
     let params = syscall.params();
-    let paths = params
+    let path = params.iter().any(|p| matches!(p.render, Render::Path));
+    let dirfd = params
+        .iter()
+        .any(|p| matches!(p.render, Render::Dirfd | Render::FanDirfd));
+    (path && !dirfd).then(|| capture_plan {
+        kind: capture_kind::CAPTURE_DIRFD_PATH.0 as u8,
+        arg: limits::ARG_CWD.0 as u8,
+        len_arg: NO_ARG,
+        ..Default::default()
+    })
+}
+
+/// What the plans ask the kernel for beyond the arguments' own bytes.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Naming {
+    /// -y: the files behind descriptors.
+    pub fd_paths: bool,
+    /// -P: the files behind descriptors and the working directory, each
+    /// path matched against the -P paths in the kernel.
+    pub trace_paths: bool,
+}
+
+/// With -P, how a capture is matched against the -P paths.
+fn with_match(mut capture: capture_plan, param: Option<&Param>) -> capture_plan {
+    let kind = capture_kind(u32::from(capture.kind));
+    let matched = match param.map(|p| p.render) {
+        Some(Render::Path) => capture_match::MATCH_PATH,
+        Some(Render::Fd | Render::Dirfd | Render::FanDirfd) => capture_match::MATCH_FD,
+        None if capture.arg == limits::ARG_RESULT.0 as u8 => capture_match::MATCH_FD,
+        _ => capture_match::MATCH_NONE,
+    };
+    if kind != capture_kind::CAPTURE_BYTES {
+        capture.match_as = matched.0 as u8;
+    }
+    capture
+}
+
+/// What the kernel copies at exit for a call: its parameters' captures,
+/// and with -y or -P the files behind its descriptors (and with -P the
+/// working directory), matched against the -P paths with -P.
+fn captures(syscall: Syscall, naming: Naming) -> impl Iterator<Item = capture_plan> {
+    let params = syscall.params();
+    let param_of = move |c: &capture_plan| params.iter().find(|p| p.arg == usize::from(c.arg));
+    let named = naming.fd_paths || naming.trace_paths;
+    let fd_paths = params
         .iter()
         .filter_map(fd_path)
-        .chain(returned_fd_path(syscall));
+        .chain(returned_fd_path(syscall))
+        .filter(move |_| named);
+    let cwd = cwd_path(syscall).filter(|_| naming.trace_paths);
     params
         .iter()
         .filter_map(capture)
-        .chain(paths.filter(move |_| fd_paths))
+        .chain(fd_paths)
+        .chain(cwd)
+        .map(move |c| match naming.trace_paths {
+            true => with_match(c, param_of(&c)),
+            false => c,
+        })
 }
 
 /// The plan for one call, on one ABI.
-fn plan(syscall: Syscall, compat: bool, fd_paths: bool) -> call_plan {
+fn plan(syscall: Syscall, compat: bool, naming: Naming) -> call_plan {
     let params = syscall.params();
     let mut plan = call_plan {
         call: call_id(syscall),
         split_arg: NO_ARG,
         ..Default::default()
     };
-    for (slot, capture) in plan.captures.iter_mut().zip(captures(syscall, fd_paths)) {
+    for (slot, capture) in plan.captures.iter_mut().zip(captures(syscall, naming)) {
         *slot = capture;
     }
     if compat {
@@ -104,20 +155,20 @@ fn plan(syscall: Syscall, compat: bool, fd_paths: bool) -> call_plan {
 }
 
 /// Plans for the native (x86_64) and ia32 syscall tables, tracing
-/// `selected`; `fd_paths` (-y) names the files behind descriptors.
+/// `selected`, with what `naming` asks for.
 pub fn plans(
     selected: &[Syscall],
-    fd_paths: bool,
+    naming: Naming,
     native: &mut [call_plan; SLOTS],
     compat: &mut [call_plan; SLOTS],
 ) {
     for &syscall in selected {
         let [native_nr, compat_nr] = syscall.def().numbers;
         if let Some(nr) = native_nr {
-            native[usize::from(nr)] = plan(syscall, false, fd_paths);
+            native[usize::from(nr)] = plan(syscall, false, naming);
         }
         if let Some(nr) = compat_nr {
-            compat[usize::from(nr)] = plan(syscall, true, fd_paths);
+            compat[usize::from(nr)] = plan(syscall, true, naming);
         }
     }
 }
@@ -140,7 +191,11 @@ mod tests {
     #[test]
     fn every_capture_fits_the_plan() {
         for syscall in Syscall::all() {
-            let captures = captures(syscall, true).count();
+            let naming = Naming {
+                fd_paths: true,
+                trace_paths: true,
+            };
+            let captures = captures(syscall, naming).count();
             assert!(
                 captures <= limits::MAX_CAPTURES.0 as usize,
                 "{}",
@@ -155,7 +210,7 @@ mod tests {
         let mut compat = native;
         let openat = Syscall::named("openat");
         let mark = Syscall::named("fanotify_mark");
-        plans(&[openat, mark], false, &mut native, &mut compat);
+        plans(&[openat, mark], Naming::default(), &mut native, &mut compat);
         assert_eq!(native[257].call, call_id(openat));
         assert_eq!(compat[295].call, call_id(openat));
         assert_eq!(native[257].captures[0].kind, STRING);
@@ -178,7 +233,7 @@ mod tests {
         let mut compat = native;
         plans(
             &[Syscall::named("openat2")],
-            false,
+            Naming::default(),
             &mut native,
             &mut compat,
         );
@@ -194,7 +249,7 @@ mod tests {
         let mut compat = native;
         plans(
             &[Syscall::named("symlinkat")],
-            false,
+            Naming::default(),
             &mut native,
             &mut compat,
         );
@@ -207,7 +262,11 @@ mod tests {
         let mut native = [call_plan::default(); SLOTS];
         let mut compat = native;
         let calls = [Syscall::named("openat"), Syscall::named("fanotify_mark")];
-        plans(&calls, true, &mut native, &mut compat);
+        let naming = Naming {
+            fd_paths: true,
+            ..Naming::default()
+        };
+        plans(&calls, naming, &mut native, &mut compat);
         let kinds = |plan: &call_plan| -> Vec<(u8, u8)> {
             plan.captures
                 .iter()
@@ -221,5 +280,37 @@ mod tests {
         assert_eq!(kinds(&native[257]), [(STRING, 1), (dirfd, 0), (fd, result)]);
         assert_eq!(kinds(&native[301]), [(STRING, 4), (fd, 0), (dirfd, 3)]);
         assert_eq!(kinds(&compat[339]), [(STRING, 4), (fd, 0), (dirfd, 3)]);
+    }
+
+    #[test]
+    fn trace_paths_match_paths_descriptors_and_the_cwd() {
+        let mut native = [call_plan::default(); SLOTS];
+        let mut compat = native;
+        let calls = [Syscall::named("open"), Syscall::named("symlinkat")];
+        let naming = Naming {
+            trace_paths: true,
+            ..Naming::default()
+        };
+        plans(&calls, naming, &mut native, &mut compat);
+        let of = |plan: &call_plan| -> Vec<(u8, u8, u8)> {
+            plan.captures
+                .iter()
+                .take_while(|c| c.kind != 0)
+                .map(|c| (c.kind, c.arg, c.match_as))
+                .collect()
+        };
+        let fd = capture_kind::CAPTURE_FD_PATH.0 as u8;
+        let dirfd = capture_kind::CAPTURE_DIRFD_PATH.0 as u8;
+        let (path, by_fd, none) = (1, 2, 0);
+        assert_eq!(
+            of(&native[2]),
+            [(STRING, 0, path), (fd, 6, by_fd), (dirfd, 7, none)],
+            "open: its path, the result, and the cwd a relative path is in"
+        );
+        assert_eq!(
+            of(&native[266]),
+            [(STRING, 0, none), (STRING, 2, path), (dirfd, 1, by_fd)],
+            "symlinkat: the target is no file the call touches"
+        );
     }
 }

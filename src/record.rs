@@ -19,8 +19,8 @@ pub struct Event<'a> {
     pub header: record,
     pub syscall: Syscall,
     /// What was copied for each argument, by argument number, and for the
-    /// result (`ARG_RESULT`).
-    pub captured: [Memory<'a>; 7],
+    /// result (`ARG_RESULT`) and the working directory (`ARG_CWD`).
+    pub captured: [Memory<'a>; 8],
     /// The thread's name, without the NUL padding.
     pub comm: &'a [u8],
 }
@@ -47,7 +47,7 @@ impl<'a> Event<'a> {
             .unwrap_or_default();
         let comm = &comm[..comm.iter().position(|&b| b == 0).unwrap_or(comm.len())];
 
-        let mut captured = [Memory::Null; 7];
+        let mut captured = [Memory::Null; 8];
         let mut offset = HEADER;
         for _ in 0..header.captures {
             offset = offset.next_multiple_of(ALIGN);
@@ -204,8 +204,8 @@ pub(crate) mod tests {
             Some(ParseError::BadStatus(9))
         );
         assert_eq!(
-            Event::parse(&encode(&openat_header(), &[(7, OK, b"")])).err(),
-            Some(ParseError::BadCapture(7))
+            Event::parse(&encode(&openat_header(), &[(8, OK, b"")])).err(),
+            Some(ParseError::BadCapture(8))
         );
     }
 

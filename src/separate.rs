@@ -9,6 +9,7 @@ use crate::error::{Error, Result};
 use crate::output::{Format, Printer};
 use crate::record::Event;
 use crate::session::Sink;
+use crate::tracepath::TracePaths;
 use crate::tracer::Losses;
 
 /// Files kept open at once; past this, all are flushed and closed, and a
@@ -19,6 +20,8 @@ pub struct Separate {
     base: PathBuf,
     append: bool,
     format: Format,
+    /// -P: each file's printer checks the kernel's choice of calls.
+    trace_paths: TracePaths,
     open: HashMap<u32, Printer>,
     /// Processes whose file was written and closed: reopened to append.
     closed: HashSet<u32>,
@@ -28,11 +31,12 @@ pub struct Separate {
 
 impl Separate {
     /// FILE.PID for each process under `base`; `append` as -A.
-    pub fn new(base: PathBuf, append: bool, format: Format) -> Self {
+    pub fn new(base: PathBuf, append: bool, format: Format, trace_paths: TracePaths) -> Self {
         Separate {
             base,
             append,
             format,
+            trace_paths,
             open: HashMap::new(),
             closed: HashSet::new(),
             malformed: 0,
@@ -89,7 +93,8 @@ impl Sink for Separate {
             }
             match self.open(pid) {
                 Ok(file) => {
-                    self.open.insert(pid, Printer::new(file, self.format));
+                    self.open.insert(pid, Printer::new(file, self.format).selecting(self.trace_paths.clone()),
+                    );
                 }
                 Err(e) => {
                     self.error = Some(e);

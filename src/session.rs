@@ -24,6 +24,7 @@ use crate::live::Live;
 use crate::output::{Format, Printer, SummaryMode, Timestamps};
 use crate::pidns::Namespace;
 use crate::separate::Separate;
+use crate::tracepath::TracePaths;
 use crate::tracer::{self, Config, Losses, Tracer};
 
 /// How long the reader sleeps between drains when the kernel does not wake
@@ -85,6 +86,7 @@ pub fn run(cli: Cli) -> Result<i32> {
     if let Some(fd) = cli.ready_fd {
         check_ready_fd(fd, out.as_ref(), &cli)?;
     }
+    let trace_paths = TracePaths::new(&cli.trace_paths)?;
     tracer::check_privileges()?;
 
     let gated = if cli.command.is_empty() {
@@ -118,6 +120,7 @@ pub fn run(cli: Cli) -> Result<i32> {
         only_success,
         only_failure,
         fd_paths: cli.fd_paths,
+        trace_paths: &trace_paths,
         buffer_size: cli.buffer_size,
     };
 
@@ -170,9 +173,12 @@ pub fn run(cli: Cli) -> Result<i32> {
             cli.output.clone().unwrap_or_default(),
             cli.append,
             output_format(&cli),
+            trace_paths.clone(),
         )),
         Some(out) if cli.live => Box::new(Live::start(out, &cli)?),
-        Some(out) => Box::new(Printer::new(out, output_format(&cli))),
+        Some(out) => {
+            Box::new(Printer::new(out, output_format(&cli)).selecting(trace_paths.clone()))
+        }
     };
     let sink = RefCell::new(sink);
     for note in &unfinished {

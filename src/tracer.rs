@@ -17,6 +17,7 @@ use crate::decode::Syscall;
 use crate::error::{Error, Result};
 use crate::pidns::Namespace;
 use crate::plan;
+use crate::tracepath::TracePaths;
 
 /// Everything the kernel side is told before load.
 pub struct Config<'a> {
@@ -38,6 +39,8 @@ pub struct Config<'a> {
     pub only_failure: bool,
     /// -y: the kernel names the file behind each descriptor.
     pub fd_paths: bool,
+    /// -P: only the calls that touch these paths.
+    pub trace_paths: &'a TracePaths,
     pub buffer_size: u32,
 }
 
@@ -136,9 +139,15 @@ impl<'obj> Tracer<'obj> {
             .rodata_data
             .as_deref_mut()
             .ok_or_else(|| Error::Runtime("the tracer's rodata is not mapped".into()))?;
+        let naming = plan::Naming {
+            fd_paths: config.fd_paths,
+            trace_paths: !config.trace_paths.is_empty(),
+        };
+        let table = config.trace_paths.kernel_table();
+        rodata.trace_path_count = table.len() as u32;
         plan::plans(
             config.calls,
-            config.fd_paths,
+            naming,
             &mut rodata.native_plans,
             &mut rodata.compat_plans,
         );
@@ -171,6 +180,15 @@ impl<'obj> Tracer<'obj> {
         // Wake the reader once a quarter of the buffer is pending; below
         // that it reads on its own timer. Saves a wakeup per record in a storm.
         rodata.wakeup_bytes = u64::from(config.buffer_size / 4);
+
+        let bss = open
+            .maps
+            .bss_data
+            .as_deref_mut()
+            .ok_or_else(|| Error::Runtime("the tracer's bss is not mapped".into()))?;
+        for (slot, entry) in bss.trace_paths.iter_mut().zip(table) {
+            *slot = entry;
+        }
 
         open.maps
             .events

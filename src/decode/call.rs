@@ -67,8 +67,9 @@ pub struct Call<'a> {
     /// Made by an ia32 process: pointers and results are 32-bit.
     pub compat: bool,
     /// What the tracer copied for each argument at exit, by argument
-    /// number, and last (`ARG_RESULT`) for what the result refers to.
-    pub captured: [Memory<'a>; 7],
+    /// number, then (`ARG_RESULT`) for what the result refers to, and
+    /// (`ARG_CWD`) the working directory.
+    pub captured: [Memory<'a>; 8],
     pub ret: i64,
     /// The task was dying when the call ended (a fatal signal, another
     /// thread's exit or exec): the call never returned, and `ret` is only
@@ -94,6 +95,11 @@ impl<'a> Call<'a> {
     /// With -y: the path of the file a returned descriptor refers to.
     pub fn returned_fd_path(&self) -> &Memory<'a> {
         &self.captured[6]
+    }
+
+    /// With -P, for a call without a dirfd: the working directory.
+    pub fn cwd_path(&self) -> &Memory<'a> {
+        &self.captured[7]
     }
 }
 
@@ -246,7 +252,7 @@ impl Param {
         match self.render {
             Render::Fd => ArgKind::Fd,
             Render::Dirfd | Render::FanDirfd => ArgKind::Dirfd,
-            Render::Path => ArgKind::Path,
+            Render::Path | Render::LinkTarget => ArgKind::Path,
             Render::OpenMode { .. } | Render::Mode => ArgKind::Mode,
             Render::OpenHow { .. } => ArgKind::Struct,
             Render::Size => ArgKind::Size,
@@ -283,7 +289,9 @@ impl Call<'_> {
             Render::Fd | Render::Dirfd | Render::FanDirfd => {
                 Raw::Signed(i64::from(value as u32 as i32))
             }
-            Render::Path | Render::OpenHow { .. } | Render::Size => Raw::Unsigned(self.word(value)),
+            Render::Path | Render::LinkTarget | Render::OpenHow { .. } | Render::Size => {
+                Raw::Unsigned(self.word(value))
+            }
             Render::OpenMode { .. } | Render::Mode => Raw::Unsigned(u64::from(value as u16)),
             Render::OpenFlags | Render::FanInitFlags | Render::Flags(_) => {
                 Raw::Unsigned(u64::from(value as u32))
@@ -302,7 +310,7 @@ pub fn write_arg(out: &mut String, call: &Call, param: &Param, style: Style) {
         }
         Render::Dirfd => write_dirfd(out, value, style),
         Render::FanDirfd => write_fan_dirfd(out, value, style),
-        Render::Path => write_path(out, call.word(value), call.memory(param)),
+        Render::Path | Render::LinkTarget => write_path(out, call.word(value), call.memory(param)),
         Render::Mode | Render::OpenMode { .. } => write_octal_mode(out, u64::from(value as u16)),
         Render::Size => {
             let _ = write!(out, "{}", call.word(value));

@@ -30,6 +30,9 @@ pub enum Render {
     Dirfd,
     /// A NUL-terminated path, copied at exit.
     Path,
+    /// A symlink's target: printed as a path, but not a file the call
+    /// touches (-P does not match it).
+    LinkTarget,
     /// A mode in octal, always printed.
     Mode,
     /// An `unsigned long` in decimal.
@@ -151,7 +154,7 @@ pub static SYSCALLS: &[SyscallDef] = &[
         "symlink",
         88,
         83,
-        &[p("target", 0, Path), p("linkpath", 1, Path)],
+        &[p("target", 0, LinkTarget), p("linkpath", 1, Path)],
         Ret::Unsigned,
         FILE,
     ),
@@ -160,7 +163,7 @@ pub static SYSCALLS: &[SyscallDef] = &[
         266,
         304,
         &[
-            p("target", 0, Path),
+            p("target", 0, LinkTarget),
             p("newdirfd", 1, Dirfd),
             p("linkpath", 2, Path),
         ],

@@ -34,11 +34,13 @@ pub fn call<'a>(syscall: Syscall, args: &[u64], memory: [Memory<'a>; 2], ret: i6
     for (d, v) in a.iter_mut().zip(args) {
         *d = *v;
     }
-    let mut captured = [Memory::Null; 7];
-    let pointers = syscall
-        .params()
-        .iter()
-        .filter(|p| matches!(p.render, Render::Path | Render::OpenHow { .. }));
+    let mut captured = [Memory::Null; 8];
+    let pointers = syscall.params().iter().filter(|p| {
+        matches!(
+            p.render,
+            Render::Path | Render::LinkTarget | Render::OpenHow { .. }
+        )
+    });
     for (param, memory) in pointers.zip(memory) {
         captured[param.arg] = memory;
     }

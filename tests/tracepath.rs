@@ -1,0 +1,99 @@
+//! -P PATH end to end: only the calls that touch PATH reach the trace.
+
+mod common;
+
+use common::*;
+
+/// The calls ftrace-cli -P prints for the workload's `paths` scenario.
+fn selected(arch: Arch, test: &str, path: impl Fn(&str) -> String) -> (String, Vec<String>) {
+    let dir = scratch_dir(test);
+    let d = dir.display().to_string();
+    let out = run(ftrace()
+        .args(["-P", &path(&d), "-e", "trace=all", "--"])
+        .arg(workload(arch))
+        .arg("paths")
+        .current_dir(&dir));
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let calls = stdout(&out)
+        .lines()
+        .map(|l| fields(l).3.to_string())
+        .collect();
+    (d, calls)
+}
+
+#[test]
+fn an_absolute_path_matches_relative_arguments_and_descriptors() {
+    if !privileged() {
+        return;
+    }
+    for arch in [Arch::X86_64, Arch::Ia32] {
+        let (_, calls) = selected(arch, &format!("tracepath-file-{arch:?}"), |d| {
+            format!("{d}/a/f")
+        });
+        assert_eq!(
+            calls,
+            [
+                // The workload's own open of "a/f" in its directory.
+                "openat(AT_FDCWD, \"a/f\", O_WRONLY|O_CREAT, 0600) = 3",
+                // Relative to the working directory, then to a dirfd.
+                "openat(AT_FDCWD, \"f\", O_RDONLY) = 8",
+                // By the descriptor it returns: .. is not resolved.
+                "openat(AT_FDCWD, \"../a/f\", O_RDONLY) = 8",
+                "openat(8, \"a/f\", O_RDONLY) = 9",
+            ],
+            "{arch:?}"
+        );
+    }
+}
+
+#[test]
+fn a_directory_matches_the_descriptors_that_refer_to_it() {
+    if !privileged() {
+        return;
+    }
+    let (_, calls) = selected(Arch::X86_64, "tracepath-dir", |d| d.to_string());
+    assert_eq!(
+        calls,
+        [
+            "openat(AT_FDCWD, \"..\", O_RDONLY|O_DIRECTORY) = 8",
+            "openat(8, \"a/f\", O_RDONLY) = 9",
+            "openat2(8, \"a\", {flags=O_RDONLY|O_DIRECTORY, resolve=0}, 24) = 9",
+            "symlinkat(\"f\", 8, \"a/link\") = 0",
+            "fanotify_mark(9, FAN_MARK_ADD, FAN_OPEN, 8, \"a\") = 0",
+            "openat(8, \"dst\", O_RDONLY|O_DIRECTORY) = 9",
+        ]
+    );
+}
+
+#[test]
+fn a_trailing_slash_selects_everything_beneath() {
+    if !privileged() {
+        return;
+    }
+    let (_, calls) = selected(Arch::X86_64, "tracepath-prefix", |d| format!("{d}/b/"));
+    assert_eq!(
+        calls,
+        [
+            "openat(AT_FDCWD, \".\", O_RDWR|O_TMPFILE, 0600) = 9",
+            "openat(9, \"x\", O_RDONLY) = -1 ENOTDIR (Not a directory)",
+            "openat(AT_FDCWD, \"gone\", O_WRONLY|O_CREAT, 0600) = 9",
+            "openat(9, \"x\", O_RDONLY) = -1 ENOTDIR (Not a directory)",
+            "fanotify_mark(9, FAN_MARK_ADD, FAN_OPEN, AT_FDCWD, \".\") = 0",
+            "openat(AT_FDCWD, \"--end--\", O_RDONLY) = -1 ENOENT (No such file or directory)",
+        ]
+    );
+    let (_, none) = selected(Arch::X86_64, "tracepath-none", |_| "/nonexistent/".into());
+    assert_eq!(none, Vec::<String>::new());
+}
+
+#[test]
+fn an_empty_path_is_refused() {
+    let out = run(ftrace().args(["-P", "", "--", "true"]));
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("'--trace-path <PATH>'"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(stderr(&out).lines().count(), 1);
+}
