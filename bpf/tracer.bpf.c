@@ -482,6 +482,12 @@ static __always_inline __u32 read_user(const struct capture_plan *plan, const st
 		return 0;
 	}
 	n = bpf_probe_read_user_str(data, CAPTURE_MAX, ptr);
+	/* No NUL before a fault: as strace, a string whose first PATH_MAX
+	 * bytes are readable is shown cut, only a shorter one as unreadable. */
+	if (n < 0 && !bpf_probe_read_user(data, CAPTURE_MAX - 1, ptr)) {
+		hdr->status = CAPTURE_CUT;
+		return CAPTURE_MAX - 1;
+	}
 	if (n <= 0) {
 		hdr->status = CAPTURE_FAULT;
 		__sync_fetch_and_add(&capture_faults, 1);
