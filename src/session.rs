@@ -21,7 +21,7 @@ use crate::filter::{self, selected_calls};
 use crate::inprogress::{self, Note};
 use crate::launch;
 use crate::live::Live;
-use crate::output::{Format, Printer, SummaryMode, Timestamps};
+use crate::output::{Format, Printer, SummaryMode};
 use crate::pidns::Namespace;
 use crate::separate::Separate;
 use crate::tracepath::TracePaths;
@@ -283,12 +283,7 @@ fn output_format(cli: &Cli) -> Format {
     Format {
         style: cli.style,
         json: cli.json,
-        timestamps: match cli.timestamps {
-            0 => Timestamps::None,
-            1 => Timestamps::Seconds,
-            2 => Timestamps::Micros,
-            _ => Timestamps::Epoch,
-        },
+        timestamps: cli.absolute_timestamps(),
         relative: cli.relative,
         durations: cli.durations,
         fd_paths: cli.fd_paths,
