@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use clap::{ArgAction, Parser};
 
 use crate::cgroup::{parse_cgroup, Cgroup};
-use crate::decode::Style;
+use crate::decode::{class, Style, Syscall};
 use crate::filter::{
     parse_comm, parse_expr, parse_pid, parse_trace_set, parse_uid, Expr, Status, TraceSet,
 };
@@ -21,7 +21,7 @@ use crate::output::{Precision, Timestamps};
 ///   PID[/TID] COMM CALL = RESULT
 ///
 /// Targets are chosen with -p, -c and a command (after the options, as with
-/// strace; `--` before it is optional); several combine (a process matching
+/// strace; -- before it is optional); several combine (a process matching
 /// any of them is traced). With none, every process but ftrace-cli itself is
 /// traced until Ctrl-C.
 #[derive(Debug, Parser)]
@@ -34,6 +34,7 @@ pub struct Cli {
     /// id of a thread that is not its process's leader traces that thread
     /// alone, until it exits. Inside a pid namespace (a container), PID is
     /// as that namespace numbers it, and so are the pids printed.
+    #[arg(help_heading = TARGETS)]
     #[arg(short = 'p', long = "pid", value_name = "PID", value_delimiter = ',',
           value_parser = parse_pid, allow_hyphen_values = true, action = ArgAction::Append)]
     pub pids: Vec<i32>,
@@ -43,6 +44,7 @@ pub struct Cli {
     /// The kernel keeps at most 15 bytes of a name: a longer NAME is refused,
     /// with the 15-byte form to use instead (cut before a UTF-8 character the
     /// 15 bytes would split; that form matches too). At most 64 names.
+    #[arg(help_heading = TARGETS)]
     #[arg(short = 'c', long = "comm", value_name = "NAME", value_parser = parse_comm,
           action = ArgAction::Append)]
     pub comms: Vec<Vec<u8>>,
@@ -65,6 +67,7 @@ pub struct Cli {
     /// create from now on, as strace -f; with -c, the children of the
     /// processes so named. Implied for a command. -ff with -o FILE: one
     /// file per process, as --output-separately.
+    #[arg(help_heading = TARGETS)]
     #[arg(short = 'f', long = "follow-forks", action = ArgAction::Count)]
     pub follow_forks: u8,
 
@@ -88,42 +91,50 @@ pub struct Cli {
     /// chown and lchown take 16-bit ids.
     ///
     /// Also status=successful or status=failed, as -z or -Z.
+    #[arg(help_heading = FILTERS)]
     #[arg(short = 'e', long = "expr", value_name = "trace=LIST", value_parser = parse_expr,
           action = ArgAction::Append)]
     pub expr: Vec<Expr>,
 
     /// The same as -e trace=LIST (strace's spelling).
+    #[arg(help_heading = FILTERS)]
     #[arg(long = "trace", value_name = "LIST", value_parser = parse_trace_set,
           action = ArgAction::Append)]
     pub trace: Vec<TraceSet>,
 
     /// How constants print, as strace -X: raw (numbers), abbrev (names),
     /// verbose (numbers with names in a comment).
+    #[arg(help_heading = OUTPUT)]
     #[arg(short = 'X', long = "const-print-style", value_name = "STYLE",
           value_parser = parse_style, default_value = "abbrev")]
     pub style: Style,
 
     /// Write the trace to FILE (created or truncated) instead of stdout.
     /// Never coloured.
+    #[arg(help_heading = OUTPUT)]
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     pub output: Option<PathBuf>,
 
     /// With -o: append to FILE instead of truncating it (strace -A).
+    #[arg(help_heading = OUTPUT)]
     #[arg(short = 'A', long = "output-append-mode", requires = "output")]
     pub append: bool,
 
     /// With -o FILE: write each process's calls to FILE.PID (strace -ff);
     /// without -o it has no effect, as in strace.
+    #[arg(help_heading = OUTPUT)]
     #[arg(long = "output-separately", conflicts_with_all = ["summary_only", "summary"])]
     pub output_separately: bool,
 
     /// Write one JSON object per call (JSON Lines) instead of text; the
-    /// fields are listed in the README and the man page.
+    /// fields are listed in the man page, under JSON.
+    #[arg(help_heading = OUTPUT)]
     #[arg(long = "json", conflicts_with_all = ["summary_only", "summary", "timestamps", "relative", "durations"])]
     pub json: bool,
 
     /// Prefix each line with the time of day (-t), with microseconds
     /// (-tt), or as seconds since the epoch (-ttt), taken at the call's entry.
+    #[arg(help_heading = OUTPUT)]
     #[arg(short = 't', action = ArgAction::Count)]
     pub timestamps: u8,
 
@@ -139,6 +150,7 @@ pub struct Cli {
     /// Prefix each line with the time since the previous line's call
     /// began (lines come in the order calls end, so it can be negative).
     /// --relative-timestamps=PRECISION: s, ms, us (the default) or ns.
+    #[arg(help_heading = OUTPUT)]
     #[arg(short = 'r', long = "relative-timestamps", value_name = "PRECISION",
           num_args = 0..=1, require_equals = true, default_missing_value = "us",
           value_parser = parse_precision)]
@@ -146,16 +158,19 @@ pub struct Cli {
 
     /// Show the time spent in each call, as <seconds> at the end of the line.
     /// --syscall-times=PRECISION: s, ms, us (the default) or ns.
+    #[arg(help_heading = OUTPUT)]
     #[arg(short = 'T', long = "syscall-times", value_name = "PRECISION",
           num_args = 0..=1, require_equals = true, default_missing_value = "us",
           value_parser = parse_precision)]
     pub durations: Option<Precision>,
 
     /// Print only the calls that succeeded (filtered in the kernel).
+    #[arg(help_heading = FILTERS)]
     #[arg(short = 'z', long = "successful-only", conflicts_with = "failed_only")]
     pub successful_only: bool,
 
     /// Print only the calls that failed (filtered in the kernel).
+    #[arg(help_heading = FILTERS)]
     #[arg(short = 'Z', long = "failed-only")]
     pub failed_only: bool,
 
@@ -166,6 +181,7 @@ pub struct Cli {
     /// "...": 3<.../dir/file>; namespace descriptors and dma-bufs print 3<?>.
     /// -yy is accepted and does the same: none of the calls traced takes or
     /// returns a socket, whose details strace -yy would add.
+    #[arg(help_heading = OUTPUT)]
     #[arg(short = 'y', long = "decode-fds", overrides_with = "fd_paths")]
     pub fd_paths: bool,
 
@@ -183,29 +199,37 @@ pub struct Cli {
 
     /// Colour the output: auto (a terminal whose TERM is not dumb, NO_COLOR
     /// unset; CLICOLOR_FORCE set forces it), always, never.
+    #[arg(help_heading = OUTPUT)]
     #[arg(long = "color", value_name = "WHEN", value_enum, default_value_t = ColorWhen::Auto)]
     pub color: ColorWhen,
 
     /// Print only a table of calls, errors and time per syscall at the end
     /// (strace -c; here -c is --comm).
+    #[arg(help_heading = STATISTICS)]
     #[arg(long = "summary-only", conflicts_with = "summary")]
     pub summary_only: bool,
 
     /// Print the trace and, at the end, the table of --summary-only.
+    #[arg(help_heading = STATISTICS)]
     #[arg(short = 'C', long = "summary")]
     pub summary: bool,
 
     /// A full-screen live view instead of lines; needs a terminal on stdout.
     ///
     /// Shows calls per second, totals, errors and records lost, a table of
-    /// paths (or syscalls, or processes) with counts, errors, last result,
-    /// last errno and when last seen, and the newest failing calls; redrawn
-    /// 4 times a second. On exit, prints the table of --summary-only. Keys:
-    /// q or Ctrl-C quit (as SIGTERM would: a command gets it and is waited
-    /// for; again to kill it), p pauses the display (counting goes on), /
-    /// filters by substring (Enter applies, Esc cancels), s cycles the sort
-    /// (count, last seen, errors, name), v switches paths, syscalls and
-    /// processes, c clears the counters, arrows or j/k scroll.
+    /// paths (or syscalls, or processes by name) with counts, errors, last
+    /// result, last errno and when last seen, and the newest failing calls;
+    /// redrawn 4 times a second. A command's output goes to a file in TMPDIR
+    /// named on the status line. When the targets end, the view stays until
+    /// q; then the table of --summary-only is printed. Keys: q or Ctrl-C quit
+    /// (before the end, as SIGTERM would: a command gets it and is waited
+    /// for; again to kill it), p or Space pause the display (counting goes
+    /// on), / filters by substring (Enter applies, Esc cancels), s cycles the
+    /// sort (count, last seen, errors, name), v or Tab switch paths, syscalls
+    /// and processes, x lists each process under its name, c clears the
+    /// counters, arrows, j/k and PgUp/PgDn scroll, g/G or Home/End go to the
+    /// first/last row.
+    #[arg(help_heading = LIVE)]
     #[arg(long = "live", conflicts_with_all = ["json", "output", "summary_only", "summary"])]
     pub live: bool,
 
@@ -213,6 +237,7 @@ pub struct Cli {
     /// of two, at most 256M. A larger buffer absorbs longer bursts without
     /// loss, but the kernel allocates it whole at start (about 2 ms per MiB)
     /// and it counts twice in ftrace-cli's RSS (it is mapped twice).
+    #[arg(help_heading = ADVANCED)]
     #[arg(long = "buffer-size", value_name = "BYTES", value_parser = parse_size,
           default_value = "8M")]
     pub buffer_size: u32,
@@ -221,25 +246,27 @@ pub struct Cli {
     /// close it: a script can start the workload after reading it. Any
     /// descriptor open for writing but the trace's own (stdout without -o,
     /// or the file or pipe of -o); 0, 1 and 2 are written but left open.
+    #[arg(help_heading = ADVANCED)]
     #[arg(long = "ready-fd", value_name = "FD")]
     pub ready_fd: Option<i32>,
 
     /// Quieter: -q drops the line saying what is traced (printed on a
     /// terminal only); -qq also the notice that -c waits for a name that no
     /// process has yet.
+    #[arg(help_heading = OUTPUT)]
     #[arg(short = 'q', long = "quiet", action = ArgAction::Count)]
     pub quiet: u8,
 
-    /// Print a completion script for SHELL and exit (for packagers; see `make install`).
+    /// Print a completion script for SHELL and exit (for packagers; see make install).
     #[arg(long, value_name = "SHELL", hide = true, exclusive = true)]
     pub completions: Option<clap_complete::Shell>,
 
-    /// Print the man page (roff) and exit (for packagers; see `make install`).
+    /// Print the man page (roff) and exit (for packagers; see make install).
     #[arg(long, hide = true, exclusive = true)]
     pub generate_man: bool,
 
     /// The command to run and trace, with its arguments; ftrace-cli exits
-    /// with its status. Options go before it; `--` before it is optional.
+    /// with its status. Options go before it; -- before it is optional.
     #[arg(trailing_var_arg = true, value_name = "CMD")]
     pub command: Vec<OsString>,
 }
@@ -419,10 +446,63 @@ pub fn check_command_given(
 /// Parses the command line, with a --version that also names the libbpf
 /// the binary carries (it is linked in statically).
 pub fn parse() -> Result<Cli, clap::Error> {
-    use clap::{CommandFactory, FromArgMatches};
+    use clap::FromArgMatches;
     let version: &'static str = Box::leak(version().into_boxed_str());
-    let matches = Cli::command().version(version).try_get_matches()?;
+    let matches = command().version(version).try_get_matches()?;
     Cli::from_arg_matches(&matches)
+}
+
+/// The headings of --help, and of the man page's OPTIONS.
+const TARGETS: &str = "Targets";
+const FILTERS: &str = "Filters";
+const OUTPUT: &str = "Output";
+const STATISTICS: &str = "Statistics";
+const LIVE: &str = "Live";
+const ADVANCED: &str = "Advanced";
+
+/// The command line as --help, the man page and the completions show it:
+/// the derived definition, with the call names and classes under -e taken
+/// from the call table.
+pub fn command() -> clap::Command {
+    use clap::CommandFactory;
+    // mut_args, not mut_arg, which would move -e (and its heading) last.
+    Cli::command().mut_args(|arg| {
+        if arg.get_id() != "expr" {
+            return arg;
+        }
+        let help = arg.get_help().map(ToString::to_string).unwrap_or_default();
+        arg.long_help(format!("{help}.\n\n{}", calls_help()))
+    })
+}
+
+/// "Calls: ... Classes: ...", from the call table.
+fn calls_help() -> String {
+    let default = crate::filter::selected_calls(&[]);
+    let calls: Vec<String> = Syscall::all()
+        .map(|call| {
+            let name = call.name();
+            if default.contains(&call) {
+                format!("{name} (default)")
+            } else {
+                name.to_string()
+            }
+        })
+        .collect();
+    let classes: Vec<String> = class::NAMES
+        .iter()
+        .map(|&(name, bits)| {
+            let members: Vec<&str> = Syscall::all()
+                .filter(|call| call.in_class(bits))
+                .map(Syscall::name)
+                .collect();
+            format!("%{name} ({})", members.join(", "))
+        })
+        .collect();
+    format!(
+        "Calls: {}. Classes: {}.",
+        calls.join(", "),
+        classes.join(", ")
+    )
 }
 
 /// `0.1.0 (libbpf 1.7)`.
@@ -571,6 +651,38 @@ mod tests {
     #[test]
     fn clap_definition_is_consistent() {
         Cli::command().debug_assert();
+        command().debug_assert();
+    }
+
+    #[test]
+    fn every_option_has_a_heading() {
+        for arg in command().get_arguments() {
+            let builtin = ["help", "version"].contains(&arg.get_id().as_str());
+            if arg.is_hide_set() || arg.is_positional() || builtin {
+                continue;
+            }
+            assert!(
+                arg.get_help_heading().is_some(),
+                "--{}: give it a help_heading (Targets, Filters, Output, ...)",
+                arg.get_id()
+            );
+        }
+    }
+
+    #[test]
+    fn the_calls_under_e_come_from_the_table() {
+        let help = command()
+            .get_arguments()
+            .find(|a| a.get_id() == "expr")
+            .and_then(|a| a.get_long_help())
+            .unwrap()
+            .to_string();
+        for call in Syscall::all() {
+            assert!(help.contains(call.name()), "{help}");
+        }
+        assert!(help.contains("openat (default)"), "{help}");
+        assert!(help.contains("%file ("), "{help}");
+        assert!(help.contains("%desc ("), "{help}");
     }
 
     #[test]

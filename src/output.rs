@@ -365,7 +365,7 @@ fn write_ids(line: &mut String, pid: u32, tid: u32, comm: &[u8]) {
 
 /// A process name as one field: printable ASCII as is, anything else
 /// (space, backslash, control and non-ASCII bytes) as a 3-digit octal escape.
-fn write_comm(line: &mut String, comm: &[u8]) {
+pub fn write_comm(line: &mut String, comm: &[u8]) {
     if comm.is_empty() {
         line.push_str("\\000");
     }

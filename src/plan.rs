@@ -251,7 +251,7 @@ mod tests {
                 Syscall::named("chown32"),
                 Syscall::named("truncate"),
             ],
-            false,
+            Naming::default(),
             &mut native,
             &mut compat,
         );

@@ -93,7 +93,9 @@ impl Sink for Separate {
             }
             match self.open(pid) {
                 Ok(file) => {
-                    self.open.insert(pid, Printer::new(file, self.format).selecting(self.trace_paths.clone()),
+                    self.open.insert(
+                        pid,
+                        Printer::new(file, self.format).selecting(self.trace_paths.clone()),
                     );
                 }
                 Err(e) => {

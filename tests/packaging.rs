@@ -20,9 +20,10 @@ fn committed_man_page() -> PathBuf {
     manifest_dir().join("man/ftrace-cli.1")
 }
 
-/// What the binary prints for `args`, which must succeed with nothing on stderr.
+/// What the binary prints for `args`, which must succeed with nothing on
+/// stderr; without SOURCE_DATE_EPOCH, as `make man` runs it.
 fn generated(args: &[&str]) -> String {
-    let out = run(ftrace().args(args));
+    let out = run(ftrace().args(args).env_remove("SOURCE_DATE_EPOCH"));
     assert_eq!(out.status.code(), Some(0), "{args:?}: {}", stderr(&out));
     assert_eq!(stderr(&out), "", "{args:?}");
     stdout(&out)
@@ -85,10 +86,25 @@ fn man_page_renders_without_warnings() {
         }
         checked = true;
     }
-    if available("groff", "groff -man -ww -z") {
-        let out = run(Command::new("groff").args(["-man", "-ww", "-z"]).arg(&page));
-        assert_eq!(stderr(&out), "", "groff -man -ww -z man/ftrace-cli.1");
+    if available("groff", "groff -t -man -ww -z") {
+        let out = run(Command::new("groff")
+            .args(["-t", "-man", "-ww", "-z"])
+            .arg(&page));
+        assert_eq!(stderr(&out), "", "groff -t -man -ww -z man/ftrace-cli.1");
         assert!(out.status.success(), "groff exited with {:?}", out.status);
+        checked = true;
+    }
+    if available("mandoc", "mandoc -Tlint") {
+        // Every level mandoc reports, style included.
+        let out = run(Command::new("mandoc")
+            .args(["-Tlint", "-Wstyle"])
+            .arg(&page));
+        assert_eq!(
+            stdout(&out) + &stderr(&out),
+            "",
+            "mandoc -Tlint man/ftrace-cli.1"
+        );
+        assert!(out.status.success(), "mandoc exited with {:?}", out.status);
         checked = true;
     }
     if !checked {
@@ -149,6 +165,134 @@ fn every_option_in_help_is_in_the_man_page() {
 }
 
 #[test]
+fn man_page_sections_and_conventions() {
+    let page = fs::read_to_string(committed_man_page()).unwrap();
+    assert!(page.starts_with("'\\\" t\n"), "tbl is asked for first");
+    let th = page.lines().find(|l| l.starts_with(".TH ")).unwrap();
+    let date = th.split(' ').nth(3).unwrap();
+    assert!(
+        date.len() == 10 && date.as_bytes()[4] == b'-' && date.starts_with("20"),
+        "a real date: {th}"
+    );
+    for section in [
+        "SYNOPSIS",
+        "OPTIONS",
+        "LIVE VIEW",
+        "EXIT STATUS",
+        "ENVIRONMENT",
+        "FILES",
+        "SEE ALSO",
+    ] {
+        let line = if section.contains(' ') {
+            format!("\n.SH \"{section}\"\n")
+        } else {
+            format!("\n.SH {section}\n")
+        };
+        assert!(page.contains(&line), "{section}");
+    }
+    for heading in [
+        "Targets",
+        "Filters",
+        "Output",
+        "Statistics",
+        "Live",
+        "Advanced",
+    ] {
+        assert!(page.contains(&format!("\n.SS {heading}\n")), "{heading}");
+    }
+    for variable in ["NO_COLOR", "CLICOLOR_FORCE", "TERM", "TZ", "PATH", "TMPDIR"] {
+        assert!(page.contains(&format!("\\fB{variable}\\fR")), "{variable}");
+    }
+    assert!(page.contains("/sys/kernel/btf/vmlinux"));
+    // The keys of the live view, as a table.
+    let table = page
+        .split_once("\n.TS\n")
+        .unwrap()
+        .1
+        .split_once("\n.TE\n")
+        .unwrap()
+        .0;
+    for key in ["q, Ctrl\\-C", "p, Space", "g, G, Home, End", "\nx@", "\nc@"] {
+        assert!(table.contains(key), "{key} in the keys table");
+    }
+    let see_also = page.split_once("\n.SH \"SEE ALSO\"\n").unwrap().1;
+    for (name, section) in [
+        ("strace", 1),
+        ("opensnoop", 8),
+        ("bpftrace", 8),
+        ("perf\\-trace", 1),
+        ("fatrace", 8),
+        ("open", 2),
+        ("openat2", 2),
+        ("symlinkat", 2),
+        ("fanotify_mark", 2),
+        ("fanotify", 7),
+    ] {
+        assert!(
+            see_also.contains(&format!("\\fB{name}\\fR({section})")),
+            "{name}({section}) in SEE ALSO"
+        );
+    }
+    assert!(!page.contains('`'), "a literal backtick");
+    assert!(!page.contains("README"), "the page stands alone");
+    assert!(page.contains("\\fB\\-t\\fR, \\fB\\-tt\\fR, \\fB\\-ttt\\fR"));
+}
+
+#[test]
+fn man_page_date_honours_source_date_epoch() {
+    let out = run(ftrace()
+        .arg("--generate-man")
+        .env("SOURCE_DATE_EPOCH", "1765000000"));
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains("\n.TH FTRACE-CLI 1 2025-12-06 "));
+    let out = run(ftrace()
+        .arg("--generate-man")
+        .env("SOURCE_DATE_EPOCH", "yesterday"));
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        stderr(&out),
+        "ftrace-cli: SOURCE_DATE_EPOCH=\"yesterday\" is not a number of seconds\n"
+    );
+    assert_eq!(stdout(&out), "");
+}
+
+#[test]
+fn help_is_grouped_and_lists_the_calls() {
+    let help = generated(&["--help"]);
+    let mut at = 0;
+    for heading in [
+        "\nTargets:\n",
+        "\nFilters:\n",
+        "\nOutput:\n",
+        "\nStatistics:\n",
+        "\nLive:\n",
+        "\nAdvanced:\n",
+    ] {
+        let found = help[at..]
+            .find(heading)
+            .unwrap_or_else(|| panic!("{heading:?} in order:\n{help}"));
+        at += found;
+    }
+    let filters = help
+        .split_once("\nFilters:\n")
+        .unwrap()
+        .1
+        .split_once("\n\n  -z")
+        .unwrap()
+        .0;
+    for word in [
+        "openat (default)",
+        "openat2",
+        "symlink,",
+        "fanotify_init",
+        "%file (",
+        "%desc (",
+    ] {
+        assert!(filters.contains(word), "{word} under -e:\n{filters}");
+    }
+}
+
+#[test]
 fn completions_for_bash_zsh_and_fish() {
     for shell in ["bash", "zsh", "fish"] {
         let script = generated(&["--completions", shell]);
@@ -169,6 +313,16 @@ fn completions_for_bash_zsh_and_fish() {
             assert!(out.status.success(), "{shell} -n: {}", stderr(&out));
         }
     }
+    // zsh cannot be driven without a terminal here: its spec, at least.
+    let zsh = generated(&["--completions", "zsh"]);
+    for action in [
+        ":PID:_pids'",
+        ":NAME:_process_names'",
+        ":trace=LIST:_ftrace_cli_trace'",
+    ] {
+        assert!(zsh.contains(action), "{action} in the zsh completion");
+    }
+    assert!(zsh.contains("compadd -S , -q -- all none open creat openat"));
     // For packagers: alone, and not in --help.
     let out = run(ftrace().args(["--completions", "bash", "-p", "1"]));
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
@@ -176,8 +330,124 @@ fn completions_for_bash_zsh_and_fish() {
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
 }
 
+/// What the bash completion offers for `line` (the cursor at its end),
+/// run by bash itself: COMP_LINE, COMP_POINT, COMP_WORDS and COMP_CWORD set
+/// as bash sets them for a simple line, then the function `complete -p`
+/// names.
+fn bash_completes(script: &Path, line: &str) -> Vec<String> {
+    let driver = r#"
+source "$1" || exit 1
+spec=$(complete -p ftrace-cli) || exit 1
+function=${spec#*-F }
+function=${function%% *}
+COMP_LINE=$2
+COMP_POINT=${#COMP_LINE}
+read -ra COMP_WORDS <<< "$COMP_LINE"
+[[ $COMP_LINE == *' ' ]] && COMP_WORDS+=('')
+COMP_CWORD=$(( ${#COMP_WORDS[@]} - 1 ))
+"$function" ftrace-cli "${COMP_WORDS[COMP_CWORD]}" "${COMP_WORDS[COMP_CWORD-1]}"
+(( ${#COMPREPLY[@]} )) && printf '%s\n' "${COMPREPLY[@]}"
+exit 0
+"#;
+    let out = run(Command::new("bash")
+        .args(["--norc", "--noprofile", "-c", driver, "bash"])
+        .arg(script)
+        .arg(line));
+    assert!(out.status.success(), "{line:?}: {}", stderr(&out));
+    assert_eq!(stderr(&out), "", "{line:?}");
+    stdout(&out).lines().map(String::from).collect()
+}
+
+#[test]
+fn bash_completion_offers_pids_names_calls_and_commands() {
+    if !available("bash", "the bash completion") {
+        return;
+    }
+    let dir = scratch_dir("completion-bash");
+    let script = dir.join("ftrace-cli");
+    fs::write(&script, generated(&["--completions", "bash"])).unwrap();
+    // A process whose pid and name the completion must find.
+    let sleeper = background(Command::new("sleep").arg("60"));
+    let pid = sleeper.pid().to_string();
+
+    let offered = |line: &str| bash_completes(&script, line);
+    let has = |line: &str, word: &str| {
+        let words = offered(line);
+        assert!(
+            words.iter().any(|w| w == word),
+            "{line:?} offers {word:?}: {words:?}"
+        );
+        words
+    };
+    // -p: running pids, also after = and in a comma list.
+    has("ftrace-cli -p ", &pid);
+    has("ftrace-cli --pid=", &pid);
+    has("ftrace-cli -p 1,", &format!("1,{pid}"));
+    let pids = offered(&format!("ftrace-cli -p {pid}"));
+    assert!(pids.contains(&pid), "{pids:?}");
+    assert!(pids.iter().all(|p| p.starts_with(&pid)), "{pids:?}");
+    // -c: running names.
+    has("ftrace-cli -c sle", "sleep");
+    // -e: trace=, the calls and the classes, in a list.
+    has("ftrace-cli -e ", "trace=openat");
+    has("ftrace-cli -e ", "trace=%file");
+    let words = has("ftrace-cli -e trace=openat,sym", "openat,symlinkat");
+    assert!(words.contains(&"openat,symlink".to_string()), "{words:?}");
+    assert_eq!(
+        offered("ftrace-cli -e trace=!fanotify_i"),
+        ["!fanotify_init"]
+    );
+    // The command after --, as a command.
+    has("ftrace-cli -p 1 -- sle", "sleep");
+    // Options, and the values of the others.
+    has("ftrace-cli --fol", "--follow-forks");
+    assert!(!offered("ftrace-cli --")
+        .iter()
+        .any(|w| w.contains("generate-man")));
+    assert_eq!(offered("ftrace-cli -X "), ["raw", "abbrev", "verbose"]);
+    assert_eq!(offered("ftrace-cli --color a"), ["auto", "always"]);
+    assert!(offered("ftrace-cli ").is_empty());
+}
+
+#[test]
+fn fish_completion_offers_pids_names_calls_and_commands() {
+    if !available("fish", "the fish completion") {
+        return;
+    }
+    let dir = scratch_dir("completion-fish");
+    let script = dir.join("ftrace-cli.fish");
+    fs::write(&script, generated(&["--completions", "fish"])).unwrap();
+    let sleeper = background(Command::new("sleep").arg("60"));
+    let pid = sleeper.pid().to_string();
+    let offered = |line: &str| -> Vec<String> {
+        let out = run(Command::new("fish")
+            .args(["--no-config", "-c", "source $argv[1]; complete -C $argv[2]"])
+            .arg(&script)
+            .arg(line));
+        assert!(out.status.success(), "{line:?}: {}", stderr(&out));
+        stdout(&out)
+            .lines()
+            .map(|l| l.split('\t').next().unwrap().to_string())
+            .collect()
+    };
+    let has = |line: &str, word: &str| {
+        let words = offered(line);
+        assert!(
+            words.iter().any(|w| w == word),
+            "{line:?} offers {word:?}: {words:?}"
+        );
+    };
+    has("ftrace-cli -p ", &pid);
+    has("ftrace-cli -c sle", "sleep");
+    has("ftrace-cli -e ", "trace=openat");
+    has("ftrace-cli -e trace=openat,sym", "trace=openat,symlinkat");
+    has("ftrace-cli -- sle", "sleep");
+    has("ftrace-cli --fol", "--follow-forks");
+}
+
 /// `make install` (with the test binary, so nothing is rebuilt) puts the
-/// five files under PREFIX inside DESTDIR; `make uninstall` removes them.
+/// binary, the man page, the completions, the README and the licences under
+/// PREFIX inside DESTDIR; `make uninstall` removes them.
 #[test]
 fn make_install_and_uninstall() {
     if !available("make", "make install") {
@@ -188,7 +458,8 @@ fn make_install_and_uninstall() {
         let destdir = scratch_dir(&format!("install-{}", prefix.is_some()));
         let make = |target: &str| {
             let mut cmd = Command::new("make");
-            cmd.arg("-C")
+            cmd.env_remove("SOURCE_DATE_EPOCH")
+                .arg("-C")
                 .arg(manifest_dir())
                 .arg(target)
                 .arg(format!("DESTDIR={}", destdir.display()))
@@ -204,6 +475,19 @@ fn make_install_and_uninstall() {
         let root = destdir.join(prefix.unwrap_or("/usr/local").trim_start_matches('/'));
         let bin = root.join("bin/ftrace-cli");
         let man = root.join("share/man/man1/ftrace-cli.1");
+        let docs: Vec<PathBuf> = ["README.md", "LICENSE-MIT", "LICENSE-APACHE"]
+            .iter()
+            .map(|name| {
+                let installed = root.join("share/doc/ftrace-cli").join(name);
+                assert_eq!(
+                    fs::read(&installed).ok(),
+                    fs::read(manifest_dir().join(name)).ok(),
+                    "{}",
+                    installed.display()
+                );
+                installed
+            })
+            .collect();
         let completions = [
             (
                 "bash",
@@ -244,6 +528,7 @@ fn make_install_and_uninstall() {
         for path in [&bin, &man]
             .into_iter()
             .chain(completions.iter().map(|(_, p)| p))
+            .chain(&docs)
         {
             assert!(!path.exists(), "{} left by make uninstall", path.display());
         }
