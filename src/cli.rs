@@ -52,6 +52,7 @@ pub struct Cli {
     /// Only calls made by user UID (a name or a number; the real uid, as
     /// ps shows it); repeatable. Filtered in the kernel. With no -p, -c or
     /// command, that user's processes system-wide.
+    #[arg(help_heading = FILTERS)]
     #[arg(long = "uid", value_name = "UID", value_parser = parse_uid, action = ArgAction::Append)]
     pub uids: Vec<u32>,
 
@@ -59,6 +60,7 @@ pub struct Cli {
     /// repeatable. Filtered in the kernel. PATH is a directory of the cgroup
     /// v2 hierarchy, or a path as /proc/PID/cgroup shows it: how to find a
     /// container's, a service's or a pod's is in the README.
+    #[arg(help_heading = FILTERS)]
     #[arg(long = "cgroup", value_name = "PATH", value_parser = parse_cgroup,
           action = ArgAction::Append)]
     pub cgroups: Vec<Cgroup>,
@@ -142,6 +144,7 @@ pub struct Cli {
     /// gives it: FORMAT time (of day, the default) or unix (seconds since
     /// the epoch) or none; PRECISION s (the default), ms, us or ns. -t is
     /// format:time, -tt adds precision:us, -ttt is format:unix,precision:us.
+    #[arg(help_heading = OUTPUT)]
     #[arg(long = "absolute-timestamps", alias = "timestamps", value_name = "SPEC",
           num_args = 0..=1, require_equals = true, default_missing_value = "",
           value_parser = parse_absolute, conflicts_with_all = ["timestamps", "json"])]
@@ -194,6 +197,7 @@ pub struct Cli {
     /// PATH ending in / selects that directory and every path beneath it.
     /// PATH also matches as its realpath, when it exists. A symlink's target
     /// and AT_FDCWD itself are not matched.
+    #[arg(help_heading = FILTERS)]
     #[arg(short = 'P', long = "trace-path", value_name = "PATH", action = ArgAction::Append)]
     pub trace_paths: Vec<PathBuf>,
 
