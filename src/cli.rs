@@ -58,8 +58,9 @@ pub struct Cli {
 
     /// Only processes in the cgroup v2 directory PATH or below it;
     /// repeatable. Filtered in the kernel. PATH is a directory of the cgroup
-    /// v2 hierarchy, or a path as /proc/PID/cgroup shows it: how to find a
-    /// container's, a service's or a pod's is in the README.
+    /// v2 hierarchy, or a path as /proc/PID/cgroup shows it: for a
+    /// container, a systemd service or a pod, the 0:: line of
+    /// /proc/PID/cgroup of one of its processes.
     #[arg(help_heading = FILTERS)]
     #[arg(long = "cgroup", value_name = "PATH", value_parser = parse_cgroup,
           action = ArgAction::Append)]

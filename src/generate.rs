@@ -425,7 +425,9 @@ fn live_keys_table() -> String {
         ("arrows, j, k, PgUp, PgDn", "Scroll."),
         ("g, G, Home, End", "Go to the first or the last row."),
     ];
-    let mut table = String::from(".TS\ntab(@);\nlb lb\nl lx.\nKey@Action\n");
+    // A text block must not start near a page's foot (groff warns): keep
+    // the table whole on one page.
+    let mut table = String::from(".ne 3i\n.TS\ntab(@);\nlb lb\nl lx.\nKey@Action\n");
     for (key, action) in keys {
         table.push_str(&format!("{}@T{{\n{}\nT}}\n", escape(key), escape(action)));
     }

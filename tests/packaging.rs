@@ -125,6 +125,8 @@ fn options_in_help() -> Vec<String> {
     for line in list.lines().filter(|l| !l.starts_with("        ")) {
         let words = line.trim_start().split(' ');
         for name in words.take_while(|w| w.starts_with('-')) {
+            // "--absolute-timestamps[=<SPEC>]": the name before its value.
+            let name = name.split('[').next().unwrap_or(name);
             options.push(name.trim_end_matches([',', '.']).to_string());
         }
     }
