@@ -13,12 +13,33 @@ use super::xlat::Xlat;
 /// strace's syscall classes (`-e trace=%file` ...), as bits.
 pub mod class {
     /// `%file`: takes a file name.
-    pub const FILE: u8 = 1 << 0;
+    pub const FILE: u16 = 1 << 0;
     /// `%desc`: takes or returns a file descriptor.
-    pub const DESC: u8 = 1 << 1;
+    pub const DESC: u16 = 1 << 1;
+    /// `%stat`: stat variants taking a path.
+    pub const STAT: u16 = 1 << 2;
+    /// `%lstat`: stat variants not following symlinks.
+    pub const LSTAT: u16 = 1 << 3;
+    /// `%fstat`: stat variants taking a descriptor.
+    pub const FSTAT: u16 = 1 << 4;
+    /// `%%stat`: every stat variant.
+    pub const STAT_LIKE: u16 = 1 << 5;
+    /// `%statfs`: statfs variants taking a path.
+    pub const STATFS: u16 = 1 << 6;
+    /// `%%statfs`: every statfs variant.
+    pub const STATFS_LIKE: u16 = 1 << 7;
 
     /// Class names as `-e trace=%NAME` takes them.
-    pub const NAMES: &[(&str, u8)] = &[("file", FILE), ("desc", DESC)];
+    pub const NAMES: &[(&str, u16)] = &[
+        ("file", FILE),
+        ("desc", DESC),
+        ("stat", STAT),
+        ("lstat", LSTAT),
+        ("fstat", FSTAT),
+        ("%stat", STAT_LIKE),
+        ("statfs", STATFS),
+        ("%statfs", STATFS_LIKE),
+    ];
 }
 
 /// How one argument prints, and so what the kernel copies for it.
@@ -48,6 +69,21 @@ pub enum Render {
     Flags(&'static Xlat),
     /// A 64-bit bit set; ia32 passes it in two registers.
     Flags64(&'static Xlat),
+    /// A `struct stat` the call fills (stat.rs).
+    Stat(StatLayout),
+    /// statx's flags: the sync type, then `AT_*` flags.
+    StatxFlags,
+    /// The `struct statx` statx fills.
+    Statx,
+    /// Bytes the call wrote, as many as it returned, printed as a string
+    /// of `-s` bytes at most (readlink's buffer).
+    OutString,
+    /// getcwd's buffer: the path the call wrote, as many bytes as it returned.
+    OutPath,
+    /// exec's argv: the strings (exec.rs).
+    Argv,
+    /// exec's envp: how many strings, or the strings under -v.
+    Envp,
 }
 
 /// One parameter: its name (as in the man page), the argument register it
@@ -72,7 +108,7 @@ pub struct SyscallDef {
     pub params: &'static [Param],
     pub ret: RetKind,
     /// strace's classes, `class::*` bits.
-    pub classes: u8,
+    pub classes: u16,
 }
 
 const fn row(
@@ -81,7 +117,7 @@ const fn row(
     ia32: u16,
     params: &'static [Param],
     ret: RetKind,
-    classes: u8,
+    classes: u16,
 ) -> SyscallDef {
     SyscallDef {
         name,
@@ -92,8 +128,44 @@ const fn row(
     }
 }
 
+/// A row for a call only x86_64 has.
+const fn row_x86_64(
+    name: &'static str,
+    x86_64: u16,
+    params: &'static [Param],
+    ret: RetKind,
+    classes: u16,
+) -> SyscallDef {
+    SyscallDef {
+        name,
+        numbers: [Some(x86_64), None],
+        params,
+        ret,
+        classes,
+    }
+}
+
+/// A row for a call only ia32 has.
+const fn row_ia32(
+    name: &'static str,
+    ia32: u16,
+    params: &'static [Param],
+    ret: RetKind,
+    classes: u16,
+) -> SyscallDef {
+    SyscallDef {
+        name,
+        numbers: [None, Some(ia32)],
+        params,
+        ret,
+        classes,
+    }
+}
+
+use super::exec::EXECVEAT_FLAGS;
 use super::fanotify::{FAN_EVENT_FLAGS, FAN_MARK_FLAGS};
-use class::{DESC, FILE};
+use super::stat::{StatLayout, AT_FLAGS, STATX_MASK};
+use class::{DESC, FILE, FSTAT, LSTAT, STAT, STAT_LIKE};
 use Render::*;
 use RetKind as Ret;
 
@@ -163,6 +235,168 @@ pub static SYSCALLS: &[SyscallDef] = &[
             p("target", 0, Path),
             p("newdirfd", 1, Dirfd),
             p("linkpath", 2, Path),
+        ],
+        Ret::Unsigned,
+        FILE | DESC,
+    ),
+    // stat family (strace src/stat.c, stat64.c, oldstat.c, statx.c)
+    row(
+        "stat",
+        4,
+        106,
+        &[
+            p("pathname", 0, Path),
+            p("statbuf", 1, Stat(StatLayout::Stat)),
+        ],
+        Ret::Unsigned,
+        FILE | STAT | STAT_LIKE,
+    ),
+    row(
+        "lstat",
+        6,
+        107,
+        &[
+            p("pathname", 0, Path),
+            p("statbuf", 1, Stat(StatLayout::Stat)),
+        ],
+        Ret::Unsigned,
+        FILE | LSTAT | STAT_LIKE,
+    ),
+    row_x86_64(
+        "newfstatat",
+        262,
+        &[
+            p("dirfd", 0, Dirfd),
+            p("pathname", 1, Path),
+            p("statbuf", 2, Stat(StatLayout::Stat)),
+            p("flags", 3, Flags(&AT_FLAGS)),
+        ],
+        Ret::Unsigned,
+        FILE | DESC | FSTAT | STAT_LIKE,
+    ),
+    row_ia32(
+        "oldstat",
+        18,
+        &[
+            p("pathname", 0, Path),
+            p("statbuf", 1, Stat(StatLayout::Old)),
+        ],
+        Ret::Unsigned,
+        FILE | STAT | STAT_LIKE,
+    ),
+    row_ia32(
+        "oldlstat",
+        84,
+        &[
+            p("pathname", 0, Path),
+            p("statbuf", 1, Stat(StatLayout::Old)),
+        ],
+        Ret::Unsigned,
+        FILE | LSTAT | STAT_LIKE,
+    ),
+    row_ia32(
+        "stat64",
+        195,
+        &[
+            p("pathname", 0, Path),
+            p("statbuf", 1, Stat(StatLayout::Stat64)),
+        ],
+        Ret::Unsigned,
+        FILE | STAT | STAT_LIKE,
+    ),
+    row_ia32(
+        "lstat64",
+        196,
+        &[
+            p("pathname", 0, Path),
+            p("statbuf", 1, Stat(StatLayout::Stat64)),
+        ],
+        Ret::Unsigned,
+        FILE | LSTAT | STAT_LIKE,
+    ),
+    row_ia32(
+        "fstatat64",
+        300,
+        &[
+            p("dirfd", 0, Dirfd),
+            p("pathname", 1, Path),
+            p("statbuf", 2, Stat(StatLayout::Stat64)),
+            p("flags", 3, Flags(&AT_FLAGS)),
+        ],
+        Ret::Unsigned,
+        FILE | DESC | FSTAT | STAT_LIKE,
+    ),
+    row(
+        "statx",
+        332,
+        383,
+        &[
+            p("dirfd", 0, Dirfd),
+            p("pathname", 1, Path),
+            p("flags", 2, StatxFlags),
+            p("mask", 3, Flags(&STATX_MASK)),
+            p("statxbuf", 4, Statx),
+        ],
+        Ret::Unsigned,
+        FILE | DESC | FSTAT | STAT_LIKE,
+    ),
+    // readlink and getcwd (strace src/readlink.c, getcwd.c)
+    row(
+        "readlink",
+        89,
+        85,
+        &[
+            p("pathname", 0, Path),
+            p("buf", 1, OutString),
+            p("bufsiz", 2, Size),
+        ],
+        Ret::Unsigned,
+        FILE,
+    ),
+    row(
+        "readlinkat",
+        267,
+        305,
+        &[
+            p("dirfd", 0, Dirfd),
+            p("pathname", 1, Path),
+            p("buf", 2, OutString),
+            p("bufsiz", 3, Size),
+        ],
+        Ret::Unsigned,
+        FILE | DESC,
+    ),
+    row(
+        "getcwd",
+        79,
+        183,
+        &[p("buf", 0, OutPath), p("size", 1, Size)],
+        Ret::Unsigned,
+        FILE,
+    ),
+    // exec (strace src/execve.c)
+    row(
+        "execve",
+        59,
+        11,
+        &[
+            p("pathname", 0, Path),
+            p("argv", 1, Argv),
+            p("envp", 2, Envp),
+        ],
+        Ret::Unsigned,
+        FILE,
+    ),
+    row(
+        "execveat",
+        322,
+        358,
+        &[
+            p("dirfd", 0, Dirfd),
+            p("pathname", 1, Path),
+            p("argv", 2, Argv),
+            p("envp", 3, Envp),
+            p("flags", 4, Flags(&EXECVEAT_FLAGS)),
         ],
         Ret::Unsigned,
         FILE | DESC,
@@ -252,7 +486,7 @@ impl Syscall {
         self.def().ret
     }
 
-    pub fn in_class(self, classes: u8) -> bool {
+    pub fn in_class(self, classes: u16) -> bool {
         self.def().classes & classes != 0
     }
 }
