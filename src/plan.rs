@@ -51,6 +51,11 @@ fn capture(param: &Param, compat: bool, detail: Detail) -> Option<capture_plan> 
         Render::Statx => (CAPTURE_BYTES, NO_ARG, STATX_SIZE, 0, IF_OK, 0),
         Render::OutString => (CAPTURE_BYTES, ARG_RESULT, strbytes, 0, IF_OK, 0),
         Render::OutPath => (CAPTURE_BYTES, ARG_RESULT, BYTES_MAX as u16, 0, IF_OK, 0),
+        Render::Str => (CAPTURE_STRING, NO_ARG, strsize, 0, 0, 0),
+        Render::XattrValue { size } => (CAPTURE_BYTES, size, strbytes, 0, 0, 0),
+        Render::XattrOut { .. } | Render::XattrList { .. } => {
+            (CAPTURE_BYTES, ARG_RESULT, strbytes, 0, IF_OK, 0)
+        }
         Render::Argv => (CAPTURE_STRING_ARRAY, NO_ARG, strsize, 0, AT_ENTRY, items),
         // Counted only, unless -v prints them.
         Render::Envp => {

@@ -24,6 +24,7 @@ pub mod stat;
 pub mod table;
 #[cfg(test)]
 pub(crate) mod testing;
+pub mod xattr;
 pub mod xlat;
 
 pub use call::{write_arg, write_call, write_call_decorated, ArgKind, Call, Detail, Memory, Raw};
