@@ -7,6 +7,7 @@ use clap::{ArgAction, Parser};
 
 use crate::decode::{Detail, Style};
 use crate::filter::{parse_comm, parse_expr, parse_pid, parse_trace_set, Expr, Status, TraceSet};
+use crate::output::{Precision, Timestamps};
 
 /// strace for files, on eBPF.
 ///
@@ -104,14 +105,29 @@ pub struct Cli {
     #[arg(short = 't', action = ArgAction::Count)]
     pub timestamps: u8,
 
+    /// The time as strace's --absolute-timestamps=[format:]FORMAT,[precision:]PRECISION
+    /// gives it: FORMAT time (of day, the default) or unix (seconds since
+    /// the epoch) or none; PRECISION s (the default), ms, us or ns. -t is
+    /// format:time, -tt adds precision:us, -ttt is format:unix,precision:us.
+    #[arg(long = "absolute-timestamps", alias = "timestamps", value_name = "SPEC",
+          num_args = 0..=1, require_equals = true, default_missing_value = "",
+          value_parser = parse_absolute, conflicts_with_all = ["timestamps", "json"])]
+    pub absolute: Option<Absolute>,
+
     /// Prefix each line with the time since the previous line's call
     /// began (lines come in the order calls end, so it can be negative).
-    #[arg(short = 'r', long = "relative-timestamps")]
-    pub relative: bool,
+    /// --relative-timestamps=PRECISION: s, ms, us (the default) or ns.
+    #[arg(short = 'r', long = "relative-timestamps", value_name = "PRECISION",
+          num_args = 0..=1, require_equals = true, default_missing_value = "us",
+          value_parser = parse_precision)]
+    pub relative: Option<Precision>,
 
     /// Show the time spent in each call, as <seconds> at the end of the line.
-    #[arg(short = 'T', long = "syscall-times")]
-    pub durations: bool,
+    /// --syscall-times=PRECISION: s, ms, us (the default) or ns.
+    #[arg(short = 'T', long = "syscall-times", value_name = "PRECISION",
+          num_args = 0..=1, require_equals = true, default_missing_value = "us",
+          value_parser = parse_precision)]
+    pub durations: Option<Precision>,
 
     /// Print only the calls that succeeded (filtered in the kernel).
     #[arg(short = 'z', long = "successful-only", conflicts_with = "failed_only")]
@@ -222,6 +238,27 @@ impl Cli {
         }
     }
 
+    /// The timestamps of -t, -tt, -ttt or --absolute-timestamps.
+    pub fn absolute_timestamps(&self) -> Timestamps {
+        let (format, precision) = match self.absolute {
+            Some(spec) => (
+                spec.format.unwrap_or(Some(AbsoluteFormat::Time)),
+                spec.precision.unwrap_or(Precision::SECONDS),
+            ),
+            None => match self.timestamps {
+                0 => (None, Precision::SECONDS),
+                1 => (Some(AbsoluteFormat::Time), Precision::SECONDS),
+                2 => (Some(AbsoluteFormat::Time), Precision::MICROS),
+                _ => (Some(AbsoluteFormat::Unix), Precision::MICROS),
+            },
+        };
+        match format {
+            None => Timestamps::None,
+            Some(AbsoluteFormat::Time) => Timestamps::TimeOfDay(precision),
+            Some(AbsoluteFormat::Unix) => Timestamps::Epoch(precision),
+        }
+    }
+
     /// One file per process: -ff or --output-separately, with -o.
     pub fn separate_outputs(&self) -> bool {
         self.output.is_some() && (self.follow_forks >= 2 || self.output_separately)
@@ -239,6 +276,53 @@ const AFTER_HELP: &str = "\
 Exit status: 0 on success, or the traced command's own status; 1 runtime error;
 2 bad usage; 3 missing privileges; 4 kernel lacks BPF support; 126/127 the
 command could not be run (not executable / not found).";
+
+/// --absolute-timestamps: the format (None: no timestamps) and precision.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Absolute {
+    format: Option<Option<AbsoluteFormat>>,
+    precision: Option<Precision>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum AbsoluteFormat {
+    Time,
+    Unix,
+}
+
+/// strace's `[format:]FORMAT,[precision:]PRECISION`, either part optional.
+fn parse_absolute(s: &str) -> Result<Absolute, String> {
+    let mut spec = Absolute {
+        format: None,
+        precision: None,
+    };
+    for token in s.split(',').filter(|t| !t.is_empty()) {
+        let (kind, value) = match token.split_once(':') {
+            Some((kind @ ("format" | "precision"), value)) => (Some(kind), value),
+            _ => (None, token),
+        };
+        let format = match value {
+            "none" => Some(None),
+            "time" => Some(Some(AbsoluteFormat::Time)),
+            "unix" => Some(Some(AbsoluteFormat::Unix)),
+            _ => None,
+        };
+        match (kind, format, Precision::parse(value)) {
+            (Some("format") | None, Some(format), _) => spec.format = Some(format),
+            (Some("precision") | None, _, Some(precision)) => spec.precision = Some(precision),
+            _ => {
+                return Err(format!(
+                    "'{token}' is not a format (none, time, unix) or precision (s, ms, us, ns)"
+                ))
+            }
+        }
+    }
+    Ok(spec)
+}
+
+fn parse_precision(s: &str) -> Result<Precision, String> {
+    Precision::parse(s).ok_or_else(|| format!("'{s}' is not one of s, ms, us, ns"))
+}
 
 impl Cli {
     /// -s and -v.

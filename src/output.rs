@@ -21,17 +21,43 @@ use crate::tracer::Losses;
 /// Output is written in batches: one write per ring buffer drain, not per line.
 const BUFFER: usize = 1 << 18;
 
-/// strace's -t, -tt and -ttt.
+/// strace's -t, -tt, -ttt and --absolute-timestamps.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Timestamps {
     #[default]
     None,
-    /// `HH:MM:SS`, local time.
-    Seconds,
-    /// `HH:MM:SS.uuuuuu`.
-    Micros,
-    /// Seconds since the epoch, `.uuuuuu`.
-    Epoch,
+    /// `HH:MM:SS[.fraction]`, local time (-t: seconds, -tt: microseconds).
+    TimeOfDay(Precision),
+    /// Seconds since the epoch (-ttt: `.uuuuuu`).
+    Epoch(Precision),
+}
+
+/// Digits a time shows after the point: strace's precisions s, ms, us, ns.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Precision(u8);
+
+impl Precision {
+    pub const SECONDS: Precision = Precision(0);
+    pub const MICROS: Precision = Precision(6);
+
+    /// strace's names: s, ms, us, ns.
+    pub fn parse(s: &str) -> Option<Precision> {
+        Some(Precision(match s {
+            "s" => 0,
+            "ms" => 3,
+            "us" => 6,
+            "ns" => 9,
+            _ => return None,
+        }))
+    }
+
+    /// `.fff` for the nanoseconds `ns` (below a second); nothing for s.
+    fn write_fraction(self, line: &mut String, ns: u64) {
+        if self.0 > 0 {
+            let scale = 10u64.pow(9 - u32::from(self.0));
+            let _ = write!(line, ".{:0width$}", ns / scale, width = usize::from(self.0));
+        }
+    }
 }
 
 /// strace's -c (--summary-only) and -C (--summary).
@@ -52,9 +78,9 @@ pub struct Format {
     pub json: bool,
     pub timestamps: Timestamps,
     /// -r: time since the previous line's call began.
-    pub relative: bool,
+    pub relative: Option<Precision>,
     /// -T: time spent in the call.
-    pub durations: bool,
+    pub durations: Option<Precision>,
     /// -y: the file behind each descriptor.
     pub fd_paths: bool,
     pub color: bool,
@@ -144,22 +170,19 @@ impl Printer {
         let enter = event.header.enter_ns;
         match self.format.timestamps {
             Timestamps::None => {}
-            Timestamps::Seconds | Timestamps::Micros => {
+            Timestamps::TimeOfDay(precision) => {
                 let wall = self.clock.wall_ns(enter);
-                write_local_time(line, wall, self.format.timestamps == Timestamps::Micros);
+                write_local_time(line, wall, precision);
                 line.push(' ');
             }
-            Timestamps::Epoch => {
+            Timestamps::Epoch(precision) => {
                 let wall = self.clock.wall_ns(enter);
-                let _ = write!(
-                    line,
-                    "{}.{:06} ",
-                    wall / 1_000_000_000,
-                    wall % 1_000_000_000 / 1000
-                );
+                let _ = write!(line, "{}", wall / 1_000_000_000);
+                precision.write_fraction(line, wall % 1_000_000_000);
+                line.push(' ');
             }
         }
-        if self.format.relative {
+        if let Some(precision) = self.format.relative {
             // Lines come in exit order: a call that began before the
             // previous line's call gives a negative interval.
             let delta = i128::from(enter) - i128::from(self.last_enter_ns.unwrap_or(enter));
@@ -169,7 +192,9 @@ impl Printer {
             // strace's "%6ld.%06ld ", without formatting into a temporary.
             let width = sign.len() + secs.checked_ilog10().unwrap_or(0) as usize + 1;
             line.extend(std::iter::repeat_n(' ', 6usize.saturating_sub(width)));
-            let _ = write!(line, "{sign}{secs}.{:06} ", delta % 1_000_000_000 / 1000);
+            let _ = write!(line, "{sign}{secs}");
+            precision.write_fraction(line, (delta % 1_000_000_000) as u64);
+            line.push(' ');
             self.last_enter_ns = Some(enter);
         }
 
@@ -178,13 +203,10 @@ impl Printer {
         } else {
             line.push_str(&self.call);
         }
-        if self.format.durations {
-            let _ = write!(
-                line,
-                " <{}.{:06}>",
-                duration / 1_000_000_000,
-                duration % 1_000_000_000 / 1000
-            );
+        if let Some(precision) = self.format.durations {
+            let _ = write!(line, " <{}", duration / 1_000_000_000);
+            precision.write_fraction(line, duration % 1_000_000_000);
+            line.push('>');
         }
         line.push('\n');
         self.out.write_all(line.as_bytes())
@@ -330,8 +352,8 @@ impl Clock {
     }
 }
 
-/// `HH:MM:SS[.uuuuuu]` in local time, as strace -t/-tt.
-fn write_local_time(line: &mut String, wall_ns: u64, micros: bool) {
+/// `HH:MM:SS[.fraction]` in local time, as strace -t/-tt.
+fn write_local_time(line: &mut String, wall_ns: u64, precision: Precision) {
     let secs = (wall_ns / 1_000_000_000) as libc::time_t;
     // SAFETY: localtime_r only writes the tm we own.
     let mut tm: libc::tm = unsafe { std::mem::zeroed() };
@@ -342,9 +364,7 @@ fn write_local_time(line: &mut String, wall_ns: u64, micros: bool) {
         (0, 0, 0)
     };
     let _ = write!(line, "{h:02}:{m:02}:{s:02}");
-    if micros {
-        let _ = write!(line, ".{:06}", wall_ns % 1_000_000_000 / 1000);
-    }
+    precision.write_fraction(line, wall_ns % 1_000_000_000);
 }
 
 #[cfg(test)]
@@ -368,9 +388,18 @@ mod tests {
     #[test]
     fn local_time_shape() {
         let mut s = String::new();
-        write_local_time(&mut s, 1_795_328_478_123_456_789, true);
+        write_local_time(&mut s, 1_795_328_478_123_456_789, Precision::MICROS);
         assert_eq!(s.len(), "HH:MM:SS.uuuuuu".len());
         assert!(s.ends_with(":18.123456"), "{s}");
+        for (precision, end) in [("s", ":18"), ("ms", ":18.123"), ("ns", ":18.123456789")] {
+            let mut s = String::new();
+            write_local_time(
+                &mut s,
+                1_795_328_478_123_456_789,
+                Precision::parse(precision).unwrap(),
+            );
+            assert!(s.ends_with(end) && s.len() == 5 + end.len(), "{s}");
+        }
     }
 }
 
@@ -437,7 +466,7 @@ mod fuzz {
         #[test]
         fn any_record_is_one_clean_line(records in proptest::collection::vec(arbitrary_record(), 1..8),
                                         json in any::<bool>(), fd_paths in any::<bool>()) {
-            let format = Format { json, fd_paths, timestamps: Timestamps::Micros, durations: !json, ..Format::default() };
+            let format = Format { json, fd_paths, timestamps: Timestamps::TimeOfDay(Precision::MICROS), durations: (!json).then_some(Precision::MICROS), ..Format::default() };
             let (text, lines, malformed) = printed(format, &records);
             prop_assert_eq!(lines + malformed, records.len() as u64);
             prop_assert_eq!(text.lines().count() as u64, lines);

@@ -19,7 +19,7 @@ use crate::error::{Error, Result};
 use crate::filter::{self, selected_calls};
 use crate::launch;
 use crate::live::Live;
-use crate::output::{Format, Printer, SummaryMode, Timestamps};
+use crate::output::{Format, Printer, SummaryMode};
 use crate::pidns::Namespace;
 use crate::separate::Separate;
 use crate::tracer::{self, Config, Losses, Tracer};
@@ -258,12 +258,7 @@ fn output_format(cli: &Cli) -> Format {
         style: cli.style,
         detail: cli.detail(),
         json: cli.json,
-        timestamps: match cli.timestamps {
-            0 => Timestamps::None,
-            1 => Timestamps::Seconds,
-            2 => Timestamps::Micros,
-            _ => Timestamps::Epoch,
-        },
+        timestamps: cli.absolute_timestamps(),
         relative: cli.relative,
         durations: cli.durations,
         fd_paths: cli.fd_paths,

@@ -388,3 +388,65 @@ fn colour_follows_term_and_clicolor_force() {
     let shown = on_a_terminal(&format!("{BIN} -q true"), &[("TERM", "dumb")]);
     assert!(!shown.contains(escape), "{shown}");
 }
+
+/// The digits after the point of `stamp`, if it is `SECONDS[.DIGITS]`.
+fn fraction_digits(stamp: &str) -> Option<usize> {
+    let (secs, fraction) = stamp.split_once('.').unwrap_or((stamp, ""));
+    let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    (!secs.is_empty() && digits(secs) && digits(fraction)).then_some(fraction.len())
+}
+
+#[test]
+fn timestamp_precisions() {
+    if !privileged() {
+        return;
+    }
+    let first_line = |args: &[&str]| -> String {
+        let out = run(ftrace().args(args).arg("true"));
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {}", stderr(&out));
+        stdout(&out).lines().next().unwrap().to_string()
+    };
+    // The stamp is the word after PID and COMM.
+    let stamp = |args: &[&str]| {
+        fields(&first_line(args))
+            .3
+            .split(' ')
+            .next()
+            .unwrap()
+            .to_string()
+    };
+    for (args, digits) in [
+        (&["--absolute-timestamps=format:unix,precision:ms"][..], 3),
+        (&["--absolute-timestamps=unix,ns"], 9),
+        (&["--absolute-timestamps=unix"], 0),
+        (&["-ttt"], 6),
+    ] {
+        let stamp = stamp(args);
+        assert_eq!(fraction_digits(&stamp), Some(digits), "{args:?}: {stamp}");
+    }
+    // Time of day: HH:MM:SS then the fraction.
+    let time = stamp(&["--absolute-timestamps=precision:ms"]);
+    assert_eq!(
+        (time.len(), &time[2..3], &time[8..9]),
+        (12, ":", "."),
+        "{time}"
+    );
+    let time = stamp(&["-t"]);
+    assert_eq!(time.len(), 8, "{time}");
+    assert!(!first_line(&["--absolute-timestamps=none"]).contains(':'));
+    // -T and -r.
+    for (args, digits) in [
+        (&["--syscall-times=ns"][..], 9),
+        (&["--syscall-times=s"], 0),
+        (&["-T"], 6),
+    ] {
+        let line = first_line(args);
+        let took = line.rsplit_once(" <").unwrap().1.strip_suffix('>').unwrap();
+        assert_eq!(fraction_digits(took), Some(digits), "{args:?}: {line}");
+    }
+    for (args, digits) in [(&["--relative-timestamps=ms"][..], 3), (&["-r"], 6)] {
+        let line = first_line(args);
+        let delta = line.split_whitespace().nth(2).unwrap();
+        assert_eq!(fraction_digits(delta), Some(digits), "{args:?}: {line}");
+    }
+}
