@@ -109,6 +109,8 @@ fn options_in_help() -> Vec<String> {
     for line in list.lines().filter(|l| !l.starts_with("        ")) {
         let words = line.trim_start().split(' ');
         for name in words.take_while(|w| w.starts_with('-')) {
+            // "--syscall-times[=<PRECISION>]": the name before its optional value.
+            let name = name.split('[').next().unwrap_or(name);
             options.push(name.trim_end_matches([',', '.']).to_string());
         }
     }
