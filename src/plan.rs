@@ -32,8 +32,9 @@ fn capture(param: &Param, compat: bool, detail: Detail) -> Option<capture_plan> 
     const CAPTURE_STRING: capture_kind = capture_kind::CAPTURE_STRING;
     const CAPTURE_BYTES: capture_kind = capture_kind::CAPTURE_BYTES;
     const CAPTURE_STRING_ARRAY: capture_kind = capture_kind::CAPTURE_STRING_ARRAY;
-    // A string printed with -s: one byte more tells a longer one.
-    let strsize = detail.strsize.saturating_add(1).min(CAPTURE_MAX) as u16;
+    // A string printed with -s, its NUL, and one byte more: a string of
+    // exactly -s bytes reads whole, a longer one is seen to go on.
+    let strsize = detail.strsize.saturating_add(2).min(CAPTURE_MAX) as u16;
     // Bytes printed with -s: no more than that is needed.
     let strbytes = detail.strsize.min(BYTES_MAX) as u16;
     // The strings of an array: all under -v, else strace's -s of them.
@@ -305,12 +306,12 @@ mod tests {
         assert_eq!(native[4].captures[1].size, 144);
         assert_eq!(compat[106].captures[1].size, 64);
         assert_eq!(native[4].at_entry, 0);
-        // execve: everything at entry; argv's -s strings of -s + 1 bytes,
-        // envp only counted.
+        // execve: everything at entry; argv's -s strings of -s + 2 bytes
+        // (the NUL, and one more), envp only counted.
         let exec = native[59];
         assert_eq!(exec.at_entry, 1);
         assert!(exec.captures[..3].iter().all(|c| c.when & AT_ENTRY != 0));
-        assert_eq!((exec.captures[1].items, exec.captures[1].size), (10, 11));
+        assert_eq!((exec.captures[1].items, exec.captures[1].size), (10, 12));
         assert_eq!(exec.captures[2].items, 0);
         let verbose = Detail {
             verbose: true,

@@ -82,7 +82,7 @@ fn expected(arch: Arch) -> Vec<String> {
     // argv strings, unlike paths, print at most -s (32) bytes.
     let exe = exe.display().to_string();
     let arg0 = match exe.get(..32) {
-        Some(cut) if exe.len() >= 32 => format!("\"{cut}\"..."),
+        Some(cut) if exe.len() > 32 => format!("\"{cut}\"..."),
         _ => format!("\"{exe}\""),
     };
     lines.push(format!(

@@ -380,8 +380,8 @@ pub fn write_arg(out: &mut String, call: &Call, param: &Param, style: Style) {
 }
 
 /// strace's `printstr`: a NUL-terminated string that is not a path, of at
-/// most `-s` bytes; `...` after when it has -s bytes or more (strace reads
-/// one byte more than it prints and looks for the NUL in what it prints).
+/// most `-s` bytes; `...` after when it has more (strace reads one byte
+/// more than it prints: a NUL there means the string was whole).
 pub(crate) fn write_str(out: &mut String, call: &Call, addr: u64, mem: &Memory) {
     if addr == 0 {
         out.push_str("NULL");
@@ -404,7 +404,7 @@ pub(crate) fn write_str(out: &mut String, call: &Call, addr: u64, mem: &Memory) 
     let strsize = call.detail.strsize;
     let text = data.split(|&b| b == 0).next().unwrap_or(data);
     let shown = text.get(..strsize).unwrap_or(text);
-    write_quoted(out, shown, !complete || text.len() >= strsize);
+    write_quoted(out, shown, !complete || text.len() > strsize);
 }
 
 /// strace's `printstrn`: `len` bytes (NULs included), of which at most `-s`

@@ -55,10 +55,10 @@ pub fn write_argv(out: &mut String, call: &Call, addr: u64, mem: &Memory) {
         }
         match array.strings.get(n) {
             Some(&ArrayString::Bytes { data, complete }) => {
-                // strace reads -s bytes and one more: a string of -s bytes
-                // or more is cut.
+                // As strace's printstr: a string of exactly -s bytes is
+                // whole (its NUL comes next), a longer one is cut.
                 let shown = data.get(..detail.strsize).unwrap_or(data);
-                write_quoted(out, shown, !complete || data.len() >= detail.strsize);
+                write_quoted(out, shown, !complete || data.len() > detail.strsize);
             }
             Some(&ArrayString::Fault(ptr)) => write_hex(out, call.word(ptr)),
             None => {
@@ -151,7 +151,8 @@ mod tests {
             render(&exec(&argv, &envp, Detail::default()), Style::Abbrev),
             "execve(\"/bin/x\", [\"ls\", \"-l\", 0xbad], 0x2000 /* 23 vars */) = -1 ENOENT (No such file or directory)"
         );
-        // Cut by -s: strings and their number.
+        // Cut by -s: the number of strings; strings of -s bytes are whole
+        // (strace 6.1: -s 2 prints ["/b"..., "-l", ...]).
         let d = Detail {
             strsize: 2,
             verbose: false,
@@ -160,7 +161,7 @@ mod tests {
         let envp = blob(1, 2, &[]);
         assert_eq!(
             render(&exec(&argv, &envp, d), Style::Abbrev),
-            "execve(\"/bin/x\", [\"ls\"..., \"-l\"..., ...], 0x2000 /* 1 var, unterminated */) = -1 ENOENT (No such file or directory)"
+            "execve(\"/bin/x\", [\"ls\", \"-l\", ...], 0x2000 /* 1 var, unterminated */) = -1 ENOENT (No such file or directory)"
         );
         // -v: the environment too; a fault after the first pointer.
         let v = Detail {
