@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use clap::{ArgAction, Parser};
 
-use crate::decode::{Detail, Style};
+use crate::decode::Style;
 use crate::filter::{parse_comm, parse_expr, parse_pid, parse_trace_set, Expr, Status, TraceSet};
 use crate::output::{Precision, Timestamps};
 
@@ -67,19 +67,6 @@ pub struct Cli {
     #[arg(short = 'X', long = "const-print-style", value_name = "STYLE",
           value_parser = parse_style, default_value = "abbrev")]
     pub style: Style,
-
-    /// The most bytes of a string that is not a path (xattr values, argv
-    /// strings, mount data) to print, as strace -s; longer ones end in
-    /// `...`. Paths always print whole. Without -v, also the most strings
-    /// of argv.
-    #[arg(short = 's', long = "string-limit", value_name = "STRSIZE", default_value_t = 32,
-          value_parser = clap::value_parser!(u32).range(0..=4096))]
-    pub strsize: u32,
-
-    /// Print structures (struct stat, statx) and exec's environment whole,
-    /// as strace -v, instead of abbreviated.
-    #[arg(short = 'v', long = "no-abbrev")]
-    pub verbose: bool,
 
     /// Write the trace to FILE (created or truncated) instead of stdout.
     /// Never coloured.
@@ -322,16 +309,6 @@ fn parse_absolute(s: &str) -> Result<Absolute, String> {
 
 fn parse_precision(s: &str) -> Result<Precision, String> {
     Precision::parse(s).ok_or_else(|| format!("'{s}' is not one of s, ms, us, ns"))
-}
-
-impl Cli {
-    /// -s and -v.
-    pub fn detail(&self) -> Detail {
-        Detail {
-            strsize: self.strsize as usize,
-            verbose: self.verbose,
-        }
-    }
 }
 
 fn parse_style(s: &str) -> Result<Style, String> {

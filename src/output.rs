@@ -10,7 +10,7 @@ use std::fs::File;
 use std::io::{self, BufWriter, Write};
 
 use crate::color;
-use crate::decode::{self, Call, Detail, Style};
+use crate::decode::{self, Call, Style};
 use crate::error::Error;
 use crate::json::{Args, Bytes, FdPath, JsonCall, Rfc3339};
 use crate::record::Event;
@@ -73,8 +73,6 @@ pub enum SummaryMode {
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Format {
     pub style: Style,
-    /// -s and -v.
-    pub detail: Detail,
     pub json: bool,
     pub timestamps: Timestamps,
     /// -r: time since the previous line's call began.
@@ -133,7 +131,7 @@ impl Printer {
                 return;
             }
         };
-        let call = event.call_with(self.format.detail);
+        let call = event.call();
         let duration = event.duration_ns();
         if self.format.summary != SummaryMode::Off {
             self.summary

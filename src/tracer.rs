@@ -12,7 +12,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::bpf::types::{limits, target_kind};
 use crate::bpf::{TracerSkel, TracerSkelBuilder};
-use crate::decode::{Detail, Syscall};
+use crate::decode::Syscall;
 use crate::error::{Error, Result};
 use crate::pidns::Namespace;
 use crate::plan;
@@ -20,8 +20,6 @@ use crate::plan;
 /// Everything the kernel side is told before load.
 pub struct Config<'a> {
     pub calls: &'a [Syscall],
-    /// -s and -v: how much of strings and arrays the kernel copies.
-    pub detail: Detail,
     pub comms: &'a [Vec<u8>],
     /// ftrace-cli's pid namespace: its own kernel id, and how records
     /// number pids.
@@ -125,7 +123,6 @@ impl<'obj> Tracer<'obj> {
             .ok_or_else(|| Error::Runtime("the tracer's rodata is not mapped".into()))?;
         plan::plans(
             config.calls,
-            config.detail,
             config.fd_paths,
             &mut rodata.native_plans,
             &mut rodata.compat_plans,

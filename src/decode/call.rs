@@ -9,12 +9,9 @@ use std::fmt::Write;
 
 use super::errno::{write_retval, RetKind};
 use super::escape::{write_escaped_also, write_quoted};
-use super::exec::{write_argv, write_envp};
 use super::fanotify::{write_fan_dirfd, write_fan_init_flags};
 use super::open::{open_takes_mode, write_open_flags, write_open_how};
-use super::stat::{write_stat, write_statx, write_statx_flags};
 use super::table::{Param, Render, Syscall};
-use super::xattr::{write_list, write_value_in, write_value_out};
 use super::xlat::{write_flags, write_hex, write_octal_mode, write_value_fmt, NumFmt, Style, Xlat};
 
 /// strace's `PATH_MAX`: a path prints at most `PATH_MAX - 1` bytes; a
@@ -58,25 +55,6 @@ impl<'a> Memory<'a> {
     }
 }
 
-/// strace's -s and -v: how much of the memory a call points to prints.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Detail {
-    /// -s: most bytes of a string that is not a path (xattr values, argv),
-    /// and under abbreviation the most elements of an array.
-    pub strsize: usize,
-    /// -v: whole structures and environments instead of abbreviations.
-    pub verbose: bool,
-}
-
-impl Default for Detail {
-    fn default() -> Self {
-        Detail {
-            strsize: 32,
-            verbose: false,
-        }
-    }
-}
-
 /// One traced call.
 #[derive(Clone, Copy, Debug)]
 pub struct Call<'a> {
@@ -96,8 +74,6 @@ pub struct Call<'a> {
     /// thread's exit or exec): the call never returned, and `ret` is only
     /// what the kernel unwound with. Printed as strace does, `= ?`.
     pub unfinished: bool,
-    /// How much of the captured memory prints (-s, -v).
-    pub detail: Detail,
 }
 
 impl<'a> Call<'a> {
@@ -118,11 +94,6 @@ impl<'a> Call<'a> {
     /// With -y: the path of the file a returned descriptor refers to.
     pub fn returned_fd_path(&self) -> &Memory<'a> {
         &self.captured[6]
-    }
-
-    /// The call failed: its output arguments print as addresses.
-    pub fn failed(&self) -> bool {
-        self.errno().is_some()
     }
 }
 
@@ -258,23 +229,11 @@ impl Param {
             Render::Dirfd | Render::FanDirfd => ArgKind::Dirfd,
             Render::Path => ArgKind::Path,
             Render::OpenMode { .. } | Render::Mode => ArgKind::Mode,
-            Render::OpenHow { .. }
-            | Render::Stat(_)
-            | Render::Statx
-            | Render::OutString
-            | Render::OutPath
-            | Render::Argv
-            | Render::Envp
-            | Render::Str
-            | Render::XattrValue { .. }
-            | Render::XattrOut { .. }
-            | Render::XattrList { .. } => ArgKind::Struct,
+            Render::OpenHow { .. } => ArgKind::Struct,
             Render::Size => ArgKind::Size,
-            Render::OpenFlags
-            | Render::FanInitFlags
-            | Render::Flags(_)
-            | Render::Flags64(_)
-            | Render::StatxFlags => ArgKind::Flags,
+            Render::OpenFlags | Render::FanInitFlags | Render::Flags(_) | Render::Flags64(_) => {
+                ArgKind::Flags
+            }
         }
     }
 }
@@ -305,21 +264,9 @@ impl Call<'_> {
             Render::Fd | Render::Dirfd | Render::FanDirfd => {
                 Raw::Signed(i64::from(value as u32 as i32))
             }
-            Render::Path
-            | Render::OpenHow { .. }
-            | Render::Size
-            | Render::Stat(_)
-            | Render::Statx
-            | Render::OutString
-            | Render::OutPath
-            | Render::Argv
-            | Render::Envp
-            | Render::Str
-            | Render::XattrValue { .. }
-            | Render::XattrOut { .. }
-            | Render::XattrList { .. } => Raw::Unsigned(self.word(value)),
+            Render::Path | Render::OpenHow { .. } | Render::Size => Raw::Unsigned(self.word(value)),
             Render::OpenMode { .. } | Render::Mode => Raw::Unsigned(u64::from(value as u16)),
-            Render::OpenFlags | Render::FanInitFlags | Render::Flags(_) | Render::StatxFlags => {
+            Render::OpenFlags | Render::FanInitFlags | Render::Flags(_) => {
                 Raw::Unsigned(u64::from(value as u32))
             }
             Render::Flags64(_) => Raw::Unsigned(value),
@@ -349,99 +296,6 @@ pub fn write_arg(out: &mut String, call: &Call, param: &Param, style: Style) {
         Render::FanInitFlags => write_fan_init_flags(out, u64::from(value as u32), style),
         Render::Flags(table) => write_flags(out, u64::from(value as u32), table, style),
         Render::Flags64(table) => write_flags(out, value, table, style),
-        Render::Stat(layout) => write_stat(
-            out,
-            call,
-            call.word(value),
-            call.memory(param),
-            layout,
-            style,
-        ),
-        Render::StatxFlags => write_statx_flags(out, u64::from(value as u32), style),
-        Render::Statx => write_statx(out, call, call.word(value), call.memory(param), style),
-        Render::OutString => write_out_string(out, call, call.word(value), call.memory(param)),
-        Render::OutPath => write_out_path(out, call, call.word(value), call.memory(param)),
-        Render::Argv => write_argv(out, call, call.word(value), call.memory(param)),
-        Render::Envp => write_envp(out, call, call.word(value), call.memory(param)),
-        Render::Str => write_str(out, call, call.word(value), call.memory(param)),
-        Render::XattrValue { size } => {
-            let size = call.word(call.args[usize::from(size)]);
-            write_value_in(out, call, call.word(value), call.memory(param), size)
-        }
-        Render::XattrOut { size } => {
-            let size = call.word(call.args[usize::from(size)]);
-            write_value_out(out, call, call.word(value), call.memory(param), size)
-        }
-        Render::XattrList { size } => {
-            let size = call.word(call.args[usize::from(size)]);
-            write_list(out, call, call.word(value), call.memory(param), size)
-        }
-    }
-}
-
-/// strace's `printstr`: a NUL-terminated string that is not a path, of at
-/// most `-s` bytes; `...` after when it has more (strace reads one byte
-/// more than it prints: a NUL there means the string was whole).
-pub(crate) fn write_str(out: &mut String, call: &Call, addr: u64, mem: &Memory) {
-    if addr == 0 {
-        out.push_str("NULL");
-        return;
-    }
-    let Some(data) = mem.data() else {
-        write_hex(out, addr);
-        return;
-    };
-    let complete = !matches!(
-        mem,
-        Memory::Bytes {
-            complete: false,
-            ..
-        } | Memory::Changed {
-            complete: false,
-            ..
-        }
-    );
-    let strsize = call.detail.strsize;
-    let text = data.split(|&b| b == 0).next().unwrap_or(data);
-    let shown = text.get(..strsize).unwrap_or(text);
-    write_quoted(out, shown, !complete || text.len() > strsize);
-}
-
-/// strace's `printstrn`: `len` bytes (NULs included), of which at most `-s`
-/// print, `...` after when there were more.
-pub(crate) fn write_strn(out: &mut String, call: &Call, addr: u64, mem: &Memory, len: u64) {
-    if addr == 0 {
-        out.push_str("NULL");
-        return;
-    }
-    let Some(data) = mem.data() else {
-        write_hex(out, addr);
-        return;
-    };
-    let want = usize::try_from(len)
-        .unwrap_or(usize::MAX)
-        .min(call.detail.strsize);
-    let shown = data.get(..want).unwrap_or(data);
-    write_quoted(out, shown, len > shown.len() as u64);
-}
-
-/// readlink's buffer: what the call wrote, its result's worth of bytes.
-fn write_out_string(out: &mut String, call: &Call, addr: u64, mem: &Memory) {
-    if call.failed() {
-        write_address(out, addr);
-        return;
-    }
-    write_strn(out, call, addr, mem, call.result() as u64);
-}
-
-/// getcwd's buffer: the path the call wrote, NUL included in its result.
-fn write_out_path(out: &mut String, call: &Call, addr: u64, mem: &Memory) {
-    match mem.data() {
-        Some(data) if !call.failed() && addr != 0 => {
-            let complete = data.contains(&0);
-            write_path_bytes(out, data, complete)
-        }
-        _ => write_address(out, addr),
     }
 }
 
@@ -825,10 +679,6 @@ mod tests {
                 captured: std::array::from_fn(|_| mem(next())),
                 ret: next() as i64 >> (next() % 64),
                 unfinished: next() % 7 == 0,
-                detail: Detail {
-                    strsize: (next() % 64) as usize,
-                    verbose: next() % 2 == 0,
-                },
             };
             for style in [Style::Raw, Style::Abbrev, Style::Verbose] {
                 out.clear();

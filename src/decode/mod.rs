@@ -5,7 +5,7 @@
 //! * [`call`]: whole calls (`openat(AT_FDCWD, "/etc/hostname",
 //!   O_RDONLY|O_CLOEXEC) = 3`), argument by argument;
 //! * one file per family of calls for what a flag table does not cover:
-//!   [`open`], [`fanotify`], [`stat`], [`exec`];
+//!   [`open`], [`fanotify`];
 //! * [`xlat`]: strace-style symbolic tables and the generic flag/value
 //!   printers for the three `-X` styles;
 //! * [`escape`]: strace's string quoting;
@@ -17,17 +17,14 @@
 pub mod call;
 pub mod errno;
 pub mod escape;
-pub mod exec;
 pub mod fanotify;
 pub mod open;
-pub mod stat;
 pub mod table;
 #[cfg(test)]
 pub(crate) mod testing;
-pub mod xattr;
 pub mod xlat;
 
-pub use call::{write_arg, write_call, write_call_decorated, ArgKind, Call, Detail, Memory, Raw};
+pub use call::{write_arg, write_call, write_call_decorated, ArgKind, Call, Memory, Raw};
 pub use errno::RetKind;
 pub use errno::{errno_message, errno_name};
 pub use escape::write_escaped;

@@ -13,33 +13,12 @@ use super::xlat::Xlat;
 /// strace's syscall classes (`-e trace=%file` ...), as bits.
 pub mod class {
     /// `%file`: takes a file name.
-    pub const FILE: u16 = 1 << 0;
+    pub const FILE: u8 = 1 << 0;
     /// `%desc`: takes or returns a file descriptor.
-    pub const DESC: u16 = 1 << 1;
-    /// `%stat`: stat variants taking a path.
-    pub const STAT: u16 = 1 << 2;
-    /// `%lstat`: stat variants not following symlinks.
-    pub const LSTAT: u16 = 1 << 3;
-    /// `%fstat`: stat variants taking a descriptor.
-    pub const FSTAT: u16 = 1 << 4;
-    /// `%%stat`: every stat variant.
-    pub const STAT_LIKE: u16 = 1 << 5;
-    /// `%statfs`: statfs variants taking a path.
-    pub const STATFS: u16 = 1 << 6;
-    /// `%%statfs`: every statfs variant.
-    pub const STATFS_LIKE: u16 = 1 << 7;
+    pub const DESC: u8 = 1 << 1;
 
     /// Class names as `-e trace=%NAME` takes them.
-    pub const NAMES: &[(&str, u16)] = &[
-        ("file", FILE),
-        ("desc", DESC),
-        ("stat", STAT),
-        ("lstat", LSTAT),
-        ("fstat", FSTAT),
-        ("%stat", STAT_LIKE),
-        ("statfs", STATFS),
-        ("%statfs", STATFS_LIKE),
-    ];
+    pub const NAMES: &[(&str, u8)] = &[("file", FILE), ("desc", DESC)];
 }
 
 /// How one argument prints, and so what the kernel copies for it.
@@ -69,30 +48,6 @@ pub enum Render {
     Flags(&'static Xlat),
     /// A 64-bit bit set; ia32 passes it in two registers.
     Flags64(&'static Xlat),
-    /// A `struct stat` the call fills (stat.rs).
-    Stat(StatLayout),
-    /// statx's flags: the sync type, then `AT_*` flags.
-    StatxFlags,
-    /// The `struct statx` statx fills.
-    Statx,
-    /// Bytes the call wrote, as many as it returned, printed as a string
-    /// of `-s` bytes at most (readlink's buffer).
-    OutString,
-    /// getcwd's buffer: the path the call wrote, as many bytes as it returned.
-    OutPath,
-    /// A NUL-terminated string that is not a path: `-s` bytes print.
-    Str,
-    /// setxattr's value, of argument `size` bytes (xattr.rs).
-    XattrValue { size: u8 },
-    /// getxattr's value: the bytes the call returned; the address alone
-    /// when argument `size` is 0.
-    XattrOut { size: u8 },
-    /// listxattr's list of names, as many bytes as the call returned.
-    XattrList { size: u8 },
-    /// exec's argv: the strings (exec.rs).
-    Argv,
-    /// exec's envp: how many strings, or the strings under -v.
-    Envp,
 }
 
 /// One parameter: its name (as in the man page), the argument register it
@@ -117,7 +72,7 @@ pub struct SyscallDef {
     pub params: &'static [Param],
     pub ret: RetKind,
     /// strace's classes, `class::*` bits.
-    pub classes: u16,
+    pub classes: u8,
 }
 
 const fn row(
@@ -126,7 +81,7 @@ const fn row(
     ia32: u16,
     params: &'static [Param],
     ret: RetKind,
-    classes: u16,
+    classes: u8,
 ) -> SyscallDef {
     SyscallDef {
         name,
@@ -137,45 +92,8 @@ const fn row(
     }
 }
 
-/// A row for a call only x86_64 has.
-const fn row_x86_64(
-    name: &'static str,
-    x86_64: u16,
-    params: &'static [Param],
-    ret: RetKind,
-    classes: u16,
-) -> SyscallDef {
-    SyscallDef {
-        name,
-        numbers: [Some(x86_64), None],
-        params,
-        ret,
-        classes,
-    }
-}
-
-/// A row for a call only ia32 has.
-const fn row_ia32(
-    name: &'static str,
-    ia32: u16,
-    params: &'static [Param],
-    ret: RetKind,
-    classes: u16,
-) -> SyscallDef {
-    SyscallDef {
-        name,
-        numbers: [None, Some(ia32)],
-        params,
-        ret,
-        classes,
-    }
-}
-
-use super::exec::EXECVEAT_FLAGS;
 use super::fanotify::{FAN_EVENT_FLAGS, FAN_MARK_FLAGS};
-use super::stat::{StatLayout, AT_FLAGS, STATX_MASK};
-use super::xattr::{XATTRAT_FLAGS, XATTR_FLAGS};
-use class::{DESC, FILE, FSTAT, LSTAT, STAT, STAT_LIKE};
+use class::{DESC, FILE};
 use Render::*;
 use RetKind as Ret;
 
@@ -245,290 +163,6 @@ pub static SYSCALLS: &[SyscallDef] = &[
             p("target", 0, Path),
             p("newdirfd", 1, Dirfd),
             p("linkpath", 2, Path),
-        ],
-        Ret::Unsigned,
-        FILE | DESC,
-    ),
-    // stat family (strace src/stat.c, stat64.c, oldstat.c, statx.c)
-    row(
-        "stat",
-        4,
-        106,
-        &[
-            p("pathname", 0, Path),
-            p("statbuf", 1, Stat(StatLayout::Stat)),
-        ],
-        Ret::Unsigned,
-        FILE | STAT | STAT_LIKE,
-    ),
-    row(
-        "lstat",
-        6,
-        107,
-        &[
-            p("pathname", 0, Path),
-            p("statbuf", 1, Stat(StatLayout::Stat)),
-        ],
-        Ret::Unsigned,
-        FILE | LSTAT | STAT_LIKE,
-    ),
-    row_x86_64(
-        "newfstatat",
-        262,
-        &[
-            p("dirfd", 0, Dirfd),
-            p("pathname", 1, Path),
-            p("statbuf", 2, Stat(StatLayout::Stat)),
-            p("flags", 3, Flags(&AT_FLAGS)),
-        ],
-        Ret::Unsigned,
-        FILE | DESC | FSTAT | STAT_LIKE,
-    ),
-    row_ia32(
-        "oldstat",
-        18,
-        &[
-            p("pathname", 0, Path),
-            p("statbuf", 1, Stat(StatLayout::Old)),
-        ],
-        Ret::Unsigned,
-        FILE | STAT | STAT_LIKE,
-    ),
-    row_ia32(
-        "oldlstat",
-        84,
-        &[
-            p("pathname", 0, Path),
-            p("statbuf", 1, Stat(StatLayout::Old)),
-        ],
-        Ret::Unsigned,
-        FILE | LSTAT | STAT_LIKE,
-    ),
-    row_ia32(
-        "stat64",
-        195,
-        &[
-            p("pathname", 0, Path),
-            p("statbuf", 1, Stat(StatLayout::Stat64)),
-        ],
-        Ret::Unsigned,
-        FILE | STAT | STAT_LIKE,
-    ),
-    row_ia32(
-        "lstat64",
-        196,
-        &[
-            p("pathname", 0, Path),
-            p("statbuf", 1, Stat(StatLayout::Stat64)),
-        ],
-        Ret::Unsigned,
-        FILE | LSTAT | STAT_LIKE,
-    ),
-    row_ia32(
-        "fstatat64",
-        300,
-        &[
-            p("dirfd", 0, Dirfd),
-            p("pathname", 1, Path),
-            p("statbuf", 2, Stat(StatLayout::Stat64)),
-            p("flags", 3, Flags(&AT_FLAGS)),
-        ],
-        Ret::Unsigned,
-        FILE | DESC | FSTAT | STAT_LIKE,
-    ),
-    row(
-        "statx",
-        332,
-        383,
-        &[
-            p("dirfd", 0, Dirfd),
-            p("pathname", 1, Path),
-            p("flags", 2, StatxFlags),
-            p("mask", 3, Flags(&STATX_MASK)),
-            p("statxbuf", 4, Statx),
-        ],
-        Ret::Unsigned,
-        FILE | DESC | FSTAT | STAT_LIKE,
-    ),
-    // readlink and getcwd (strace src/readlink.c, getcwd.c)
-    row(
-        "readlink",
-        89,
-        85,
-        &[
-            p("pathname", 0, Path),
-            p("buf", 1, OutString),
-            p("bufsiz", 2, Size),
-        ],
-        Ret::Unsigned,
-        FILE,
-    ),
-    row(
-        "readlinkat",
-        267,
-        305,
-        &[
-            p("dirfd", 0, Dirfd),
-            p("pathname", 1, Path),
-            p("buf", 2, OutString),
-            p("bufsiz", 3, Size),
-        ],
-        Ret::Unsigned,
-        FILE | DESC,
-    ),
-    row(
-        "getcwd",
-        79,
-        183,
-        &[p("buf", 0, OutPath), p("size", 1, Size)],
-        Ret::Unsigned,
-        FILE,
-    ),
-    // exec (strace src/execve.c)
-    row(
-        "execve",
-        59,
-        11,
-        &[
-            p("pathname", 0, Path),
-            p("argv", 1, Argv),
-            p("envp", 2, Envp),
-        ],
-        Ret::Unsigned,
-        FILE,
-    ),
-    row(
-        "execveat",
-        322,
-        358,
-        &[
-            p("dirfd", 0, Dirfd),
-            p("pathname", 1, Path),
-            p("argv", 2, Argv),
-            p("envp", 3, Envp),
-            p("flags", 4, Flags(&EXECVEAT_FLAGS)),
-        ],
-        Ret::Unsigned,
-        FILE | DESC,
-    ),
-    // extended attributes (strace src/xattr.c)
-    row(
-        "setxattr",
-        188,
-        226,
-        &[
-            p("pathname", 0, Path),
-            p("name", 1, Str),
-            p("value", 2, XattrValue { size: 3 }),
-            p("size", 3, Size),
-            p("flags", 4, Flags(&XATTR_FLAGS)),
-        ],
-        Ret::Unsigned,
-        FILE,
-    ),
-    row(
-        "lsetxattr",
-        189,
-        227,
-        &[
-            p("pathname", 0, Path),
-            p("name", 1, Str),
-            p("value", 2, XattrValue { size: 3 }),
-            p("size", 3, Size),
-            p("flags", 4, Flags(&XATTR_FLAGS)),
-        ],
-        Ret::Unsigned,
-        FILE,
-    ),
-    row(
-        "getxattr",
-        191,
-        229,
-        &[
-            p("pathname", 0, Path),
-            p("name", 1, Str),
-            p("value", 2, XattrOut { size: 3 }),
-            p("size", 3, Size),
-        ],
-        Ret::Unsigned,
-        FILE,
-    ),
-    row(
-        "lgetxattr",
-        192,
-        230,
-        &[
-            p("pathname", 0, Path),
-            p("name", 1, Str),
-            p("value", 2, XattrOut { size: 3 }),
-            p("size", 3, Size),
-        ],
-        Ret::Unsigned,
-        FILE,
-    ),
-    row(
-        "listxattr",
-        194,
-        232,
-        &[
-            p("pathname", 0, Path),
-            p("list", 1, XattrList { size: 2 }),
-            p("size", 2, Size),
-        ],
-        Ret::Unsigned,
-        FILE,
-    ),
-    row(
-        "llistxattr",
-        195,
-        233,
-        &[
-            p("pathname", 0, Path),
-            p("list", 1, XattrList { size: 2 }),
-            p("size", 2, Size),
-        ],
-        Ret::Unsigned,
-        FILE,
-    ),
-    row(
-        "removexattr",
-        197,
-        235,
-        &[p("pathname", 0, Path), p("name", 1, Str)],
-        Ret::Unsigned,
-        FILE,
-    ),
-    row(
-        "lremovexattr",
-        198,
-        236,
-        &[p("pathname", 0, Path), p("name", 1, Str)],
-        Ret::Unsigned,
-        FILE,
-    ),
-    row(
-        "listxattrat",
-        465,
-        465,
-        &[
-            p("dirfd", 0, Dirfd),
-            p("pathname", 1, Path),
-            p("at_flags", 2, Flags(&XATTRAT_FLAGS)),
-            p("list", 3, XattrList { size: 4 }),
-            p("size", 4, Size),
-        ],
-        Ret::Unsigned,
-        FILE | DESC,
-    ),
-    row(
-        "removexattrat",
-        466,
-        466,
-        &[
-            p("dirfd", 0, Dirfd),
-            p("pathname", 1, Path),
-            p("at_flags", 2, Flags(&XATTRAT_FLAGS)),
-            p("name", 3, Str),
         ],
         Ret::Unsigned,
         FILE | DESC,
@@ -618,7 +252,7 @@ impl Syscall {
         self.def().ret
     }
 
-    pub fn in_class(self, classes: u16) -> bool {
+    pub fn in_class(self, classes: u8) -> bool {
         self.def().classes & classes != 0
     }
 }
