@@ -145,6 +145,7 @@ impl<'obj> Tracer<'obj> {
         };
         let table = config.trace_paths.kernel_table();
         rodata.trace_path_count = table.len() as u32;
+        rodata.name_files = config.fd_paths || !table.is_empty();
         plan::plans(
             config.calls,
             naming,
