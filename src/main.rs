@@ -23,6 +23,7 @@ mod session;
 mod summary;
 mod tracepath;
 mod tracer;
+mod wait;
 
 use clap::error::ErrorKind;
 

@@ -7,7 +7,8 @@
 use std::cell::RefCell;
 use std::fmt::Write as _;
 use std::fs::File;
-use std::io::{self, BufWriter, Write};
+use std::io::{self, Seek, Write};
+use std::os::fd::AsRawFd;
 
 use crate::cgroup::Containers;
 use crate::color;
@@ -89,7 +90,7 @@ pub struct Format {
 }
 
 pub struct Printer {
-    out: BufWriter<File>,
+    out: LineOutput,
     format: Format,
     line: String,
     call: String,
@@ -111,7 +112,7 @@ pub struct Printer {
 impl Printer {
     pub fn new(out: File, format: Format) -> Self {
         Printer {
-            out: BufWriter::with_capacity(BUFFER, out),
+            out: LineOutput::new(out),
             format,
             line: String::with_capacity(512),
             call: String::with_capacity(512),
@@ -178,6 +179,9 @@ impl Printer {
         match written {
             Ok(()) => self.lines += 1,
             Err(e) => self.write_error = Some(e),
+        }
+        if self.out.buf.len() >= BUFFER {
+            self.flush();
         }
     }
 
@@ -336,8 +340,16 @@ impl Sink for Printer {
     fn finish(&mut self, _: Losses) -> crate::error::Result<()> {
         self.write_summary();
         match &self.write_error {
-            // The reader went away (a closed pipe): stop quietly.
-            Some(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
+            // The reader went away (a closed pipe), or a second signal
+            // stopped a write a stalled reader blocked: stop quietly.
+            Some(e)
+                if matches!(
+                    e.kind(),
+                    io::ErrorKind::BrokenPipe | io::ErrorKind::Interrupted
+                ) =>
+            {
+                Ok(())
+            }
             Some(e) => Err(Error::runtime("writing the trace", Error::describe(e))),
             None => Ok(()),
         }
@@ -346,6 +358,104 @@ impl Sink for Printer {
     fn malformed(&self) -> u64 {
         self.malformed
     }
+}
+
+/// Where the lines go: they gather in a buffer, whole, and are written out
+/// at the end of each drain (or when the buffer is full), never by a
+/// `write` of their own, so that only whole lines are ever handed to the
+/// kernel. A write that fails part way leaves a regular file cut back to
+/// its last whole line; one that a stalled reader blocks gives up at a
+/// second stop signal (the handlers do not restart system calls). Nothing
+/// is written when it is dropped.
+struct LineOutput {
+    file: File,
+    buf: Vec<u8>,
+}
+
+impl LineOutput {
+    fn new(file: File) -> Self {
+        LineOutput {
+            file,
+            buf: Vec::with_capacity(BUFFER),
+        }
+    }
+
+    fn write_out(&mut self) -> io::Result<()> {
+        let mut done = 0;
+        let result = loop {
+            if done == self.buf.len() {
+                break Ok(());
+            }
+            // SAFETY: writing from our own buffer to our own descriptor.
+            let n = unsafe {
+                libc::write(
+                    self.file.as_raw_fd(),
+                    self.buf[done..].as_ptr().cast(),
+                    self.buf.len() - done,
+                )
+            };
+            if n > 0 {
+                done += n as usize;
+                continue;
+            }
+            let err = if n == 0 {
+                io::Error::from(io::ErrorKind::WriteZero)
+            } else {
+                io::Error::last_os_error()
+            };
+            match err.raw_os_error() {
+                Some(libc::EINTR) | Some(libc::EAGAIN) if crate::session::asked_twice() => {
+                    break Err(io::Error::new(io::ErrorKind::Interrupted, "stopped"));
+                }
+                Some(libc::EINTR) => {}
+                // Someone made the descriptor non-blocking: wait until it
+                // takes more (a signal interrupts the wait, as a write).
+                Some(libc::EAGAIN) => wait_writable(&self.file),
+                _ => break Err(err),
+            }
+        };
+        if result.is_err() {
+            self.cut_partial_line(done);
+        }
+        self.buf.clear();
+        result
+    }
+
+    /// After a failed write of `written` bytes of the buffer: a regular
+    /// file that got part of a line loses that part.
+    fn cut_partial_line(&mut self, written: usize) {
+        let whole = self.buf[..written]
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(0, |i| i + 1);
+        if whole == written || !self.file.metadata().is_ok_and(|m| m.is_file()) {
+            return;
+        }
+        if let Ok(end) = self.file.stream_position() {
+            let _ = self.file.set_len(end - (written - whole) as u64);
+        }
+    }
+}
+
+impl Write for LineOutput {
+    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+        self.buf.extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.write_out()
+    }
+}
+
+fn wait_writable(file: &File) {
+    let mut pollfd = libc::pollfd {
+        fd: file.as_raw_fd(),
+        events: libc::POLLOUT,
+        revents: 0,
+    };
+    // SAFETY: one pollfd of our own. Its result is seen by the next write.
+    unsafe { libc::poll(&mut pollfd, 1, -1) };
 }
 
 /// `PID[/TID] COMM `: who made the call, as two space-free fields.

@@ -17,7 +17,7 @@ use nix::unistd::Pid;
 
 use crate::cli::{Cli, ColorWhen};
 use crate::error::{Error, Result};
-use crate::filter::{self, selected_calls};
+use crate::filter::{self, selected_calls, PidTarget};
 use crate::inprogress::{self, Note};
 use crate::launch;
 use crate::live::Live;
@@ -26,9 +26,11 @@ use crate::pidns::Namespace;
 use crate::separate::Separate;
 use crate::tracepath::TracePaths;
 use crate::tracer::{self, Config, Losses, Tracer};
+use crate::wait::{self, Waiter, Woken};
 
-/// How long the reader sleeps between drains when the kernel does not wake
-/// it: the longest a line waits before it is written.
+/// How long the reader sleeps between drains when nothing wakes it: the
+/// longest a line waits before it is written. Exits and signals wake it
+/// at once (see [`Waiter`]).
 const POLL: Duration = Duration::from_millis(50);
 
 /// The last signal that asked us to stop, or 0, and how many came.
@@ -38,6 +40,13 @@ static STOP_COUNT: AtomicI32 = AtomicI32::new(0);
 extern "C" fn on_stop_signal(signo: i32) {
     STOP_SIGNAL.store(signo, Ordering::Relaxed);
     STOP_COUNT.fetch_add(1, Ordering::Relaxed);
+    wait::wake_from_signal();
+}
+
+/// Two stop signals came: stop at once, even in the middle of a write a
+/// stalled reader blocks.
+pub fn asked_twice() -> bool {
+    STOP_COUNT.load(Ordering::Relaxed) >= 2
 }
 
 fn install_signal_handlers() -> Result<()> {
@@ -47,7 +56,7 @@ fn install_signal_handlers() -> Result<()> {
         SigSet::empty(),
     );
     for signal in [Signal::SIGINT, Signal::SIGTERM, Signal::SIGHUP] {
-        // SAFETY: the handler only stores to an atomic.
+        // SAFETY: the handler stores to atomics and writes one byte to a pipe.
         unsafe { sigaction(signal, &action) }.map_err(|e| Error::runtime("sigaction", e))?;
     }
     Ok(())
@@ -58,7 +67,7 @@ enum Ending {
     /// At a signal only (system-wide, or by name).
     Signal,
     /// Once every pid target has exited.
-    TargetsGone,
+    TargetsGone(Vec<PidTarget>),
     /// Once the command and its traced descendants have exited.
     Command(Pid),
 }
@@ -161,7 +170,9 @@ pub fn run(cli: Cli) -> Result<i32> {
             }
             Ending::Command(gated.release()?)
         }
-        None if !cli.pids.is_empty() && cli.comms.is_empty() => Ending::TargetsGone,
+        None if !cli.pids.is_empty() && cli.comms.is_empty() => {
+            Ending::TargetsGone(targets.clone())
+        }
         None => Ending::Signal,
     };
     // Before saying ready: a call still blocked now is found blocked.
@@ -201,7 +212,15 @@ pub fn run(cli: Cli) -> Result<i32> {
     let mut sink = sink.into_inner();
     let finished = sink.finish(tracer.losses());
     report_losses(tracer.losses(), sink.malformed());
-    finished.map(|()| status)
+    match (finished, &ending) {
+        // The trace stopped being written, but the command ran to its end
+        // and its status is what counts, as with strace.
+        (Err(err), Ending::Command(_)) => {
+            eprintln!("ftrace-cli: {err}; the command ran on to its end");
+            Ok(status)
+        }
+        (finished, _) => finished.map(|()| status),
+    }
 }
 
 /// Where records go: the printer, or a live view.
@@ -212,11 +231,13 @@ pub trait Sink {
     /// has no line for it.
     fn note(&mut self, _note: &Note) {}
     /// After each drain of the ring buffer, at least every 50 ms: write out
-    /// what is pending, redraw. False ends the trace (a closed pipe, a
-    /// write error, the user quitting).
+    /// what is pending, redraw. False: nothing more can be written (a
+    /// closed pipe, a write error); the trace ends, or with a command,
+    /// goes on unwritten until the command ends.
     fn tick(&mut self, losses: Losses) -> bool;
     /// The trace is over: write what is left (summaries) and restore
-    /// whatever was changed. An error here ends ftrace-cli with status 1.
+    /// whatever was changed. An error here ends ftrace-cli with status 1,
+    /// or the command's status when there is one.
     fn finish(&mut self, losses: Losses) -> Result<()>;
     /// Records that could not be parsed.
     fn malformed(&self) -> u64;
@@ -266,6 +287,14 @@ impl Drop for CommandOutput {
 }
 
 /// Streams records until the session ends; returns the exit status.
+///
+/// The loop sleeps in one epoll set (see [`Waiter`]): it wakes when the
+/// kernel has a quarter of the ring buffer pending, at a stop signal, the
+/// moment the command or a -p target exits (a pidfd), and at least every
+/// [`POLL`] to write what is pending and to see followed children, which
+/// have no pidfd, leave. When writing fails (a full disk, a closed pipe),
+/// nothing more is written, but a command is still waited for: never left
+/// behind, and its status is the exit status.
 fn stream(tracer: &Tracer, sink: &RefCell<Box<dyn Sink>>, ending: &Ending) -> Result<i32> {
     let mut builder = RingBufferBuilder::new();
     builder
@@ -277,16 +306,41 @@ fn stream(tracer: &Tracer, sink: &RefCell<Box<dyn Sink>>, ending: &Ending) -> Re
     let ring = builder
         .build()
         .map_err(|e| Error::runtime("reading the ring buffer", e))?;
+    let mut waiter = Waiter::new()?;
+    waiter.add_ring(ring.epoll_fd())?;
+    let command_watched = match ending {
+        Ending::Command(pid) => waiter.watch(pid.as_raw(), false),
+        Ending::TargetsGone(targets) => {
+            for target in targets {
+                waiter.watch(target.pid, target.is_thread());
+            }
+            false
+        }
+        Ending::Signal => false,
+    };
 
     let mut command_status = None;
+    // Without a pidfd, waitpid on every pass.
+    let mut command_ended = !command_watched;
     let mut forwarded = false;
     let mut lingering = false;
+    let mut writing = true;
+    let mut woken = Woken::default();
+    let mut first = true;
     loop {
-        // EINTR from a stop signal is expected; the loop looks at it below.
-        let _ = ring.poll(POLL);
+        // Exits and signals end the wait at once; the first pass does not wait.
+        if !first {
+            woken = waiter.wait(POLL);
+        }
+        first = false;
         let _ = ring.consume();
-        if !sink.borrow_mut().tick(tracer.losses()) {
-            break;
+        if writing && !sink.borrow_mut().tick(tracer.losses()) {
+            // Nothing more can be written (or the lingering view quit): the
+            // end, but a command still running is waited for.
+            writing = false;
+            if lingering || !matches!(ending, Ending::Command(_)) || command_status.is_some() {
+                break;
+            }
         }
 
         let signal = STOP_SIGNAL.load(Ordering::Relaxed);
@@ -299,7 +353,8 @@ fn stream(tracer: &Tracer, sink: &RefCell<Box<dyn Sink>>, ending: &Ending) -> Re
         // Whether the targets have ended by themselves.
         let ended = match ending {
             Ending::Command(pid) => {
-                if command_status.is_none() {
+                command_ended |= !woken.exited.is_empty();
+                if command_status.is_none() && command_ended {
                     command_status = launch::try_reap(*pid);
                 }
                 // The command got a terminal's SIGINT itself; pass on the others
@@ -313,7 +368,7 @@ fn stream(tracer: &Tracer, sink: &RefCell<Box<dyn Sink>>, ending: &Ending) -> Re
                 }
                 if command_status.is_some() && tracer.targets_gone() {
                     true
-                } else if STOP_COUNT.load(Ordering::Relaxed) >= 2 {
+                } else if asked_twice() {
                     // Asked twice: the command goes too, as it came with us.
                     if command_status.is_none() {
                         let _ = kill(*pid, Signal::SIGKILL);
@@ -324,8 +379,8 @@ fn stream(tracer: &Tracer, sink: &RefCell<Box<dyn Sink>>, ending: &Ending) -> Re
                     false
                 }
             }
-            Ending::TargetsGone if signal != 0 => break,
-            Ending::TargetsGone => tracer.targets_gone(),
+            Ending::TargetsGone(_) if signal != 0 => break,
+            Ending::TargetsGone(_) => tracer.targets_gone(),
             Ending::Signal if signal != 0 => break,
             Ending::Signal => false,
         };

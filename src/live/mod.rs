@@ -15,7 +15,8 @@ mod stats;
 mod view;
 
 use std::fs::File;
-use std::io::{self, Write};
+use std::io::{self, IsTerminal, Write};
+use std::os::fd::AsRawFd;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Once;
@@ -62,6 +63,57 @@ pub struct Live {
     error: Option<Error>,
     /// q was pressed after the trace ended.
     quit: bool,
+    /// The terminal crossterm reads keys from: stdin, or /dev/tty.
+    input: Input,
+    /// The terminal hung up or reached end of file: nothing more is read
+    /// from it or drawn on it.
+    gone: bool,
+}
+
+/// The descriptor crossterm reads keys from, watched for a hangup: on one,
+/// crossterm's reader would spin forever on `read() = 0`.
+enum Input {
+    Stdin,
+    Tty(File),
+    None,
+}
+
+impl Input {
+    fn open() -> Input {
+        if io::stdin().is_terminal() {
+            return Input::Stdin;
+        }
+        match File::open("/dev/tty") {
+            Ok(tty) => Input::Tty(tty),
+            Err(_) => Input::None,
+        }
+    }
+
+    /// True once the terminal hung up or is at end of file.
+    fn gone(&self) -> bool {
+        let fd = match self {
+            Input::Stdin => 0,
+            Input::Tty(tty) => tty.as_raw_fd(),
+            Input::None => return false,
+        };
+        let mut pollfd = libc::pollfd {
+            fd,
+            events: libc::POLLIN,
+            revents: 0,
+        };
+        // SAFETY: one pollfd of our own, no waiting.
+        if unsafe { libc::poll(&mut pollfd, 1, 0) } <= 0 {
+            return false;
+        }
+        if pollfd.revents & (libc::POLLHUP | libc::POLLERR | libc::POLLNVAL) != 0 {
+            return true;
+        }
+        // Readable with nothing queued: end of file.
+        let mut queued: libc::c_int = 0;
+        // SAFETY: FIONREAD writes one int we own.
+        let rc = unsafe { libc::ioctl(fd, libc::FIONREAD, &mut queued) };
+        pollfd.revents & libc::POLLIN != 0 && rc == 0 && queued == 0
+    }
 }
 
 impl Live {
@@ -89,6 +141,8 @@ impl Live {
             samples: Vec::with_capacity(RATE_FRAMES + 1),
             error: None,
             quit: false,
+            input: Input::open(),
+            gone: false,
         };
         ACTIVE.store(true, Ordering::SeqCst);
         terminal::enable_raw_mode()
@@ -132,7 +186,7 @@ impl Live {
     }
 
     fn draw(&mut self) {
-        if self.error.is_some() {
+        if self.error.is_some() || self.gone {
             return;
         }
         let (width, height) = terminal::size().unwrap_or((80, 24));
@@ -260,6 +314,18 @@ impl Sink for Live {
 
     fn tick(&mut self, losses: Losses) -> bool {
         self.losses = losses;
+        if self.gone {
+            return true;
+        }
+        if self.input.gone() {
+            // The terminal went away (a closed ssh, tmux kill-session):
+            // end as q does. After the kernel's own SIGHUP this is the
+            // second signal, which stops a command that ignores both.
+            self.gone = true;
+            self.ui.stopping = true;
+            let _ = raise(Signal::SIGTERM);
+            return true;
+        }
         let (redraw, refresh) = self.read_keys();
         let due = self.last_frame.is_none_or(|t| t.elapsed() >= FRAME);
         if refresh || (due && !self.ui.paused) {
@@ -287,6 +353,10 @@ impl Sink for Live {
 
     fn finish(&mut self, _: Losses) -> Result<()> {
         restore_terminal();
+        if self.gone {
+            // No one to show the summary to.
+            return Ok(());
+        }
         if let Some(e) = self.error.take() {
             return Err(e);
         }
