@@ -661,7 +661,9 @@ fn extra_sections() -> Roff {
 
     r.control("SH", ["JSON"]);
     r.text(md(
-        "`--json` writes one object per line (JSON Lines), with these fields:",
+        "`--json` writes one object per line (JSON Lines), with these fields. Strings also \
+         escape DEL, the C1 controls and the bidirectional overrides and isolates as \\u \
+         sequences, so that a file shown on a terminal cannot act on it.",
     ));
     for (field, meaning) in [
         (

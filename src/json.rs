@@ -199,6 +199,45 @@ impl Serialize for Arg<'_> {
     }
 }
 
+/// Writes `value` as one JSON object, with serde_json's escaping plus
+/// `\u` escapes for what a terminal would act on when the file is shown:
+/// DEL, the C1 controls and the bidirectional overrides. The text and live
+/// outputs escape them too.
+pub fn write_terminal_safe<W: std::io::Write, T: Serialize + ?Sized>(
+    out: W,
+    value: &T,
+) -> std::io::Result<()> {
+    let mut serializer = serde_json::Serializer::with_formatter(out, TerminalSafe);
+    value
+        .serialize(&mut serializer)
+        .map_err(std::io::Error::from)
+}
+
+struct TerminalSafe;
+
+impl serde_json::ser::Formatter for TerminalSafe {
+    fn write_string_fragment<W: ?Sized + std::io::Write>(
+        &mut self,
+        writer: &mut W,
+        fragment: &str,
+    ) -> std::io::Result<()> {
+        let mut start = 0;
+        for (i, c) in fragment.char_indices() {
+            if acted_on_by_terminals(c) {
+                writer.write_all(&fragment.as_bytes()[start..i])?;
+                write!(writer, "\\u{:04x}", u32::from(c))?;
+                start = i + c.len_utf8();
+            }
+        }
+        writer.write_all(&fragment.as_bytes()[start..])
+    }
+}
+
+/// DEL, C1 controls, and the bidirectional embeddings, overrides and isolates.
+fn acted_on_by_terminals(c: char) -> bool {
+    matches!(c, '\u{7f}'..='\u{9f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
 /// Bytes that are usually text: a string when valid UTF-8, else lossy
 /// (used for comm, whose bytes the README says may be replaced).
 pub struct Bytes<'a>(pub &'a [u8]);
@@ -269,6 +308,23 @@ fn civil_from_days(days: i64) -> (i64, u32, u32) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn terminal_controls_are_escaped() {
+        let mut out = Vec::new();
+        write_terminal_safe(
+            &mut out,
+            "a\u{7f}b\u{85}c\u{9b}d\u{202e}e\u{2069}f\u{a0}\n\"",
+        )
+        .unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert_eq!(
+            text,
+            "\"a\\u007fb\\u0085c\\u009bd\\u202ee\\u2069f\u{a0}\\n\\\"\""
+        );
+        let back: String = serde_json::from_str(&text).unwrap();
+        assert_eq!(back, "a\u{7f}b\u{85}c\u{9b}d\u{202e}e\u{2069}f\u{a0}\n\"");
+    }
 
     #[test]
     fn rfc3339() {

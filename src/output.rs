@@ -277,7 +277,7 @@ impl Printer {
             error,
             call: &self.call,
         };
-        serde_json::to_writer(&mut self.out, &object).map_err(io::Error::from)?;
+        crate::json::write_terminal_safe(&mut self.out, &object)?;
         self.out.write_all(b"\n")
     }
 
@@ -320,7 +320,10 @@ impl Sink for Printer {
                 "state": note.state.name(),
                 "call": note.text,
             });
-            line.push_str(&object.to_string());
+            let mut bytes = Vec::new();
+            // Writing into a Vec cannot fail.
+            let _ = crate::json::write_terminal_safe(&mut bytes, &object);
+            line.push_str(&String::from_utf8_lossy(&bytes));
         } else {
             write_ids(line, note.pid, note.tid, &note.comm);
             line.push_str(&note.text);

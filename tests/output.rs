@@ -329,3 +329,32 @@ fn a_closed_pipe_ends_quietly() {
     );
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
 }
+
+/// A name with DEL, C1 controls and a bidirectional override must not reach
+/// a terminal that shows the JSON file: each is a `\u` escape, and the
+/// string still parses back to the very bytes.
+#[test]
+fn json_escapes_terminal_controls() {
+    if !privileged() {
+        return;
+    }
+    let dir = scratch_dir("json-terminal-controls");
+    let name = "evil\u{7f}\u{85}\u{9b}31m\u{202e}txt.exe\u{2066}";
+    let out = run(ftrace()
+        .args(["--json", "-e", "trace=openat", "--", "cat", name])
+        .current_dir(&dir));
+    let text = stdout(&out);
+    let line = text
+        .lines()
+        .find(|l| l.contains("evil"))
+        .unwrap_or_else(|| panic!("no openat of the name in {text:?}"));
+    for raw in ['\u{7f}', '\u{85}', '\u{9b}', '\u{202e}', '\u{2066}'] {
+        assert!(!line.contains(raw), "{raw:?} raw in {line}");
+    }
+    for escaped in ["\\u007f", "\\u0085", "\\u009b", "\\u202e", "\\u2066"] {
+        assert!(line.contains(escaped), "{escaped} missing in {line}");
+    }
+    let value: serde_json::Value = serde_json::from_str(line).unwrap();
+    let path = value["args"][1]["str"].as_str().unwrap();
+    assert_eq!(path, name);
+}
