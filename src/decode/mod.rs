@@ -27,7 +27,7 @@ pub(crate) mod testing;
 pub mod xattr;
 pub mod xlat;
 
-pub use call::{write_arg, write_call, write_call_decorated, ArgKind, Call, Detail, Memory, Raw};
+pub use call::{write_call, write_call_with_spans, ArgKind, ArgSpans, Call, Detail, Memory, Raw};
 pub use errno::RetKind;
 pub use errno::{errno_message, errno_name};
 pub use escape::write_escaped;
