@@ -4,15 +4,14 @@
 //! prefix fields hold no unescaped space, so `cut -d' '` and awk see the same
 //! fields on every line. With --json each line is one JSON object instead.
 
-use std::cell::RefCell;
 use std::fmt::Write as _;
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
 
 use crate::color;
-use crate::decode::{self, Call, Style};
+use crate::decode::{self, ArgSpans, Call, Style};
 use crate::error::Error;
-use crate::json::{Args, Bytes, FdPath, JsonCall, Rfc3339};
+use crate::json;
 use crate::record::Event;
 use crate::session::Sink;
 use crate::summary::Summary;
@@ -64,7 +63,9 @@ pub struct Printer {
     format: Format,
     line: String,
     call: String,
-    scratch: RefCell<String>,
+    /// Where each argument lies in `call`, for JSON.
+    spans: ArgSpans,
+    json: json::Writer,
     clock: Clock,
     last_enter_ns: Option<u64>,
     summary: Summary,
@@ -83,7 +84,8 @@ impl Printer {
             format,
             line: String::with_capacity(512),
             call: String::with_capacity(512),
-            scratch: RefCell::new(String::with_capacity(256)),
+            spans: ArgSpans::default(),
+            json: json::Writer::default(),
             clock: Clock::now(),
             last_enter_ns: None,
             summary: Summary::default(),
@@ -116,11 +118,12 @@ impl Printer {
         }
 
         self.call.clear();
-        decode::write_call_decorated(
+        decode::write_call_with_spans(
             &mut self.call,
             &call,
             self.format.style,
             self.format.fd_paths,
+            &mut self.spans,
         );
 
         let written = if self.format.json {
@@ -189,47 +192,21 @@ impl Printer {
     }
 
     fn write_json(&mut self, event: &Event, call: &Call, duration: u64) -> io::Result<()> {
-        let header = &event.header;
-        let wall = self.clock.wall_ns(header.enter_ns);
-        let (ret, errno) = JsonCall::result(call);
-        let (errno_name, error) = JsonCall::errno_fields(errno);
-        let ret_path = match call.returned_fd() {
-            Some(_) => FdPath::new(call.returned_fd_path()),
-            None => FdPath::default(),
-        };
-        let object = JsonCall {
-            time: Rfc3339(wall),
-            time_ns: wall,
-            mono_ns: header.enter_ns,
-            duration_ns: duration,
-            pid: header.pid,
-            tid: header.tid,
-            ppid: header.ppid,
-            host_pid: header.host_pid,
-            host_tid: header.host_tid,
-            host_ppid: header.host_ppid,
-            uid: header.uid,
-            comm: Bytes(event.comm),
-            syscall: call.syscall.name(),
-            compat: call.compat,
-            args: Args {
+        let line = &mut self.line;
+        line.clear();
+        self.json.call(
+            line,
+            &json::Fields {
+                event,
                 call,
-                style: self.format.style,
-                scratch: &self.scratch,
+                text: &self.call,
+                spans: &self.spans,
+                wall_ns: self.clock.wall_ns(event.header.enter_ns),
+                duration_ns: duration,
             },
-            ret,
-            ret_path: ret_path.text,
-            ret_path_hex: ret_path.hex,
-            ret_path_truncated: ret_path.truncated,
-            ret_path_deleted: ret_path.deleted,
-            ret_path_unknown: ret_path.unknown,
-            errno: errno_name,
-            errno_num: errno,
-            error,
-            call: &self.call,
-        };
-        serde_json::to_writer(&mut self.out, &object).map_err(io::Error::from)?;
-        self.out.write_all(b"\n")
+        );
+        line.push('\n');
+        self.out.write_all(line.as_bytes())
     }
 
     pub fn flush(&mut self) {

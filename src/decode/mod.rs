@@ -24,7 +24,7 @@ pub mod table;
 pub(crate) mod testing;
 pub mod xlat;
 
-pub use call::{write_arg, write_call, write_call_decorated, ArgKind, Call, Memory, Raw};
+pub use call::{write_call, write_call_with_spans, ArgKind, ArgSpans, Call, Memory, Raw};
 pub use errno::RetKind;
 pub use errno::{errno_message, errno_name};
 pub use escape::write_escaped;
