@@ -66,6 +66,8 @@ pub struct Printer {
     /// Where each argument lies in `call`, for JSON.
     spans: ArgSpans,
     json: json::Writer,
+    /// Losses already told in the JSON stream.
+    lost: json::Lost,
     clock: Clock,
     last_enter_ns: Option<u64>,
     summary: Summary,
@@ -85,7 +87,12 @@ impl Printer {
             line: String::with_capacity(512),
             call: String::with_capacity(512),
             spans: ArgSpans::default(),
-            json: json::Writer::default(),
+            json: if format.json {
+                json::Writer::new()
+            } else {
+                json::Writer::default()
+            },
+            lost: json::Lost::default(),
             clock: Clock::now(),
             last_enter_ns: None,
             summary: Summary::default(),
@@ -209,6 +216,35 @@ impl Printer {
         self.out.write_all(line.as_bytes())
     }
 
+    /// With --json, a loss record for the calls lost since the last one.
+    fn write_losses(&mut self, losses: Losses) {
+        if !self.format.json || self.write_error.is_some() {
+            return;
+        }
+        let now = json::Lost {
+            ring_full: losses.ring_full,
+            in_flight: losses.in_flight,
+            malformed: self.malformed,
+        };
+        if now == self.lost {
+            return;
+        }
+        let new = json::Lost {
+            ring_full: now.ring_full.saturating_sub(self.lost.ring_full),
+            in_flight: now.in_flight.saturating_sub(self.lost.in_flight),
+            malformed: now.malformed.saturating_sub(self.lost.malformed),
+        };
+        self.lost = now;
+        let line = &mut self.line;
+        line.clear();
+        self.json
+            .lost(line, self.clock.wall_ns(self.clock.mono_ns()), new);
+        line.push('\n');
+        if let Err(e) = self.out.write_all(line.as_bytes()) {
+            self.write_error = Some(e);
+        }
+    }
+
     pub fn flush(&mut self) {
         if self.write_error.is_none() {
             if let Err(e) = self.out.flush() {
@@ -233,12 +269,14 @@ impl Sink for Printer {
         Printer::record(self, bytes);
     }
 
-    fn tick(&mut self, _: Losses) -> bool {
+    fn tick(&mut self, losses: Losses) -> bool {
+        self.write_losses(losses);
         self.flush();
         self.write_error.is_none()
     }
 
-    fn finish(&mut self, _: Losses) -> crate::error::Result<()> {
+    fn finish(&mut self, losses: Losses) -> crate::error::Result<()> {
+        self.write_losses(losses);
         self.write_summary();
         match &self.write_error {
             // The reader went away (a closed pipe): stop quietly.
@@ -286,18 +324,24 @@ struct Clock {
     offset_ns: i128,
 }
 
+fn clock_ns(id: nix::time::ClockId) -> i128 {
+    nix::time::clock_gettime(id)
+        .map(|t| i128::from(t.tv_sec()) * 1_000_000_000 + i128::from(t.tv_nsec()))
+        .unwrap_or(0)
+}
+
 impl Clock {
     fn now() -> Self {
-        let ns = |id| {
-            nix::time::clock_gettime(id)
-                .map(|t| i128::from(t.tv_sec()) * 1_000_000_000 + i128::from(t.tv_nsec()))
-                .unwrap_or(0)
-        };
-        let mono = ns(nix::time::ClockId::CLOCK_MONOTONIC);
-        let real = ns(nix::time::ClockId::CLOCK_REALTIME);
+        let mono = clock_ns(nix::time::ClockId::CLOCK_MONOTONIC);
+        let real = clock_ns(nix::time::ClockId::CLOCK_REALTIME);
         Clock {
             offset_ns: real - mono,
         }
+    }
+
+    /// CLOCK_MONOTONIC now, as the kernel stamps records.
+    fn mono_ns(&self) -> u64 {
+        u64::try_from(clock_ns(nix::time::ClockId::CLOCK_MONOTONIC)).unwrap_or(0)
     }
 
     fn wall_ns(&self, mono_ns: u64) -> u64 {
