@@ -91,8 +91,11 @@ struct sigpending {
 	sigset_t signal;
 } __attribute__((preserve_access_index));
 
+struct file;
+
 struct mm_struct {
 	atomic_t mm_users;
+	struct file *exe_file;
 } __attribute__((preserve_access_index));
 
 struct bpf_local_storage;
@@ -187,6 +190,14 @@ struct pid {
 /* include/linux/sched.h */
 #define PF_KTHREAD 0x00200000
 
+struct mnt_namespace {
+	struct ns_common ns;
+} __attribute__((preserve_access_index));
+
+struct nsproxy {
+	struct mnt_namespace *mnt_ns;
+} __attribute__((preserve_access_index));
+
 struct task_struct {
 	struct thread_info thread_info;
 	unsigned int flags;
@@ -201,6 +212,7 @@ struct task_struct {
 	struct task_struct *real_parent;
 	struct signal_struct *signal;
 	struct sigpending pending;
+	struct nsproxy *nsproxy;
 } __attribute__((preserve_access_index));
 
 #endif

@@ -16,6 +16,9 @@ enum limits {
 	MAX_CAPTURES = 7,
 	/* The capture_plan.arg and capture.arg that mean the call's result. */
 	ARG_RESULT = 6,
+	/* The capture.arg of the path of the task's executable (--json), after
+	 * the others; read as a descriptor's path is. */
+	ARG_EXE = 7,
 	/* Syscall numbers below this are looked up in the plans; x86_64 and ia32 both fit. */
 	NR_SLOTS = 512,
 	/* Longest user string copied, NUL included. One more than PATH_MAX, so that
@@ -119,6 +122,10 @@ struct record {
 	__u32 host_tid;
 	__u32 host_ppid;
 	__u32 uid;
+	/* --json: the inode numbers of the task's pid and mount namespaces
+	 * (as /proc/PID/ns/{pid,mnt} show them); 0 otherwise. */
+	__u32 pid_ns;
+	__u32 mnt_ns;
 	__u16 call;
 	__u8 flags;
 	__u8 captures;

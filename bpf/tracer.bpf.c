@@ -35,6 +35,7 @@ const volatile bool follow_forks = false;
 const volatile bool filter_threads = false; /* some targets are single threads */
 const volatile bool only_success = false; /* -z */
 const volatile bool only_failure = false; /* -Z */
+const volatile bool task_details = false; /* --json: exe and namespaces */
 /* Wake user space only once this much is pending; it polls on a timer too. */
 const volatile __u64 wakeup_bytes = 0;
 
@@ -107,8 +108,12 @@ struct {
 #define CAPTURE_LIMIT (SCRATCH_SIZE - sizeof(struct capture) - CAPTURE_MAX)
 _Static_assert(BYTES_MAX <= CAPTURE_MAX, "byte captures fit as strings do");
 _Static_assert(sizeof(struct record) + MAX_CAPTURES * (sizeof(struct capture) + CAPTURE_MAX +
-					    CAPTURE_ALIGN) <= SCRATCH_SIZE,
-	       "every capture at its largest fits");
+					    CAPTURE_ALIGN) + CAPTURE_ALIGN + sizeof(struct capture) <=
+		       SCRATCH_SIZE,
+	       "every capture at its largest fits, and the executable's header");
+/* The executable's path fits whole when its header starts at or below this
+ * (4096: FD_PATH_END, defined with the walk). */
+#define EXE_LIMIT (SCRATCH_SIZE - sizeof(struct capture) - 4096)
 
 struct scratch {
 	__u8 bytes[SCRATCH_SIZE];
@@ -421,6 +426,8 @@ static __always_inline bool changed(const struct in_flight *call, __u64 i, const
 #define FD_PATH_END 4096
 _Static_assert(FD_PATH_END == FD_PATH_MAX + 1, "the end is a power of two");
 _Static_assert(FD_PATH_MAX < CAPTURE_MAX, "a path fits a capture");
+_Static_assert(SCRATCH_SIZE - EXE_LIMIT == sizeof(struct capture) + FD_PATH_END,
+	       "the executable's path fits below EXE_LIMIT");
 
 /* Superblock magics of the pseudo filesystems whose files /proc names
  * specially (include/uapi/linux/magic.h). */
@@ -591,38 +598,17 @@ static __always_inline struct file *fd_file(struct task_struct *task, int fd)
 	return file;
 }
 
-/* Appends the path of the file behind a descriptor argument or the result;
- * returns the bytes stored. */
-static __always_inline __u32 capture_fd_path(const struct capture_plan *plan,
-					     const struct capture_state *state,
-					     struct capture *hdr, __u8 *data)
+/* Appends the path of the file at (dentry, vfs), as the task's root shows
+ * it and as d_path builds it; returns the bytes stored. */
+static __always_inline __u32 capture_file_path(struct task_struct *task, struct dentry *dentry,
+					       struct vfsmount *vfs, struct capture *hdr,
+					       __u8 *data)
 {
-	struct task_struct *task = bpf_get_current_task_btf();
 	struct fs_struct *fs = task->fs;
-	struct dentry *dentry;
-	struct vfsmount *vfs;
 	struct walk w = {};
-	struct file *file;
 	__u32 zero = 0, len, pos;
-	long fd;
 
 	hdr->status = CAPTURE_NULL;
-	if (plan->arg < MAX_ARGS)
-		fd = (int)state->call->args[plan->arg];
-	else
-		fd = state->ret;
-	if (fd == AT_FDCWD && plan->kind == CAPTURE_DIRFD_PATH) {
-		dentry = BPF_CORE_READ(fs, pwd.dentry);
-		vfs = BPF_CORE_READ(fs, pwd.mnt);
-	} else {
-		if (fd < 0 || fd > 0x7fffffff)
-			return 0;
-		file = fd_file(task, fd);
-		if (!file)
-			return 0;
-		dentry = BPF_CORE_READ(file, f_path.dentry);
-		vfs = BPF_CORE_READ(file, f_path.mnt);
-	}
 	w.buf = bpf_map_lookup_elem(&path_buf, &zero);
 	if (!w.buf || !dentry || !vfs)
 		return 0;
@@ -658,6 +644,39 @@ static __always_inline __u32 capture_fd_path(const struct capture_plan *plan,
 	len = FD_PATH_END - pos;
 	bpf_probe_read_kernel(data, len, w.buf + pos);
 	return len;
+}
+
+/* Appends the path of the file behind a descriptor argument or the result;
+ * returns the bytes stored. */
+static __always_inline __u32 capture_fd_path(const struct capture_plan *plan,
+					     const struct capture_state *state,
+					     struct capture *hdr, __u8 *data)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct fs_struct *fs = task->fs;
+	struct dentry *dentry;
+	struct vfsmount *vfs;
+	struct file *file;
+	long fd;
+
+	hdr->status = CAPTURE_NULL;
+	if (plan->arg < MAX_ARGS)
+		fd = (int)state->call->args[plan->arg];
+	else
+		fd = state->ret;
+	if (fd == AT_FDCWD && plan->kind == CAPTURE_DIRFD_PATH) {
+		dentry = BPF_CORE_READ(fs, pwd.dentry);
+		vfs = BPF_CORE_READ(fs, pwd.mnt);
+	} else {
+		if (fd < 0 || fd > 0x7fffffff)
+			return 0;
+		file = fd_file(task, fd);
+		if (!file)
+			return 0;
+		dentry = BPF_CORE_READ(file, f_path.dentry);
+		vfs = BPF_CORE_READ(file, f_path.mnt);
+	}
+	return capture_file_path(task, dentry, vfs, hdr, data);
 }
 
 /* bpf_loop callback: appends capture i of the plan to the record. */
@@ -697,6 +716,56 @@ static long capture_one(__u64 i, struct capture_state *state)
 	state->size = off + sizeof(*hdr) + len;
 	state->count++;
 	return 0;
+}
+
+/* The inode number of the task's own pid namespace. */
+static __always_inline __u32 pid_ns_inum(struct task_struct *task)
+{
+	struct pid *pid = task->thread_pid;
+	struct upid upid = {};
+
+	if (!pid)
+		return 0;
+	if (bpf_probe_read_kernel(&upid, sizeof(upid), &pid->numbers[pid->level]))
+		return 0;
+	return BPF_CORE_READ(upid.ns, ns.inum);
+}
+
+/*
+ * --json: the path of the task's executable (mm->exe_file), walked as -y
+ * walks a descriptor's file, as one more capture with arg ARG_EXE after
+ * the others. In the rare record whose captures leave no room for a whole
+ * path, it says so (CAPTURE_NO_ROOM).
+ */
+static __always_inline void capture_exe(struct task_struct *task, struct capture_state *state)
+{
+	struct file *exe = BPF_CORE_READ(task, mm, exe_file);
+	struct capture *hdr;
+	__u32 len = 0;
+	__u64 off;
+
+	off = ((__u64)state->size + CAPTURE_ALIGN - 1) & ~(__u64)(CAPTURE_ALIGN - 1);
+	if (off > SCRATCH_SIZE - sizeof(*hdr))
+		return; /* cannot happen: a header fits (see the assert) */
+	barrier_var(off);
+	hdr = (struct capture *)(state->buf + off);
+	hdr->arg = ARG_EXE;
+	hdr->flags = 0;
+	hdr->reserved = 0;
+	if (!exe) {
+		hdr->status = CAPTURE_NULL; /* a kernel thread, or an exiting task */
+	} else if (off > EXE_LIMIT) {
+		hdr->status = CAPTURE_NO_ROOM;
+	} else {
+		len = capture_file_path(task, BPF_CORE_READ(exe, f_path.dentry),
+					BPF_CORE_READ(exe, f_path.mnt), hdr,
+					state->buf + (off & (SCRATCH_SIZE - 1)) + sizeof(*hdr));
+		if (len > FD_PATH_END)
+			len = 0;
+	}
+	hdr->len = len;
+	state->size = off + sizeof(*hdr) + len;
+	state->count++;
 }
 
 /* A fatal signal, exit_group and another thread's exec all queue SIGKILL
@@ -768,6 +837,12 @@ int BPF_PROG(sys_exit, struct pt_regs *regs, long ret)
 	if (dying(task))
 		rec->flags |= RECORD_DYING;
 	bpf_get_current_comm(rec->comm, sizeof(rec->comm));
+	rec->pid_ns = 0;
+	rec->mnt_ns = 0;
+	if (task_details) {
+		rec->pid_ns = pid_ns_inum(task);
+		rec->mnt_ns = BPF_CORE_READ(task, nsproxy, mnt_ns, ns.inum);
+	}
 
 	state.buf = buf;
 	state.call = call;
@@ -775,8 +850,12 @@ int BPF_PROG(sys_exit, struct pt_regs *regs, long ret)
 	state.size = sizeof(*rec);
 	state.count = 0;
 	bpf_loop(MAX_CAPTURES, capture_one, &state, 0);
+	if (task_details)
+		capture_exe(task, &state);
 	rec->captures = state.count;
 	size = state.size;
+	/* Check and use the same register, not two copies of state.size. */
+	barrier_var(size);
 	if (size > SCRATCH_SIZE)
 		return 0;
 

@@ -109,6 +109,12 @@ impl Writer {
         write_u64(out, header.uid.into());
         out.push_str(",\"comm\":");
         write_lossy(out, f.event.comm);
+        out.push_str(",\"exe\":");
+        write_exe(out, &f.event.exe);
+        out.push_str(",\"pid_ns\":");
+        write_u64(out, header.pid_ns.into());
+        out.push_str(",\"mnt_ns\":");
+        write_u64(out, header.mnt_ns.into());
         out.push_str(",\"syscall\":");
         write_str(out, call.syscall.name());
         out.push_str(if call.compat {
@@ -226,6 +232,30 @@ fn write_fd_path(out: &mut String, prefix: &str, memory: &Memory) {
     }
 }
 
+/// The executable's path as /proc/PID/exe reads: `...END` when only its
+/// end could be walked, ` (deleted)` after a deleted file; lossy as comm.
+fn write_exe(out: &mut String, exe: &Memory) {
+    let (Memory::Bytes { data, complete }
+    | Memory::Changed { data, complete }
+    | Memory::Deleted { data, complete }) = *exe
+    else {
+        out.push_str("null");
+        return;
+    };
+    out.push('"');
+    if !complete {
+        out.push_str(crate::decode::call::FD_PATH_CUT);
+    }
+    match std::str::from_utf8(data) {
+        Ok(s) => write_str_body(out, s),
+        Err(_) => write_str_body(out, &String::from_utf8_lossy(data)),
+    }
+    if matches!(exe, Memory::Deleted { .. }) {
+        out.push_str(" (deleted)");
+    }
+    out.push('"');
+}
+
 /// The first path argument's string, lossy; null when there is none.
 fn write_first_path(out: &mut String, call: &Call) {
     let path = call
@@ -297,6 +327,12 @@ fn escaped_for_terminals(c: char) -> bool {
 /// bidirectional controls as `\uXXXX` too.
 pub fn write_str(out: &mut String, s: &str) {
     out.push('"');
+    write_str_body(out, s);
+    out.push('"');
+}
+
+/// [`write_str`] without the quotes.
+fn write_str_body(out: &mut String, s: &str) {
     let bytes = s.as_bytes();
     let mut plain = 0;
     let mut i = 0;
@@ -333,7 +369,6 @@ pub fn write_str(out: &mut String, s: &str) {
         plain = i;
     }
     out.push_str(s.get(plain..).unwrap_or_default());
-    out.push('"');
 }
 
 fn write_opt_str(out: &mut String, s: Option<&str>) {

@@ -23,6 +23,8 @@ pub struct Event<'a> {
     pub captured: [Memory<'a>; 7],
     /// The thread's name, without the NUL padding.
     pub comm: &'a [u8],
+    /// With --json: the path of the task's executable.
+    pub exe: Memory<'a>,
 }
 
 /// Why a record was refused; counted as malformed, never printed.
@@ -48,6 +50,7 @@ impl<'a> Event<'a> {
         let comm = &comm[..comm.iter().position(|&b| b == 0).unwrap_or(comm.len())];
 
         let mut captured = [Memory::Null; 7];
+        let mut exe = Memory::Null;
         let mut offset = HEADER;
         for _ in 0..header.captures {
             offset = offset.next_multiple_of(ALIGN);
@@ -60,9 +63,12 @@ impl<'a> Event<'a> {
                 .get(offset..offset.saturating_add(len))
                 .ok_or(ParseError::CaptureOverrun)?;
             offset += len;
-            let slot = captured
-                .get_mut(usize::from(hdr.arg))
-                .ok_or(ParseError::BadCapture(hdr.arg))?;
+            let slot = match hdr.arg {
+                arg if u32::from(arg) == limits::ARG_EXE.0 => &mut exe,
+                arg => captured
+                    .get_mut(usize::from(arg))
+                    .ok_or(ParseError::BadCapture(arg))?,
+            };
             *slot = match capture_status(u32::from(hdr.status)) {
                 capture_status::CAPTURE_NULL => Memory::Null,
                 capture_status::CAPTURE_FAULT | capture_status::CAPTURE_NO_ROOM => {
@@ -87,6 +93,7 @@ impl<'a> Event<'a> {
             syscall,
             captured,
             comm,
+            exe,
         })
     }
 
@@ -199,8 +206,8 @@ pub(crate) mod tests {
             Some(ParseError::BadStatus(9))
         );
         assert_eq!(
-            Event::parse(&encode(&openat_header(), &[(7, OK, b"")])).err(),
-            Some(ParseError::BadCapture(7))
+            Event::parse(&encode(&openat_header(), &[(8, OK, b"")])).err(),
+            Some(ParseError::BadCapture(8))
         );
     }
 

@@ -112,6 +112,7 @@ pub fn run(cli: Cli) -> Result<i32> {
         only_success,
         only_failure,
         fd_paths: cli.fd_paths,
+        task_details: cli.json,
         buffer_size: cli.buffer_size,
     };
 

@@ -33,6 +33,8 @@ pub struct Config<'a> {
     pub only_failure: bool,
     /// -y: the kernel names the file behind each descriptor.
     pub fd_paths: bool,
+    /// --json: the executable and namespaces of each call's task.
+    pub task_details: bool,
     pub buffer_size: u32,
 }
 
@@ -136,6 +138,7 @@ impl<'obj> Tracer<'obj> {
         rodata.follow_forks = config.follow_forks;
         rodata.only_success = config.only_success;
         rodata.only_failure = config.only_failure;
+        rodata.task_details = config.task_details;
         // Wake the reader once a quarter of the buffer is pending; below
         // that it reads on its own timer. Saves a wakeup per record in a storm.
         rodata.wakeup_bytes = u64::from(config.buffer_size / 4);

@@ -111,6 +111,24 @@ pub const CALL: &[Field] = &[
         Always,
         "thread name (bytes that are not UTF-8 are replaced by U+FFFD)",
     ),
+    field(
+        "exe",
+        String,
+        OrNull,
+        "the path of the process's executable as `/proc/PID/exe` reads it, walked in the kernel at the call (`mm->exe_file`) as `-y` walks a descriptor's file: `...END` when only its end could be walked, ` (deleted)` after a deleted file; lossy as `comm`; `null` when the kernel had none (or the record had no room for it, which never happens with today's calls)",
+    ),
+    field(
+        "pid_ns",
+        Integer,
+        Always,
+        "the inode number of the process's pid namespace, as in `/proc/PID/ns/pid -> pid:[N]`",
+    ),
+    field(
+        "mnt_ns",
+        Integer,
+        Always,
+        "the inode number of its mount namespace (`/proc/PID/ns/mnt`)",
+    ),
     field("syscall", String, Always, "`openat`, `symlinkat`, ..."),
     field("compat", Boolean, Always, "`true` for a 32-bit (ia32) call"),
     field(
