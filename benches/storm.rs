@@ -155,6 +155,10 @@ enum Case {
     StraceSeccomp,
     UntracedSmall,
     StracePlain,
+    /// A stat-heavy command: `find /usr -xdev`, every %file call traced.
+    UntracedFind,
+    FtraceFind,
+    StraceFind,
 }
 
 impl Case {
@@ -171,6 +175,9 @@ impl Case {
             Case::FtraceSleep => "ftrace-cli -o /dev/null -- sleep 0.01",
             Case::StraceSeccomp => "strace -f --seccomp-bpf -e trace=openat",
             Case::StracePlain => "strace -f -e trace=openat",
+            Case::UntracedFind => "find /usr -xdev",
+            Case::FtraceFind => "ftrace-cli -e trace=%file -o FILE -- find",
+            Case::StraceFind => "strace -f -e trace=%file -o FILE find",
         }
     }
 
@@ -180,6 +187,7 @@ impl Case {
             Case::UntracedSmall | Case::StraceSeccomp | Case::StracePlain => Case::UntracedSmall,
             Case::UntracedPair | Case::FtracePair => Case::UntracedPair,
             Case::UntracedSleep | Case::FtraceSleep => Case::UntracedSleep,
+            Case::UntracedFind | Case::FtraceFind | Case::StraceFind => Case::UntracedFind,
             _ => Case::Untraced,
         }
     }
@@ -189,7 +197,7 @@ impl Case {
         match self.baseline() {
             Case::UntracedSmall => opts.strace_count,
             Case::UntracedPair => 2 * opts.count,
-            Case::UntracedSleep => 0,
+            Case::UntracedSleep | Case::UntracedFind => 0,
             _ => opts.count,
         }
     }
@@ -238,9 +246,16 @@ fn run(opts: &Options) -> Result<bool, String> {
         Case::FtracePair,
         Case::UntracedSleep,
         Case::FtraceSleep,
+        Case::UntracedFind,
+        Case::FtraceFind,
     ];
     if strace.is_some() {
-        cases.extend([Case::UntracedSmall, Case::StraceSeccomp, Case::StracePlain]);
+        cases.extend([
+            Case::UntracedSmall,
+            Case::StraceSeccomp,
+            Case::StracePlain,
+            Case::StraceFind,
+        ]);
     }
 
     println!("machine: {}", machine());
@@ -297,6 +312,9 @@ fn short_name(case: Case) -> &'static str {
         Case::StraceSeccomp => "strace-seccomp",
         Case::UntracedSmall => "untraced-small",
         Case::StracePlain => "strace",
+        Case::UntracedFind => "find",
+        Case::FtraceFind => "ftrace-find",
+        Case::StraceFind => "strace-find",
     }
 }
 
@@ -307,6 +325,7 @@ impl Bench<'_> {
         let workload = OsString::from(&self.workload);
         match case.baseline() {
             Case::UntracedSleep => vec!["sleep".into(), "0.01".into()],
+            Case::UntracedFind => vec!["find".into(), "/usr".into(), "-xdev".into()],
             Case::UntracedPair => {
                 let each = (case.count(self.opts) / 2).to_string();
                 let script = format!("\"$0\" storm {each} & \"$0\" storm {each}; wait");
@@ -323,7 +342,7 @@ impl Bench<'_> {
     /// The loop time of the case's storm(s): the slowest of them.
     fn loop_time(&self, case: Case, stderr: &str) -> Result<Option<u64>, String> {
         match case.baseline() {
-            Case::UntracedSleep => Ok(None),
+            Case::UntracedSleep | Case::UntracedFind => Ok(None),
             Case::UntracedPair => storm_time(stderr, case.count(self.opts) / 2).map(Some),
             _ => storm_time(stderr, case.count(self.opts)).map(Some),
         }
@@ -344,14 +363,22 @@ impl Bench<'_> {
     fn measure(&self, case: Case, samples: &mut Samples) -> Result<(), String> {
         let trace = self.dir.join("trace");
         match case {
-            Case::Untraced | Case::UntracedSmall | Case::UntracedPair | Case::UntracedSleep => {
+            Case::Untraced
+            | Case::UntracedSmall
+            | Case::UntracedPair
+            | Case::UntracedSleep
+            | Case::UntracedFind => {
                 let (out, whole) = self.storm(case)?;
                 out.check_success("the workload")?;
                 samples.loop_ns.extend(self.loop_time(case, &out.stderr)?);
                 samples.whole_ns.push(whole);
             }
-            Case::FtraceFile | Case::FtraceFileFdPaths | Case::FtracePair | Case::FtraceSleep => {
-                let output = if case.captures() {
+            Case::FtraceFile
+            | Case::FtraceFileFdPaths
+            | Case::FtracePair
+            | Case::FtraceSleep
+            | Case::FtraceFind => {
+                let output = if case.captures() || case == Case::FtraceFind {
                     trace.clone().into()
                 } else {
                     OsString::from("/dev/null")
@@ -359,6 +386,9 @@ impl Bench<'_> {
                 let mut args: Vec<OsString> = vec!["-o".into(), output, "--".into()];
                 if case == Case::FtraceFileFdPaths {
                     args.insert(0, "-y".into());
+                }
+                if case == Case::FtraceFind {
+                    args.splice(0..0, ["-e".into(), "trace=%file".into()]);
                 }
                 args.extend(self.storm_args(case));
                 let (run, start, ready) = self.start_ftrace(&args)?;
@@ -402,6 +432,18 @@ impl Bench<'_> {
                 samples.whole_ns.push(whole);
                 samples.ready.push(ready.as_nanos() as u64);
                 samples.peak_rss.push(out.peak_rss);
+            }
+            Case::StraceFind => {
+                let start = Instant::now();
+                let out = Run::start(
+                    Command::new("strace")
+                        .args(["-f", "-e", "trace=%file", "-o"])
+                        .arg(&trace)
+                        .args(self.storm_args(case)),
+                )?
+                .finish()?;
+                samples.whole_ns.push(start.elapsed().as_nanos() as u64);
+                out.check_success("strace")?;
             }
             Case::StraceSeccomp | Case::StracePlain => {
                 let mut cmd = Command::new("strace");
@@ -923,6 +965,12 @@ fn report(opts: &Options, cases: &[Case], samples: &[Samples], strace: Option<&s
         println!("{line}");
     }
     let of = |case: Case| cases.iter().position(|&c| c == case).map(|i| &samples[i]);
+    if let (Some(ours), Some(theirs)) = (of(Case::FtraceFind), of(Case::StraceFind)) {
+        println!(
+            "find /usr -xdev, every %file call traced, ftrace-cli against strace: whole {}",
+            ratio(median(&ours.whole_ns), median(&theirs.whole_ns))
+        );
+    }
     if let (Some(plain), Some(named)) = (of(Case::FtraceFile), of(Case::FtraceFileFdPaths)) {
         println!(
             "-y against the same capture without it: loop {}, whole {}",
