@@ -24,6 +24,7 @@ pub mod stat;
 pub mod table;
 #[cfg(test)]
 pub(crate) mod testing;
+pub mod utime;
 pub mod xattr;
 pub mod xlat;
 
