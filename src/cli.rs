@@ -164,14 +164,18 @@ pub struct Cli {
     /// A full-screen live view instead of lines; needs a terminal on stdout.
     ///
     /// Shows calls per second, totals, errors and records lost, a table of
-    /// paths (or syscalls, or processes) with counts, errors, last result,
-    /// last errno and when last seen, and the newest failing calls; redrawn
-    /// 4 times a second. On exit, prints the table of --summary-only. Keys:
-    /// q or Ctrl-C quit (as SIGTERM would: a command gets it and is waited
-    /// for; again to kill it), p pauses the display (counting goes on), /
-    /// filters by substring (Enter applies, Esc cancels), s cycles the sort
-    /// (count, last seen, errors, name), v switches paths, syscalls and
-    /// processes, c clears the counters, arrows or j/k scroll.
+    /// paths (or syscalls, or processes by name) with counts, errors, last
+    /// result, last errno and when last seen, and the newest failing calls;
+    /// redrawn 4 times a second. A command's output goes to a file in TMPDIR
+    /// named on the status line. When the targets end, the view stays until
+    /// q; then the table of --summary-only is printed. Keys: q or Ctrl-C quit
+    /// (before the end, as SIGTERM would: a command gets it and is waited
+    /// for; again to kill it), p or Space pause the display (counting goes
+    /// on), / filters by substring (Enter applies, Esc cancels), s cycles the
+    /// sort (count, last seen, errors, name), v or Tab switch paths, syscalls
+    /// and processes, x lists each process under its name, c clears the
+    /// counters, arrows, j/k and PgUp/PgDn scroll, g/G or Home/End go to the
+    /// first/last row.
     #[arg(long = "live", conflicts_with_all = ["json", "output", "summary_only", "summary"])]
     pub live: bool,
 

@@ -5,7 +5,7 @@
 use std::ffi::{CString, OsStr, OsString};
 use std::fs::File;
 use std::io::{Read, Write};
-use std::os::fd::OwnedFd;
+use std::os::fd::{AsRawFd, OwnedFd};
 use std::os::unix::ffi::OsStrExt;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
@@ -26,8 +26,11 @@ pub struct Gated {
     program: String,
 }
 
-/// Forks a child that will exec `command` once released.
-pub fn spawn_gated(command: &[OsString]) -> Result<Gated> {
+/// Forks a child that will exec `command` once released. With `output`,
+/// the command writes its stdout and stderr there, reads /dev/null, and
+/// runs in a session of its own, away from the terminal (which the live
+/// view holds).
+pub fn spawn_gated(command: &[OsString], output: Option<&File>) -> Result<Gated> {
     let name = command
         .first()
         .ok_or_else(|| Error::Usage("no command after `--`".into()))?;
@@ -39,6 +42,13 @@ pub fn spawn_gated(command: &[OsString]) -> Result<Gated> {
         .map(|a| cstring(a))
         .collect::<Result<Vec<_>>>()?;
 
+    let stdio = match output {
+        Some(file) => {
+            let null = File::open("/dev/null").map_err(|e| Error::runtime("/dev/null", e))?;
+            Some((null, file))
+        }
+        None => None,
+    };
     let (go_read, go_write) = pipe2(OFlag::O_CLOEXEC).map_err(|e| Error::runtime("pipe", e))?;
     let (err_read, err_write) = pipe2(OFlag::O_CLOEXEC).map_err(|e| Error::runtime("pipe", e))?;
 
@@ -48,7 +58,7 @@ pub fn spawn_gated(command: &[OsString]) -> Result<Gated> {
         ForkResult::Child => {
             drop(go_write);
             drop(err_read);
-            child(go_read, err_write, &path, &argv)
+            child(go_read, err_write, stdio, &path, &argv)
         }
         ForkResult::Parent { child } => Ok(Gated {
             pid: child,
@@ -59,13 +69,34 @@ pub fn spawn_gated(command: &[OsString]) -> Result<Gated> {
     }
 }
 
-fn child(go: OwnedFd, exec_error: OwnedFd, path: &CString, argv: &[CString]) -> ! {
+fn child(
+    go: OwnedFd,
+    exec_error: OwnedFd,
+    stdio: Option<(File, &File)>,
+    path: &CString,
+    argv: &[CString],
+) -> ! {
     let mut go = File::from(go);
     let mut byte = [0u8; 1];
     // EOF without the byte: the tracer gave up; do not run untraced.
     if !matches!(go.read(&mut byte), Ok(1)) {
         // SAFETY: _exit is always safe to call.
         unsafe { libc::_exit(1) };
+    }
+    if let Some((input, output)) = stdio {
+        // dup2 leaves the copies open across exec; no terminal is left.
+        let _ = nix::unistd::setsid();
+        for (from, to) in [
+            (input.as_raw_fd(), 0),
+            (output.as_raw_fd(), 1),
+            (output.as_raw_fd(), 2),
+        ] {
+            // SAFETY: dup2 on descriptors this process holds.
+            if unsafe { libc::dup2(from, to) } < 0 {
+                // SAFETY: _exit is always safe to call.
+                unsafe { libc::_exit(1) };
+            }
+        }
     }
     // Rust ignores SIGPIPE; an ignored signal stays ignored across exec.
     // SAFETY: restoring the default disposition.

@@ -314,7 +314,7 @@ pub fn write_prefix(line: &mut String, event: &Event) {
 
 /// A process name as one field: printable ASCII as is, anything else
 /// (space, backslash, control and non-ASCII bytes) as a 3-digit octal escape.
-fn write_comm(line: &mut String, comm: &[u8]) {
+pub fn write_comm(line: &mut String, comm: &[u8]) {
     if comm.is_empty() {
         line.push_str("\\000");
     }

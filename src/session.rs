@@ -6,6 +6,7 @@ use std::fs::{File, OpenOptions};
 use std::io::{IsTerminal, Write};
 use std::mem::MaybeUninit;
 use std::os::fd::{FromRawFd, OwnedFd};
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicI32, Ordering};
 use std::time::Duration;
 
@@ -83,10 +84,17 @@ pub fn run(cli: Cli) -> Result<i32> {
     };
     tracer::check_privileges()?;
 
+    // Under --live the command writes to a file of its own, not over the view.
+    let command_output = if cli.live && !cli.command.is_empty() {
+        Some(CommandOutput::create()?)
+    } else {
+        None
+    };
     let gated = if cli.command.is_empty() {
         None
     } else {
-        Some(launch::spawn_gated(&cli.command)?)
+        let output = command_output.as_ref().map(|o| &o.file);
+        Some(launch::spawn_gated(&cli.command, output)?)
     };
     // The command, as the kernel numbers it.
     let command_tgid = match &gated {
@@ -149,6 +157,8 @@ pub fn run(cli: Cli) -> Result<i32> {
         None if !cli.pids.is_empty() && cli.comms.is_empty() => Ending::TargetsGone,
         None => Ending::Signal,
     };
+    // The command has run: its output file stays, whatever happens next.
+    let output_path = command_output.map(CommandOutput::keep);
     if let Some(fd) = cli.ready_fd {
         signal_ready(fd);
     }
@@ -160,7 +170,7 @@ pub fn run(cli: Cli) -> Result<i32> {
             cli.append,
             output_format(&cli),
         )),
-        Some(out) if cli.live => Box::new(Live::start(out, &cli)?),
+        Some(out) if cli.live => Box::new(Live::start(out, &cli, output_path)?),
         Some(out) => Box::new(Printer::new(out, output_format(&cli))),
     };
     let sink = RefCell::new(sink);
@@ -185,6 +195,49 @@ pub trait Sink {
     fn finish(&mut self, losses: Losses) -> Result<()>;
     /// Records that could not be parsed.
     fn malformed(&self) -> u64;
+    /// The targets have ended by themselves (`command_status`: the
+    /// command's): true to go on ticking until [`Sink::tick`] returns
+    /// false or a stop signal comes, as the live view does.
+    fn linger(&mut self, _command_status: Option<i32>) -> bool {
+        false
+    }
+}
+
+/// The file a command's output goes to under --live, named on the view's
+/// status line: created afresh (mkstemp) in TMPDIR, and removed again if the
+/// command never ran.
+struct CommandOutput {
+    path: PathBuf,
+    file: File,
+}
+
+impl CommandOutput {
+    fn create() -> Result<CommandOutput> {
+        let template = std::env::temp_dir().join("ftrace-cli-output.XXXXXX");
+        let (fd, path) = nix::unistd::mkstemp(&template).map_err(|e| {
+            Error::runtime(
+                &format!("creating {} for the command's output", template.display()),
+                e,
+            )
+        })?;
+        Ok(CommandOutput {
+            path,
+            file: File::from(fd),
+        })
+    }
+
+    /// The command ran: its output is kept.
+    fn keep(self) -> PathBuf {
+        let path = self.path.clone();
+        std::mem::forget(self);
+        path
+    }
+}
+
+impl Drop for CommandOutput {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.path);
+    }
 }
 
 /// Streams records until the session ends; returns the exit status.
@@ -202,6 +255,7 @@ fn stream(tracer: &Tracer, sink: &RefCell<Box<dyn Sink>>, ending: &Ending) -> Re
 
     let mut command_status = None;
     let mut forwarded = false;
+    let mut lingering = false;
     loop {
         // EINTR from a stop signal is expected; the loop looks at it below.
         let _ = ring.poll(POLL);
@@ -211,7 +265,14 @@ fn stream(tracer: &Tracer, sink: &RefCell<Box<dyn Sink>>, ending: &Ending) -> Re
         }
 
         let signal = STOP_SIGNAL.load(Ordering::Relaxed);
-        match ending {
+        if lingering {
+            if signal != 0 {
+                break;
+            }
+            continue;
+        }
+        // Whether the targets have ended by themselves.
+        let ended = match ending {
             Ending::Command(pid) => {
                 if command_status.is_none() {
                     command_status = launch::try_reap(*pid);
@@ -226,20 +287,30 @@ fn stream(tracer: &Tracer, sink: &RefCell<Box<dyn Sink>>, ending: &Ending) -> Re
                     forwarded = true;
                 }
                 if command_status.is_some() && tracer.targets_gone() {
-                    break;
-                }
-                if STOP_COUNT.load(Ordering::Relaxed) >= 2 {
+                    true
+                } else if STOP_COUNT.load(Ordering::Relaxed) >= 2 {
                     // Asked twice: the command goes too, as it came with us.
                     if command_status.is_none() {
                         let _ = kill(*pid, Signal::SIGKILL);
                         command_status = launch::reap(*pid);
                     }
                     break;
+                } else {
+                    false
                 }
             }
-            Ending::TargetsGone if signal != 0 || tracer.targets_gone() => break,
+            Ending::TargetsGone if signal != 0 => break,
+            Ending::TargetsGone => tracer.targets_gone(),
             Ending::Signal if signal != 0 => break,
-            _ => {}
+            Ending::Signal => false,
+        };
+        if ended {
+            // Stopped on request (a signal) rather than by themselves: done.
+            if signal != 0 || !sink.borrow_mut().linger(command_status) {
+                break;
+            }
+            let _ = ring.consume();
+            lingering = true;
         }
     }
     // Every record of an ended process is in the ring by now: take them all.

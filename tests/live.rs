@@ -23,6 +23,11 @@ struct Tmux {
 impl Tmux {
     /// Runs `script` with sh in a fresh 120x40 pane, in `dir`.
     fn start(test: &str, dir: &Path, script: &str) -> Tmux {
+        Tmux::start_sized(test, dir, script, (120, 40))
+    }
+
+    /// Runs `script` with sh in a fresh pane of (columns, lines), in `dir`.
+    fn start_sized(test: &str, dir: &Path, script: &str, size: (u16, u16)) -> Tmux {
         let path = dir.join("run.sh");
         fs::write(&path, script).unwrap();
         let tmux = Tmux {
@@ -36,9 +41,9 @@ impl Tmux {
                 "-s",
                 "live",
                 "-x",
-                "120",
+                &size.0.to_string(),
                 "-y",
-                "40",
+                &size.1.to_string(),
                 "-c",
             ])
             .arg(dir)
@@ -151,8 +156,11 @@ fn fields(words: &[&str]) -> Option<Vec<String>> {
 /// A shell script that runs ftrace-cli in the pane, then reports its exit
 /// status and whether the terminal is back in its normal (cooked) mode.
 fn script(args: &str) -> String {
+    // cargo's LD_LIBRARY_PATH would make every program look in a dozen
+    // directories for libc: calls that no user would see.
     format!(
-        "echo before-live-marker\n\
+        "unset LD_LIBRARY_PATH\n\
+         echo before-live-marker\n\
          {args}\n\
          echo ftrace-exit=$?\n\
          stty -a | tr ' ;' '\\n\\n' | grep -x -e icanon -e -icanon -e echo -e -echo | tr '\\n' ' '\n\
@@ -337,6 +345,22 @@ fn counts_keys_and_restore_on_q() {
     tmux.keys(&["v"]);
     let screen = tmux.wait_text("view processes (1 key)");
     assert_eq!(
+        row(&screen, "process)"),
+        fields(&[
+            "12",
+            "6",
+            "-1",
+            "EEXIST",
+            "symlinkat",
+            "files",
+            "(1",
+            "process)"
+        ])
+    );
+    // x: each process under its name.
+    tmux.keys(&["x"]);
+    let screen = tmux.wait_text("sort count   each process");
+    assert_eq!(
         row(&screen, "files"),
         fields(&[
             "12",
@@ -348,6 +372,7 @@ fn counts_keys_and_restore_on_q() {
             "files"
         ])
     );
+    tmux.keys(&["x"]);
     tmux.keys(&["v"]);
     tmux.wait_text("view paths (4 keys)");
 
@@ -418,7 +443,7 @@ fn ctrl_c_stops_the_command_and_restores() {
 }
 
 #[test]
-fn command_exit_restores_and_summarises() {
+fn command_exit_keeps_the_view_until_q() {
     let Some(dir) = setup("command-exit") else {
         return;
     };
@@ -431,6 +456,21 @@ fn command_exit_restores_and_summarises() {
             quoted(&workload(Arch::X86_64))
         )),
     );
+    // The final counts stay on screen, with the command's status.
+    let screen = tmux.wait_text("command exited with status 0, q to quit");
+    assert!(
+        screen.lines().next().unwrap().ends_with(" ENDED"),
+        "{screen}"
+    );
+    tmux.keys(&["v"]);
+    let screen = tmux.wait_text("view syscalls");
+    assert_eq!(
+        row(&screen, "symlinkat"),
+        fields(&["2", "1", "-1", "EEXIST", "symlinkat"]),
+        "{screen}"
+    );
+    assert_eq!(tmux.pane("alternate_on"), "1", "the view closed by itself");
+    tmux.keys(&["q"]);
     let screen = assert_restored(&tmux, 0);
     assert_eq!(summary_row(&screen, "symlinkat"), Some((2, 1)), "{screen}");
     assert_eq!(
@@ -438,6 +478,171 @@ fn command_exit_restores_and_summarises() {
         Some((2, 1)),
         "{screen}"
     );
+}
+
+/// The path of the command's output file, from the status line.
+fn output_file(screen: &str) -> PathBuf {
+    let (_, rest) = screen
+        .split_once("command output: ")
+        .unwrap_or_else(|| panic!("no command output on the status line:\n{screen}"));
+    PathBuf::from(rest.split_whitespace().next().unwrap())
+}
+
+const LONG_DIR: &str = "/nonexistent-ftrace-live/a-directory-with-a-rather-long-name-for-this-test";
+
+/// At 80x24 and 200x50: the path column, cuts, the command's output kept
+/// off the screen, the view after the command ends, the processes grouped.
+fn sizes(test: &str, size: (u16, u16)) {
+    let Some(dir) = setup(test) else { return };
+    let utf = format!("{LONG_DIR}/one/locale/C.UTF-8/LC_ADDRESS");
+    let utf8 = format!("{LONG_DIR}/one/locale/C.utf8/LC_ADDRESS");
+    let command = format!(
+        "echo hello-from-the-command; for i in 1 2 3; do cat {utf} {utf} {utf8} {utf8}; done; \
+         echo to-stderr >&2; exit 3"
+    );
+    let tmux = Tmux::start_sized(
+        test,
+        &dir,
+        &script(&format!(
+            "{} --live -e trace=openat -- sh -c '{command}'",
+            quoted(Path::new(BIN))
+        )),
+        size,
+    );
+    let screen = tmux.wait_text("command exited with status 3, q to quit");
+    let lines: Vec<&str> = screen.lines().collect();
+    let cols = usize::from(size.0);
+    // The view is whole: the title, the totals and the keys.
+    assert!(
+        lines[0].starts_with(" ftrace-cli --live  -- sh -c echo hello-from"),
+        "{screen}"
+    );
+    assert!(lines[1].starts_with(" calls/s "), "{screen}");
+    let footer = lines.iter().rev().find(|l| !l.trim().is_empty()).unwrap();
+    assert!(footer.starts_with(" q quit"), "{screen}");
+    assert!(lines.iter().all(|l| l.chars().count() <= cols), "{screen}");
+    // The command's own output is in the file named on the status line.
+    assert!(!screen.contains("hello-from-the-command\n"), "{screen}");
+    assert!(!screen.contains("to-stderr"), "{screen}");
+    let output = output_file(&screen);
+    let text = fs::read_to_string(&output).unwrap();
+    assert!(text.starts_with("hello-from-the-command\n"), "{text}");
+    assert!(text.contains("No such file or directory"), "{text}");
+    assert!(text.ends_with("to-stderr\n"), "{text}");
+
+    let paths = names(&screen);
+    let (a, b) = (&paths[0], &paths[1]);
+    if cols >= 200 {
+        // Room for every column, and the whole paths.
+        assert!(
+            screen.contains("COUNT ERRORS LAST ERRNO  SEEN CALL   PATH"),
+            "{screen}"
+        );
+        assert_eq!([a, b], [&utf, &utf8], "{screen}");
+        assert!(
+            rows(&screen).iter().flatten().all(|f| !f.contains('…')),
+            "{screen}"
+        );
+    } else {
+        // The other columns make room; the paths are cut in the middle,
+        // keep their start and file name, and still differ.
+        assert!(screen.contains(" COUNT ERRORS ERRNO  PATH"), "{screen}");
+        for name in [a, b] {
+            assert!(name.starts_with("/nonexistent-f"), "{screen}");
+            assert!(name.ends_with("/LC_ADDRESS"), "{screen}");
+            assert!(name.contains('…'), "{screen}");
+        }
+        assert_ne!(a, b, "{screen}");
+        assert!(a.contains("C.UTF") && b.contains("C.utf"), "{screen}");
+        // A failing call too long for the line ends with the mark.
+        let failure = lines
+            .iter()
+            .find(|l| l.contains(" cat openat(AT_FDCWD, "))
+            .unwrap_or_else(|| panic!("no failure shown:\n{screen}"));
+        assert!(failure.ends_with('…'), "{screen}");
+    }
+    // Each path was opened 6 times, in vain.
+    let counts: Vec<Vec<String>> = rows(&screen)
+        .into_iter()
+        .filter(|r| r.last().is_some_and(|l| l.starts_with("/nonexistent")))
+        .map(|r| r[..2].to_vec())
+        .collect();
+    assert_eq!(counts, [["6", "6"], ["6", "6"]], "{screen}");
+
+    // The processes, by name: three cats and a sh; x lists each one.
+    tmux.keys(&["v", "v"]);
+    let screen = tmux.wait_text("view processes (2 keys)");
+    assert_eq!(names(&screen).len(), 2, "{screen}");
+    assert!(screen.contains(" cat (3 processes)"), "{screen}");
+    assert!(screen.contains(" sh (1 process)"), "{screen}");
+    tmux.keys(&["x"]);
+    let screen = tmux.wait_text("sort count   each process");
+    let cats = rows(&screen)
+        .into_iter()
+        .filter(|r| r.last().is_some_and(|l| l == "cat"))
+        .count();
+    assert_eq!(cats, 3, "{screen}");
+    // Space pauses too.
+    tmux.keys(&["Space"]);
+    tmux.wait_text("ENDED, PAUSED");
+
+    tmux.keys(&["q"]);
+    let screen = assert_restored(&tmux, 3);
+    assert!(
+        screen.contains(&format!(
+            "ftrace-cli: the command's output is in {}",
+            output.display()
+        )),
+        "{screen}"
+    );
+    let (calls, errors) = summary_row(&screen, "openat").expect("an openat row");
+    assert!(calls > errors && errors >= 12, "{screen}");
+    let _ = fs::remove_file(&output);
+}
+
+#[test]
+fn terminal_80x24() {
+    sizes("80x24", (80, 24));
+}
+
+#[test]
+fn terminal_200x50() {
+    sizes("200x50", (200, 50));
+}
+
+/// Once the table is full, a new busy path still gets a row of its own.
+#[test]
+fn a_new_hot_path_shows_after_ten_thousand_keys() {
+    let Some(dir) = setup("hot-path") else { return };
+    // `true <FILE` opens FILE in the shell itself: no process per call.
+    let command =
+        "i=0; while [ $i -lt 10100 ]; do true < /nonexistent-ftrace-$i; i=$((i+1)); done; \
+                   i=0; while [ $i -lt 3000 ]; do true < hot-path-ftrace; i=$((i+1)); done";
+    let tmux = Tmux::start(
+        "hot-path",
+        &dir,
+        &script(&format!(
+            "{} --live -- sh -c '{command}'",
+            quoted(Path::new(BIN))
+        )),
+    );
+    let screen = tmux.wait_text("command exited with status 0, q to quit");
+    assert_eq!(
+        row(&screen, "hot-path-ftrace").map(|r| r[..2].to_vec()),
+        fields(&["3000", "3000"]),
+        "{screen}"
+    );
+    assert_eq!(names(&screen)[0], "hot-path-ftrace", "{screen}");
+    // "(other)" is always the last row: G shows it.
+    tmux.keys(&["G"]);
+    let screen = tmux.wait("the last rows", |s| row(s, "(other)").is_some());
+    let other = row(&screen, "(other)").unwrap();
+    assert!(other[0].parse::<u64>().unwrap() >= 100, "{screen}");
+    assert!(screen.contains("total 131"), "{screen}");
+    let output = output_file(&screen);
+    tmux.keys(&["q"]);
+    assert_restored(&tmux, 0);
+    let _ = fs::remove_file(output);
 }
 
 #[test]

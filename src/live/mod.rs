@@ -3,15 +3,20 @@
 //! [`stats`]); the screen is redrawn a few times a second from
 //! [`Sink::tick`], and at once after a key press.
 //!
+//! When the targets end by themselves the view stays, saying so on its
+//! status line, until q. A command's own output goes to a file named on
+//! the status line (see the session), never over the view.
+//!
 //! The terminal is put back as it was whatever ends the view: q or Ctrl-C,
-//! a stop signal or the targets exiting (through [`Sink::finish`]), an
-//! error (the view is dropped) or a panic (a panic hook).
+//! a stop signal (through [`Sink::finish`]), an error (the view is
+//! dropped) or a panic (a panic hook).
 
 mod stats;
 mod view;
 
 use std::fs::File;
 use std::io::{self, Write};
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Once;
 use std::time::{Duration, Instant};
@@ -47,17 +52,22 @@ pub struct Live {
     ui: Ui,
     snap: Snapshot,
     target: String,
+    /// Where the command's output goes, if there is a command.
+    command_output: Option<PathBuf>,
     style: Style,
     color: bool,
     last_frame: Option<Instant>,
     /// (when, calls seen) at the last frames, oldest first.
     samples: Vec<(Instant, u64)>,
     error: Option<Error>,
+    /// q was pressed after the trace ended.
+    quit: bool,
 }
 
 impl Live {
-    /// Takes over the terminal `out` (stdout, a terminal: see the session).
-    pub fn start(out: File, cli: &Cli) -> Result<Live> {
+    /// Takes over the terminal `out` (stdout, a terminal: see the session);
+    /// `command_output` is the file the command writes to.
+    pub fn start(out: File, cli: &Cli, command_output: Option<PathBuf>) -> Result<Live> {
         install_panic_hook();
         let mut live = Live {
             out,
@@ -68,6 +78,7 @@ impl Live {
             ui: Ui::default(),
             snap: Snapshot::default(),
             target: describe_target(cli),
+            command_output,
             style: cli.style,
             color: match cli.color {
                 ColorWhen::Never => false,
@@ -77,6 +88,7 @@ impl Live {
             last_frame: None,
             samples: Vec::with_capacity(RATE_FRAMES + 1),
             error: None,
+            quit: false,
         };
         ACTIVE.store(true, Ordering::SeqCst);
         terminal::enable_raw_mode()
@@ -107,7 +119,8 @@ impl Live {
         }
         let (then, before) = self.samples[0];
         let secs = now.duration_since(then).as_secs_f64();
-        self.snap.take(&self.stats, self.ui.mode, self.style);
+        self.snap
+            .take(&self.stats, self.ui.mode, self.ui.pids, self.style);
         self.snap.rate = if secs > 0.0 {
             (seen - before) as f64 / secs
         } else {
@@ -123,10 +136,12 @@ impl Live {
             return;
         }
         let (width, height) = terminal::size().unwrap_or((80, 24));
+        let status = self.status_line();
         let screen = view::render(
             &mut self.snap,
             &mut self.ui,
             &self.target,
+            status.as_deref(),
             usize::from(width),
             usize::from(height),
         );
@@ -149,6 +164,24 @@ impl Live {
             self.error = Some(Error::runtime("writing the screen", Error::describe(&e)));
         }
         self.last_frame = Some(Instant::now());
+    }
+
+    /// How the trace stands, when there is something to say: where the
+    /// command's output goes, and that the trace has ended.
+    fn status_line(&self) -> Option<String> {
+        let output = self
+            .command_output
+            .as_ref()
+            .map(|path| format!("command output: {}", path.display()));
+        // Two parts go on two lines when they do not fit on one.
+        let mut line = match (&self.ui.ended, output) {
+            (Some(ended), Some(output)) => format!("{ended}\n{output}"),
+            (Some(ended), None) => ended.clone(),
+            (None, Some(output)) => output,
+            (None, None) => return None,
+        };
+        line.retain(|c| c == '\n' || !c.is_control());
+        Some(line)
     }
 
     fn set_look(&self, frame: &mut Vec<u8>, look: Look) -> io::Result<()> {
@@ -190,6 +223,7 @@ impl Live {
                         self.samples.clear();
                         refresh = true;
                     }
+                    Action::Quit if self.ui.ended.is_some() => self.quit = true,
                     Action::Quit => {
                         // Stop as SIGTERM does: at once when tracing by pid
                         // or name; a command gets it passed on and is waited
@@ -234,7 +268,21 @@ impl Sink for Live {
         if redraw || refresh || (due && !self.ui.paused) {
             self.draw();
         }
-        self.error.is_none()
+        self.error.is_none() && !self.quit
+    }
+
+    fn linger(&mut self, command_status: Option<i32>) -> bool {
+        if self.ui.stopping || self.error.is_some() {
+            return false;
+        }
+        self.ui.ended = Some(match command_status {
+            Some(status) => format!("command exited with status {status}, q to quit"),
+            None => "every traced process has exited, q to quit".to_string(),
+        });
+        // The final counts, even when paused.
+        self.take_snapshot();
+        self.draw();
+        true
     }
 
     fn finish(&mut self, _: Losses) -> Result<()> {
@@ -246,7 +294,11 @@ impl Sink for Live {
         self.summary
             .write(&mut self.out)
             .and_then(|()| self.out.flush())
-            .map_err(|e| Error::runtime("writing the summary", Error::describe(&e)))
+            .map_err(|e| Error::runtime("writing the summary", Error::describe(&e)))?;
+        if let Some(path) = &self.command_output {
+            eprintln!("ftrace-cli: the command's output is in {}", path.display());
+        }
+        Ok(())
     }
 
     fn malformed(&self) -> u64 {

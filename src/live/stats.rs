@@ -1,6 +1,11 @@
 //! What the live view counts: per path, per syscall and per process, in
 //! bounded tables, updated once per record without allocating for a key
 //! already present.
+//!
+//! A full table makes room for a new key by folding the tenth of its keys
+//! seen least recently into its "(other)" row: a new key always gets a row
+//! of its own, so a new hot spot shows at once, and a key in use keeps its
+//! row. The totals stay exact; only the split of the evicted counts is lost.
 
 use std::borrow::Borrow;
 use std::collections::HashMap;
@@ -10,10 +15,13 @@ use std::rc::Rc;
 use crate::decode::{Call, Memory, Syscall};
 use crate::record::Event;
 
-/// At most this many distinct keys per table; later ones fold into "(other)".
+/// At most this many distinct keys per table.
 pub const MAX_KEYS: usize = 10_000;
 /// At most this many bytes of keys per table (a path can be 4 KiB long).
 pub const MAX_KEY_BYTES: usize = 8 << 20;
+/// A full table evicts this fraction (1/N) of its keys at once, so that
+/// the cost of finding the least recently seen ones is shared by many.
+const EVICT_FRACTION: usize = 10;
 /// How many of the newest failing calls are kept, as raw records.
 pub const FAILURES: usize = 3;
 
@@ -22,6 +30,22 @@ pub const FAILURES: usize = 3;
 pub const NO_PATH: &[u8] = b"\0(no path)";
 pub const NULL_PATH: &[u8] = b"\0(NULL)";
 pub const UNREADABLE_PATH: &[u8] = b"\0(unreadable)";
+
+/// A thread name as the kernel keeps it: at most 15 bytes, NUL-padded.
+pub type Comm = [u8; 16];
+
+pub fn comm_key(comm: &[u8]) -> Comm {
+    let mut key = [0; 16];
+    let n = comm.len().min(15);
+    key[..n].copy_from_slice(&comm[..n]);
+    key
+}
+
+/// The name in a [`Comm`], without its padding.
+pub fn comm_bytes(comm: &Comm) -> &[u8] {
+    let end = comm.iter().position(|&b| b == 0).unwrap_or(16);
+    &comm[..end]
+}
 
 /// One row: how often a key was seen, and how its latest calls went.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -73,17 +97,50 @@ impl Row {
         self.comm[..n].copy_from_slice(&hit.comm[..n]);
     }
 
+    /// Adds the counts of `other` (an evicted row) to this one; the
+    /// latest call and the latest failure are the later of the two.
+    pub fn merge(&mut self, other: &Row) {
+        self.count += other.count;
+        self.errors += other.errors;
+        if other.last_seen_ns >= self.last_seen_ns {
+            self.last_result = other.last_result;
+            self.last_failed = other.last_failed;
+            self.last_seen_ns = other.last_seen_ns;
+            self.syscall = other.syscall;
+            self.compat = other.compat;
+            self.comm = other.comm;
+        }
+        if other.errors > 0 && other.last_error_ns >= self.last_error_ns {
+            self.last_errno = other.last_errno;
+            self.last_error_ns = other.last_error_ns;
+        }
+    }
+
     pub fn syscall(&self) -> Syscall {
         Syscall::from_index(usize::from(self.syscall)).unwrap_or(Syscall::named("openat"))
     }
+}
 
-    pub fn comm(&self) -> &[u8] {
-        let end = self.comm.iter().position(|&b| b == 0).unwrap_or(16);
-        &self.comm[..end]
+/// A table key, and what it costs to keep.
+pub trait TableKey: Hash + Eq + Clone {
+    /// Bytes held by the key beyond its own size.
+    fn bytes(&self) -> usize {
+        0
     }
 }
 
-/// Rows by key, at most [`MAX_KEYS`] of them; the rest add up in `other`.
+impl TableKey for Rc<[u8]> {
+    fn bytes(&self) -> usize {
+        self.len()
+    }
+}
+
+impl TableKey for u16 {}
+
+impl TableKey for (Comm, u32) {}
+
+/// Rows by key, at most [`MAX_KEYS`] of them (see the module's eviction
+/// rule); `other` sums the rows evicted.
 pub struct Table<K> {
     pub rows: HashMap<K, Row>,
     pub other: Row,
@@ -100,10 +157,10 @@ impl<K> Default for Table<K> {
     }
 }
 
-impl<K: Hash + Eq> Table<K> {
+impl<K: TableKey> Table<K> {
     /// Counts `hit` under `key`; `owned` makes the stored key, only for a
-    /// new one that fits, whose size is `size` bytes.
-    pub fn add<Q>(&mut self, key: &Q, size: usize, hit: &Hit, owned: impl FnOnce() -> K)
+    /// new one.
+    pub fn add<Q>(&mut self, key: &Q, hit: &Hit, owned: impl FnOnce() -> K)
     where
         K: Borrow<Q>,
         Q: Hash + Eq + ?Sized,
@@ -112,13 +169,36 @@ impl<K: Hash + Eq> Table<K> {
             row.add(hit);
             return;
         }
-        let row = if self.rows.len() < MAX_KEYS && self.key_bytes + size <= MAX_KEY_BYTES {
-            self.key_bytes += size;
-            self.rows.entry(owned()).or_default()
-        } else {
-            &mut self.other
-        };
-        row.add(hit);
+        let key = owned();
+        let size = key.bytes();
+        if size > MAX_KEY_BYTES {
+            self.other.add(hit);
+            return;
+        }
+        while self.rows.len() >= MAX_KEYS || self.key_bytes + size > MAX_KEY_BYTES {
+            self.evict();
+        }
+        self.key_bytes += size;
+        self.rows.entry(key).or_default().add(hit);
+    }
+
+    /// Folds the least recently seen tenth of the rows into `other`.
+    fn evict(&mut self) {
+        let mut ages: Vec<(u64, K)> = self
+            .rows
+            .iter()
+            .map(|(key, row)| (row.last_seen_ns, key.clone()))
+            .collect();
+        let n = (ages.len() / EVICT_FRACTION).max(1).min(ages.len());
+        if n < ages.len() {
+            ages.select_nth_unstable_by_key(n, |(seen, _)| *seen);
+        }
+        for (_, key) in &ages[..n] {
+            if let Some(row) = self.rows.remove(key) {
+                self.other.merge(&row);
+                self.key_bytes -= key.bytes();
+            }
+        }
     }
 
     pub fn clear(&mut self) {
@@ -135,10 +215,11 @@ pub struct Stats {
     pub paths: Table<Rc<[u8]>>,
     /// Keyed by [`syscall_code`].
     pub syscalls: Table<u16>,
-    /// Keyed by process (thread group) id.
-    pub procs: Table<u32>,
+    /// Keyed by name and process (thread group) id: the processes view
+    /// groups them by name.
+    pub procs: Table<(Comm, u32)>,
     /// Calls and failed calls since start or the last clear.
-    pub events: u64,
+    pub calls: u64,
     pub errors: u64,
     /// Calls since start, never cleared: the rate is computed from it.
     pub seen: u64,
@@ -187,14 +268,14 @@ impl Stats {
             seen_ns: event.header.exit_ns,
             comm: event.comm,
         };
-        self.events += 1;
+        self.calls += 1;
         self.seen += 1;
         let path = path_of(call);
-        self.paths.add(path, path.len(), &hit, || Rc::from(path));
+        self.paths.add(path, &hit, || Rc::from(path));
         let code = syscall_code(hit.syscall, hit.compat);
-        self.syscalls.add(&code, 0, &hit, || code);
-        let pid = event.header.pid;
-        self.procs.add(&pid, 0, &hit, || pid);
+        self.syscalls.add(&code, &hit, || code);
+        let proc = (comm_key(event.comm), event.header.pid);
+        self.procs.add(&proc, &hit, || proc);
         if errno.is_some() {
             self.errors += 1;
             let slot = &mut self.failures[self.next];
@@ -216,7 +297,7 @@ impl Stats {
         self.paths.clear();
         self.syscalls.clear();
         self.procs.clear();
-        self.events = 0;
+        self.calls = 0;
         self.errors = 0;
         self.failed = 0;
     }
@@ -241,8 +322,8 @@ mod tests {
     fn rows_count_and_remember_the_latest_failure() {
         let mut table: Table<Rc<[u8]>> = Table::default();
         let key: &[u8] = b"/etc/hostname";
-        table.add(key, key.len(), &hit(Some(2), 10), || Rc::from(key));
-        table.add(key, key.len(), &hit(None, 20), || unreachable!());
+        table.add(key, &hit(Some(2), 10), || Rc::from(key));
+        table.add(key, &hit(None, 20), || unreachable!());
         let row = table.rows[key];
         assert_eq!((row.count, row.errors), (2, 1));
         assert_eq!((row.last_result, row.last_failed), (3, false));
@@ -250,31 +331,65 @@ mod tests {
             (row.last_errno, row.last_error_ns, row.last_seen_ns),
             (2, 10, 20)
         );
-        assert_eq!(row.comm(), b"cat");
+        assert_eq!(comm_bytes(&row.comm), b"cat");
         assert_eq!(row.syscall(), Syscall::named("openat"));
     }
 
     #[test]
-    fn tables_are_bounded() {
-        let mut table: Table<u32> = Table::default();
-        for key in 0..MAX_KEYS as u32 + 5 {
-            table.add(&key, 0, &hit(None, 1), || key);
+    fn a_full_table_evicts_the_least_recently_seen_keys() {
+        let mut table: Table<u16> = Table::default();
+        // Key k last seen at time k; key 0 is the busiest but oldest.
+        for _ in 0..100 {
+            table.add(&0, &hit(None, 0), || 0);
+        }
+        for key in 1..MAX_KEYS as u16 {
+            table.add(&key, &hit(Some(2), u64::from(key)), || key);
         }
         assert_eq!(table.rows.len(), MAX_KEYS);
-        assert_eq!(table.other.count, 5);
-        // A key already present still counts as itself.
-        table.add(&0, 0, &hit(None, 1), || unreachable!());
-        assert_eq!(table.rows[&0].count, 2);
+        assert_eq!(table.other, Row::default());
+        // Key 1 is seen again: it is not cold any more.
+        table.add(&1, &hit(None, 20_000), || unreachable!());
+        // A new key gets a row of its own, and so does a later busy one.
+        table.add(&30_000, &hit(None, 30_000), || 30_000);
+        for _ in 0..50 {
+            table.add(&30_001, &hit(None, 30_001), || 30_001);
+        }
+        assert_eq!(table.rows.len(), MAX_KEYS - MAX_KEYS / EVICT_FRACTION + 2);
+        assert_eq!(table.rows[&30_001].count, 50);
+        assert_eq!(table.rows[&30_000].count, 1);
+        assert_eq!(table.rows[&1].count, 2);
+        // The tenth seen least recently went to "(other)": keys 0, 2, 3, ...
+        assert!(!table.rows.contains_key(&0) && !table.rows.contains_key(&2));
+        let evicted = MAX_KEYS / EVICT_FRACTION;
+        assert!(!table.rows.contains_key(&(evicted as u16)));
+        assert!(table.rows.contains_key(&(evicted as u16 + 1)));
+        assert_eq!(table.other.count, 100 + evicted as u64 - 1);
+        assert_eq!(table.other.errors, evicted as u64 - 1);
+        assert_eq!(
+            (table.other.last_seen_ns, table.other.last_errno),
+            (evicted as u64, 2)
+        );
+        // Nothing is lost: the rows and "(other)" add up to every call.
+        let total: u64 = table.rows.values().map(|r| r.count).sum::<u64>() + table.other.count;
+        assert_eq!(total, 100 + (MAX_KEYS as u64 - 1) + 1 + 1 + 50);
+    }
 
+    #[test]
+    fn key_bytes_are_bounded_too() {
         let mut paths: Table<Rc<[u8]>> = Table::default();
         let long = vec![b'a'; 4096];
-        for i in 0..(MAX_KEY_BYTES / 4096 + 3) {
+        let fit = MAX_KEY_BYTES / 4096;
+        for i in 0..fit + 3 {
             let mut key = long.clone();
             key[..8].copy_from_slice(&(i as u64).to_le_bytes());
-            paths.add(&key[..], key.len(), &hit(None, 1), || Rc::from(&key[..]));
+            paths.add(&key[..], &hit(None, i as u64), || Rc::from(&key[..]));
         }
-        assert_eq!(paths.rows.len(), MAX_KEY_BYTES / 4096);
-        assert_eq!(paths.other.count, 3);
+        assert!(paths.rows.len() <= fit);
+        assert_eq!(paths.rows.len() as u64 + paths.other.count, fit as u64 + 3);
+        // The newest key is always kept.
+        let mut newest = long.clone();
+        newest[..8].copy_from_slice(&((fit + 2) as u64).to_le_bytes());
+        assert!(paths.rows.contains_key(&newest[..]));
         paths.clear();
         assert!(paths.rows.is_empty());
         assert_eq!(paths.other, Row::default());

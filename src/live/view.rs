@@ -2,12 +2,13 @@
 //! style each: what the terminal shows, testable without a terminal.
 
 use std::cmp::{Ordering, Reverse};
+use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::rc::Rc;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
-use super::stats::{from_syscall_code, Row, Stats};
+use super::stats::{comm_bytes, from_syscall_code, Comm, Row, Stats};
 use crate::decode::{self, errno_name, Style, Syscall};
 use crate::output;
 use crate::record::Event;
@@ -92,8 +93,12 @@ pub struct Ui {
     /// Table rows on the screen at the last draw: a page.
     pub page: usize,
     pub paused: bool,
+    /// The processes view shows each process under its name.
+    pub pids: bool,
     /// q was pressed: the trace is ending.
     pub stopping: bool,
+    /// The trace has ended by itself; the view stays until q.
+    pub ended: Option<String>,
 }
 
 impl Default for Ui {
@@ -106,7 +111,9 @@ impl Default for Ui {
             scroll: 0,
             page: 10,
             paused: false,
+            pids: false,
             stopping: false,
+            ended: None,
         }
     }
 }
@@ -153,6 +160,10 @@ impl Ui {
                 self.scroll = 0;
                 return Action::Refresh;
             }
+            KeyCode::Char('x') => {
+                self.pids = !self.pids;
+                return Action::Refresh;
+            }
             KeyCode::Char('c') => {
                 self.scroll = 0;
                 return Action::Clear;
@@ -174,7 +185,10 @@ impl Ui {
 pub enum Key {
     Path(Rc<[u8]>),
     Syscall(u16),
-    Proc(u32),
+    /// A process name, and how many processes had it.
+    Comm(Comm, u32),
+    /// One process, shown under its name on request.
+    Proc(Comm, u32),
     Other,
 }
 
@@ -189,7 +203,7 @@ pub struct Line {
 pub struct Snapshot {
     pub lines: Vec<Line>,
     pub mode: Option<Mode>,
-    pub events: u64,
+    pub calls: u64,
     pub errors: u64,
     pub rate: f64,
     pub losses: Losses,
@@ -201,8 +215,9 @@ pub struct Snapshot {
 }
 
 impl Snapshot {
-    /// Takes the rows of `mode` and the totals out of `stats`.
-    pub fn take(&mut self, stats: &Stats, mode: Mode, style: Style) {
+    /// Takes the rows of `mode` and the totals out of `stats`; `pids` adds
+    /// a row per process to the processes view.
+    pub fn take(&mut self, stats: &Stats, mode: Mode, pids: bool, style: Style) {
         self.lines.clear();
         self.mode = Some(mode);
         let other = match mode {
@@ -223,11 +238,23 @@ impl Snapshot {
                 stats.syscalls.other
             }
             Mode::Procs => {
-                let rows = stats.procs.rows.iter();
-                self.lines.extend(rows.map(|(k, r)| Line {
-                    key: Key::Proc(*k),
-                    row: *r,
-                }));
+                let mut names: HashMap<Comm, (Row, u32)> = HashMap::new();
+                for (&(comm, pid), row) in &stats.procs.rows {
+                    let (sum, processes) = names.entry(comm).or_default();
+                    sum.merge(row);
+                    *processes += 1;
+                    if pids {
+                        self.lines.push(Line {
+                            key: Key::Proc(comm, pid),
+                            row: *row,
+                        });
+                    }
+                }
+                self.lines
+                    .extend(names.into_iter().map(|(comm, (row, n))| Line {
+                        key: Key::Comm(comm, n),
+                        row,
+                    }));
                 stats.procs.other
             }
         };
@@ -237,7 +264,7 @@ impl Snapshot {
                 row: other,
             });
         }
-        self.events = stats.events;
+        self.calls = stats.calls;
         self.errors = stats.errors;
         self.failures.clear();
         for raw in stats.failures() {
@@ -275,41 +302,117 @@ pub enum Look {
 /// Rows whose last failure is this recent are highlighted.
 const RECENT_NS: u64 = 2_000_000_000;
 
+/// Marks every cut in the text on screen. Labels are escaped to printable
+/// ASCII, so this character never stands for itself there.
+pub const CUT: char = '…';
+
+/// The table's columns before the name, in the order they drop out when
+/// the longest name on the page does not fit (COUNT, ERRORS and ERRNO stay).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Column {
+    Count,
+    Errors,
+    Last,
+    Errno,
+    Seen,
+    Call,
+}
+
+const COLUMNS: [Column; 6] = [
+    Column::Count,
+    Column::Errors,
+    Column::Last,
+    Column::Errno,
+    Column::Seen,
+    Column::Call,
+];
+const DROP_ORDER: [Column; 3] = [Column::Call, Column::Last, Column::Seen];
+
+impl Column {
+    fn heading(self) -> &'static str {
+        match self {
+            Column::Count => "COUNT",
+            Column::Errors => "ERRORS",
+            Column::Last => "LAST",
+            Column::Errno => "ERRNO",
+            Column::Seen => "SEEN",
+            Column::Call => "CALL",
+        }
+    }
+
+    fn right_aligned(self) -> bool {
+        matches!(self, Column::Count | Column::Errors | Column::Last)
+    }
+
+    fn cell(self, row: &Row, now_ns: u64) -> String {
+        match self {
+            Column::Count => row.count.to_string(),
+            Column::Errors => row.errors.to_string(),
+            Column::Last if row.last_failed => "-1".to_string(),
+            Column::Last => row.last_result.to_string(),
+            Column::Errno => match row.last_errno {
+                0 => "-".to_string(),
+                e => errno_name(e).map_or_else(|| format!("errno {e}"), str::to_string),
+            },
+            Column::Seen => age(now_ns.saturating_sub(row.last_seen_ns)),
+            Column::Call => call_name(row.syscall(), row.compat),
+        }
+    }
+}
+
 /// Lays out the whole screen: exactly `height` lines, none wider than
 /// `width` (the last one narrower by one, so the terminal never scrolls).
+/// `status` is the status line's text, if there is one: parts separated by
+/// newlines, on one line when they fit, else one line each.
 pub fn render(
     snap: &mut Snapshot,
     ui: &mut Ui,
     target: &str,
+    status: Option<&str>,
     width: usize,
     height: usize,
 ) -> Vec<(Look, String)> {
     let mut screen = Vec::with_capacity(height);
     let mode = snap.mode.unwrap_or(ui.mode);
 
-    let status = match (ui.stopping, ui.paused) {
-        (true, _) => "STOPPING (q again: at once)",
-        (false, true) => "PAUSED",
+    let flag = match (&ui.ended, ui.stopping, ui.paused) {
+        (Some(_), _, true) => "ENDED, PAUSED",
+        (Some(_), _, false) => "ENDED",
+        (None, true, _) => "STOPPING (q again: at once)",
+        (None, false, true) => "PAUSED",
         _ => "",
     };
     let mut title = format!(" ftrace-cli --live  {target}");
-    // The status stays in view however long the target is.
-    truncate(&mut title, width.saturating_sub(status.len() + 2));
-    let room = width.saturating_sub(title.chars().count() + status.len() + 1);
+    // The flag stays in view however long the target is.
+    cut_end(&mut title, width.saturating_sub(flag.len() + 2));
+    let room = width.saturating_sub(title.chars().count() + flag.len() + 1);
     title.extend(std::iter::repeat_n(' ', room));
-    title.push_str(status);
+    title.push_str(flag);
     title.push(' ');
     screen.push((Look::Title, title));
 
     let lost = snap.losses.calls() + snap.malformed;
     let mut totals = format!(
-        " events/s {:.0}   total {}   errors {}   lost {}",
-        snap.rate, snap.events, snap.errors, lost
+        " calls/s {:.0}   total {}   errors {}   lost {}",
+        snap.rate, snap.calls, snap.errors, lost
     );
     if snap.losses.faults > 0 {
         let _ = write!(totals, "   unreadable args {}", snap.losses.faults);
     }
     screen.push((Look::Plain, totals));
+    let mut fixed = 4;
+    if let Some(status) = status {
+        let line = format!(" {}", status.replace('\n', "   "));
+        if line.chars().count() <= width {
+            screen.push((Look::Plain, line));
+            fixed += 1;
+        } else {
+            for part in status.split('\n') {
+                screen.push((Look::Plain, format!(" {part}")));
+                fixed += 1;
+            }
+        }
+    }
 
     // Order, then filter.
     sort_lines(&mut snap.lines, ui.sort);
@@ -333,18 +436,25 @@ pub fn render(
     } else {
         0
     };
-    let fixed = 4 + failures + 1;
-    let page = height.saturating_sub(fixed);
+    let page = height.saturating_sub(fixed + failures + 1);
     ui.page = page;
     ui.scroll = ui.scroll.min(shown.len().saturating_sub(page));
 
+    let keys = snap
+        .lines
+        .iter()
+        .filter(|l| !matches!(l.key, Key::Proc(..) | Key::Other))
+        .count();
     let mut state = format!(
         " view {} ({} {})   sort {}",
         mode.name(),
-        snap.lines.len(),
-        if snap.lines.len() == 1 { "key" } else { "keys" },
+        keys,
+        if keys == 1 { "key" } else { "keys" },
         ui.sort.name()
     );
+    if mode == Mode::Procs && ui.pids {
+        state.push_str("   each process");
+    }
     if !ui.filter.is_empty() {
         let _ = write!(state, "   filter \"{}\"", ui.filter);
     }
@@ -360,18 +470,71 @@ pub fn render(
     }
     screen.push((Look::Plain, state));
 
+    // The cells of the rows on this page, and the columns that fit.
+    let page_rows: Vec<usize> = shown.iter().skip(ui.scroll).take(page).copied().collect();
+    let mut columns: Vec<Column> = COLUMNS
+        .into_iter()
+        .filter(|&c| !(c == Column::Call && mode == Mode::Syscalls))
+        .collect();
+    let cells: Vec<Vec<String>> = page_rows
+        .iter()
+        .map(|&i| {
+            let row = &snap.lines[i].row;
+            columns.iter().map(|c| c.cell(row, snap.now_ns)).collect()
+        })
+        .collect();
+    let mut widths: Vec<usize> = columns
+        .iter()
+        .enumerate()
+        .map(|(j, c)| {
+            cells
+                .iter()
+                .map(|r| r[j].len())
+                .chain([c.heading().len()])
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let labels: Vec<String> = page_rows
+        .iter()
+        .map(|&i| {
+            let mut text = String::new();
+            write_label(&mut text, &snap.lines[i]);
+            text
+        })
+        .collect();
+    let longest = labels.iter().map(String::len).max().unwrap_or(0);
+    let used = |widths: &[usize]| widths.iter().map(|w| w + 1).sum::<usize>() + 1;
+    for drop in DROP_ORDER {
+        if used(&widths) + longest <= width {
+            break;
+        }
+        if let Some(j) = columns.iter().position(|&c| c == drop) {
+            columns.remove(j);
+            widths.remove(j);
+        }
+    }
+    let kept: Vec<usize> = COLUMNS
+        .iter()
+        .filter(|c| !(**c == Column::Call && mode == Mode::Syscalls))
+        .enumerate()
+        .filter(|(_, c)| columns.contains(c))
+        .map(|(j, _)| j)
+        .collect();
+    let room = width.saturating_sub(used(&widths));
+
     let name = match mode {
-        Mode::Paths => "CALL           PATH",
+        Mode::Paths => "PATH",
         Mode::Syscalls => "SYSCALL",
-        Mode::Procs => "CALL           PID COMM",
+        Mode::Procs => "PROCESS",
     };
-    screen.push((
-        Look::Heading,
-        format!(
-            "{:>9} {:>7} {:>6}  {:<15} {:>6}  {name}",
-            "COUNT", "ERRORS", "LAST", "ERRNO", "SEEN"
-        ),
-    ));
+    let mut heading = String::from(" ");
+    for (c, w) in columns.iter().zip(&widths) {
+        pad(&mut heading, c.heading(), *w, c.right_aligned());
+        heading.push(' ');
+    }
+    heading.push_str(name);
+    screen.push((Look::Heading, heading));
 
     let newest = snap
         .lines
@@ -379,9 +542,9 @@ pub fn render(
         .map(|l| l.row.last_error_ns)
         .max()
         .unwrap_or(0);
-    for &i in shown.iter().skip(ui.scroll).take(page) {
-        let line = &snap.lines[i];
-        let row = &line.row;
+    let shown_labels = distinct_cuts(&snap.lines, &shown, room);
+    for (n, &i) in page_rows.iter().enumerate() {
+        let row = &snap.lines[i].row;
         let look = if row.errors > 0 && row.last_error_ns == newest {
             Look::Newest
         } else if row.last_failed
@@ -391,39 +554,18 @@ pub fn render(
         } else {
             Look::Plain
         };
-        let last = if row.last_failed {
-            "-1".to_string()
-        } else {
-            row.last_result.to_string()
-        };
-        let errno = match row.last_errno {
-            0 => "-".to_string(),
-            e => errno_name(e).map_or_else(|| format!("errno {e}"), str::to_string),
-        };
-        let mut text = format!(
-            "{:>9} {:>7} {:>6}  {:<15} {:>6}  ",
-            row.count,
-            row.errors,
-            last,
-            errno,
-            age(snap.now_ns.saturating_sub(row.last_seen_ns))
-        );
-        if mode != Mode::Syscalls {
-            let _ = write!(text, "{:<14} ", call_name(row.syscall(), row.compat));
+        let mut text = String::from(" ");
+        for ((c, w), &j) in columns.iter().zip(&widths).zip(&kept) {
+            pad(&mut text, &cells[n][j], *w, c.right_aligned());
+            text.push(' ');
         }
-        label.clear();
-        write_label(&mut label, line);
-        let room = width.saturating_sub(text.len());
-        if label.len() > room && room > 3 && matches!(line.key, Key::Path(_)) {
-            // The end of a long path says the most: keep it.
-            text.push_str("...");
-            text.push_str(&label[label.len() - (room - 3)..]);
-        } else {
-            text.push_str(&label);
+        match shown_labels.get(&i) {
+            Some(cut) => text.push_str(cut),
+            None => text.push_str(&labels[n]),
         }
         screen.push((look, text));
     }
-    while screen.len() < 4 + page {
+    while screen.len() < fixed + page {
         screen.push((Look::Plain, String::new()));
     }
 
@@ -439,7 +581,10 @@ pub fn render(
 
     let footer = match &ui.prompt {
         Some(text) => format!(" filter: {text}_   (Enter: apply, Esc: cancel, empty: none)"),
-        None => " q quit  p pause  / filter  s sort  v view  c clear  j/k arrows PgUp/PgDn scroll"
+        None => FOOTERS
+            .iter()
+            .find(|f| f.len() < width)
+            .unwrap_or(&FOOTERS[FOOTERS.len() - 1])
             .to_string(),
     };
     screen.truncate(height.saturating_sub(1));
@@ -455,13 +600,132 @@ pub fn render(
         } else {
             width
         };
-        truncate(text, max);
+        cut_end(text, max);
     }
     screen
 }
 
-fn sort_lines(lines: &mut [Line], sort: Sort) {
-    lines.sort_by(|a, b| {
+/// The keys, from the fullest to the shortest: the widest that fits is shown.
+const FOOTERS: [&str; 3] = [
+    " q quit  p/Space pause  / filter  s sort  v view  x each process  c clear  \
+     arrows j/k PgUp/PgDn scroll  g/G top/bottom",
+    " q quit  p pause  / filter  s sort  v view  x each process  c clear  j/k g/G scroll",
+    " q quit  p pause  / filter  s sort  v view  x procs  c clear  j/k g/G",
+];
+
+fn pad(out: &mut String, cell: &str, width: usize, right: bool) {
+    let _ = if right {
+        write!(out, "{cell:>width$}")
+    } else {
+        write!(out, "{cell:<width$}")
+    };
+}
+
+/// The labels of `shown` that are longer than `room`, cut to it, by line
+/// index: in the middle, keeping the start and the last path component,
+/// and so that no two cut labels read the same (two different keys never
+/// look alike on screen).
+fn distinct_cuts(lines: &[Line], shown: &[usize], room: usize) -> HashMap<usize, String> {
+    let mut full: HashMap<usize, String> = HashMap::new();
+    let mut label = String::new();
+    for &i in shown {
+        label.clear();
+        write_label(&mut label, &lines[i]);
+        if label.len() > room {
+            full.insert(i, label.clone());
+        }
+    }
+    // Labels are printable ASCII: byte offsets are character offsets.
+    let mut cuts: HashMap<usize, String> = full
+        .iter()
+        .map(|(&i, l)| (i, cut_middle(l, room, None)))
+        .collect();
+    // Cuts that read alike show more of their start: up to where their
+    // labels first differ. (A label shown whole holds no CUT: only cuts
+    // can read alike.)
+    for _ in 0..4 {
+        let mut alike: HashMap<&str, Vec<usize>> = HashMap::new();
+        for (&i, cut) in &cuts {
+            alike.entry(cut.as_str()).or_default().push(i);
+        }
+        let groups: Vec<Vec<usize>> = alike.into_values().filter(|g| g.len() > 1).collect();
+        if groups.is_empty() {
+            break;
+        }
+        for group in groups {
+            let mut texts: Vec<&str> = group.iter().map(|i| full[i].as_str()).collect();
+            texts.sort_unstable();
+            let differ = texts
+                .windows(2)
+                .map(|w| common_prefix(w[0], w[1]))
+                .max()
+                .unwrap_or(0);
+            for i in group {
+                let recut = cut_middle(&full[&i], room, Some(differ + 1));
+                cuts.insert(i, recut);
+            }
+        }
+    }
+    cuts
+}
+
+fn common_prefix(a: &str, b: &str) -> usize {
+    a.bytes().zip(b.bytes()).take_while(|(x, y)| x == y).count()
+}
+
+/// Cuts an ASCII `label` to `room` characters, marking the cut with [`CUT`].
+/// Keeps the start and the last path component, cut in the middle if need
+/// be; `head` asks to keep at least that many leading characters, shown
+/// through a second cut when they do not fit before the name.
+fn cut_middle(label: &str, room: usize, head: Option<usize>) -> String {
+    if label.len() <= room {
+        return label.to_string();
+    }
+    if room < 5 {
+        let mut text = label.to_string();
+        cut_end(&mut text, room);
+        return text;
+    }
+    let n = label.len();
+    let name = match label.trim_end_matches('/').rfind('/') {
+        Some(slash) => n - slash,
+        None => n.div_ceil(2),
+    };
+    let min_head = (room - 1) / 3;
+    let mut tail = name.min(room - 1 - min_head);
+    let mut keep = room - 1 - tail;
+    if let Some(need) = head {
+        if need <= room - 2 {
+            keep = keep.max(need);
+            tail = room - 1 - keep;
+        } else {
+            // The start, a window around where the labels first differ,
+            // and the name.
+            let end = name.min((room - 2) / 3);
+            let start = (room - 2 - end) / 3;
+            let window = room - 2 - start - end;
+            let from = need.saturating_sub(window * 2 / 3).max(start);
+            if from + window >= n - end {
+                // The window reaches the name: one cut.
+                return format!(
+                    "{}{CUT}{}",
+                    &label[..start],
+                    &label[n - (room - 1 - start)..]
+                );
+            }
+            return format!(
+                "{}{CUT}{}{CUT}{}",
+                &label[..start],
+                &label[from..from + window],
+                &label[n - end..]
+            );
+        }
+    }
+    format!("{}{CUT}{}", &label[..keep], &label[n - tail..])
+}
+
+fn sort_lines(lines: &mut Vec<Line>, sort: Sort) {
+    let order = |a: &Line, b: &Line| {
         // "(other)" is always last.
         let other = matches!(a.key, Key::Other).cmp(&matches!(b.key, Key::Other));
         let (ra, rb) = (&a.row, &b.row);
@@ -472,7 +736,31 @@ fn sort_lines(lines: &mut [Line], sort: Sort) {
             Sort::Name => Ordering::Equal,
         };
         other.then(by).then_with(|| compare_keys(&a.key, &b.key))
-    });
+    };
+    // Each process comes right under its name, in the same order.
+    let (mut procs, mut rest): (Vec<Line>, Vec<Line>) = std::mem::take(lines)
+        .into_iter()
+        .partition(|l| matches!(l.key, Key::Proc(..)));
+    rest.sort_by(order);
+    if procs.is_empty() {
+        *lines = rest;
+        return;
+    }
+    procs.sort_by(order);
+    let mut by_name: HashMap<Comm, Vec<Line>> = HashMap::new();
+    for line in procs {
+        if let Key::Proc(comm, _) = line.key {
+            by_name.entry(comm).or_default().push(line);
+        }
+    }
+    for line in rest {
+        let under = match line.key {
+            Key::Comm(comm, _) => by_name.remove(&comm),
+            _ => None,
+        };
+        lines.push(line);
+        lines.extend(under.into_iter().flatten());
+    }
 }
 
 fn compare_keys(a: &Key, b: &Key) -> Ordering {
@@ -485,13 +773,14 @@ fn compare_keys(a: &Key, b: &Key) -> Ordering {
             };
             name(a).cmp(&name(b))
         }
-        (Key::Proc(a), Key::Proc(b)) => a.cmp(b),
+        (Key::Comm(a, _), Key::Comm(b, _)) => a.cmp(b),
+        (Key::Proc(_, a), Key::Proc(_, b)) => a.cmp(b),
         _ => Ordering::Equal,
     }
 }
 
 /// The key column: a path escaped as strace escapes strings, a syscall
-/// name, or `PID COMM`.
+/// name, a process name with its number of processes, or `PID NAME`.
 fn write_label(out: &mut String, line: &Line) {
     match &line.key {
         Key::Path(path) => match path.split_first() {
@@ -504,9 +793,14 @@ fn write_label(out: &mut String, line: &Line) {
             let (syscall, compat) = from_syscall_code(*code);
             out.push_str(&call_name(syscall, compat));
         }
-        Key::Proc(pid) => {
-            let _ = write!(out, "{pid} ");
-            decode::write_escaped(out, line.row.comm());
+        Key::Comm(comm, processes) => {
+            output::write_comm(out, comm_bytes(comm));
+            let s = if *processes == 1 { "" } else { "es" };
+            let _ = write!(out, " ({processes} process{s})");
+        }
+        Key::Proc(comm, pid) => {
+            let _ = write!(out, "  {pid} ");
+            output::write_comm(out, comm_bytes(comm));
         }
         Key::Other => out.push_str("(other)"),
     }
@@ -535,17 +829,26 @@ fn age(ns: u64) -> String {
     }
 }
 
-/// Cuts `text` to at most `max` characters.
-fn truncate(text: &mut String, max: usize) {
-    if let Some((i, _)) = text.char_indices().nth(max) {
-        text.truncate(i);
+/// Cuts `text` to at most `max` characters, the last one [`CUT`] when
+/// anything was cut.
+pub fn cut_end(text: &mut String, max: usize) {
+    if text.chars().nth(max).is_none() {
+        return;
+    }
+    match max.checked_sub(1) {
+        Some(keep) => {
+            let (i, _) = text.char_indices().nth(keep).unwrap_or((text.len(), ' '));
+            text.truncate(i);
+            text.push(CUT);
+        }
+        None => text.clear(),
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::live::stats::{syscall_code, syscall_index, Hit, NULL_PATH};
+    use crate::live::stats::{comm_key, syscall_code, syscall_index, Hit, NULL_PATH};
 
     fn hit(call: Syscall, errno: Option<u32>, seen_ns: u64) -> Hit<'static> {
         Hit {
@@ -558,29 +861,40 @@ mod tests {
         }
     }
 
+    fn add(stats: &mut Stats, path: &[u8], n: usize, errno: Option<u32>, seen: u64) {
+        for _ in 0..n {
+            let h = hit(Syscall::named("openat"), errno, seen);
+            stats.paths.add(path, &h, || Rc::from(path));
+            let code = syscall_code(h.syscall, false);
+            stats.syscalls.add(&code, &h, || code);
+            let proc = (comm_key(b"cat"), 7);
+            stats.procs.add(&proc, &h, || proc);
+        }
+    }
+
     fn stats() -> Stats {
         let mut stats = Stats::default();
-        let mut add = |path: &[u8], n: usize, errno: Option<u32>, seen: u64| {
-            for _ in 0..n {
-                let h = hit(Syscall::named("openat"), errno, seen);
-                stats.paths.add(path, path.len(), &h, || Rc::from(path));
-                let code = syscall_code(h.syscall, false);
-                stats.syscalls.add(&code, 0, &h, || code);
-                stats.procs.add(&0, 0, &h, || 0);
-            }
-        };
-        add(b"/etc/passwd", 3, None, 3_000_000_000);
-        add(b"missing", 5, Some(2), 1_000_000_000);
-        add(b"new\nline", 1, None, 4_000_000_000);
-        add(NULL_PATH, 1, Some(14), 2_000_000_000);
+        add(&mut stats, b"/etc/passwd", 3, None, 3_000_000_000);
+        add(&mut stats, b"missing", 5, Some(2), 1_000_000_000);
+        add(&mut stats, b"new\nline", 1, None, 4_000_000_000);
+        add(&mut stats, NULL_PATH, 1, Some(14), 2_000_000_000);
         stats
     }
 
-    fn screen(ui: &mut Ui, width: usize, height: usize) -> Vec<(Look, String)> {
+    fn render_stats(
+        stats: &Stats,
+        ui: &mut Ui,
+        width: usize,
+        height: usize,
+    ) -> Vec<(Look, String)> {
         let mut snap = Snapshot::default();
-        snap.take(&stats(), ui.mode, Style::Abbrev);
+        snap.take(stats, ui.mode, ui.pids, Style::Abbrev);
         snap.now_ns = 5_000_000_000;
-        render(&mut snap, ui, "-p 42", width, height)
+        render(&mut snap, ui, "-p 42", None, width, height)
+    }
+
+    fn screen(ui: &mut Ui, width: usize, height: usize) -> Vec<(Look, String)> {
+        render_stats(&stats(), ui, width, height)
     }
 
     /// The key column of each table row.
@@ -596,13 +910,22 @@ mod tests {
         ui.key(KeyEvent::new(code, KeyModifiers::NONE))
     }
 
+    fn width(text: &str) -> usize {
+        text.chars().count()
+    }
+
     #[test]
     fn table_sorts_and_escapes() {
         let mut ui = Ui::default();
         let s = screen(&mut ui, 100, 20);
         assert_eq!(s.len(), 20);
-        assert!(s.iter().all(|(_, t)| t.len() <= 100));
+        assert!(s.iter().all(|(_, t)| width(t) <= 100));
         assert!(s[0].1.contains("ftrace-cli --live  -p 42"));
+        assert!(
+            s[1].1.starts_with(" calls/s 0   total 0   errors 0"),
+            "{}",
+            s[1].1
+        );
         assert_eq!(
             names(&s),
             ["missing", "/etc/passwd", "(NULL)", "new\\nline"]
@@ -654,7 +977,6 @@ mod tests {
         press(&mut ui, KeyCode::Char('x'));
         press(&mut ui, KeyCode::Esc);
         assert_eq!(ui.filter, "pass");
-        // Raw bytes match too: a newline typed cannot be, but "new" can.
         press(&mut ui, KeyCode::Char('/'));
         press(&mut ui, KeyCode::Enter);
         assert_eq!(names(&screen(&mut ui, 100, 20)).len(), 4);
@@ -674,7 +996,7 @@ mod tests {
         assert_eq!(fields, ["10", "6", "-1", "EFAULT", "1.0s", "openat"]);
         press(&mut ui, KeyCode::Char('v'));
         let s = screen(&mut ui, 80, 20);
-        assert!(s[4].1.ends_with("openat         0 cat"), "{}", s[4].1);
+        assert!(s[4].1.ends_with("openat cat (1 process)"), "{}", s[4].1);
 
         press(&mut ui, KeyCode::Char('v'));
         assert_eq!(ui.mode, Mode::Paths);
@@ -685,15 +1007,191 @@ mod tests {
         // failures panel, and a very narrow one.
         let s = screen(&mut ui, 30, 6);
         assert_eq!(s.len(), 6);
-        assert!(s.iter().all(|(_, t)| t.len() <= 30));
+        assert!(s.iter().all(|(_, t)| width(t) <= 30));
         assert_eq!(ui.scroll, 3);
         assert!(screen(&mut ui, 0, 0).is_empty());
+        for w in 1..40 {
+            assert!(screen(&mut ui, w, 3).iter().all(|(_, t)| width(t) <= w));
+        }
+        // g and G: top and bottom, as Home and End.
+        press(&mut ui, KeyCode::Char('g'));
+        assert_eq!(ui.scroll, 0);
+        press(&mut ui, KeyCode::Char('G'));
+        screen(&mut ui, 30, 6);
+        assert_eq!(ui.scroll, 3);
         press(&mut ui, KeyCode::Home);
         assert_eq!(ui.scroll, 0);
         assert_eq!(press(&mut ui, KeyCode::Char('c')), Action::Clear);
         assert_eq!(press(&mut ui, KeyCode::Char('p')), Action::Refresh);
         assert!(ui.paused);
+        assert_eq!(press(&mut ui, KeyCode::Char(' ')), Action::Refresh);
+        assert!(!ui.paused);
         assert_eq!(press(&mut ui, KeyCode::Char('q')), Action::Quit);
+    }
+
+    #[test]
+    fn processes_are_grouped_by_name_and_listed_on_request() {
+        let mut stats = Stats::default();
+        let mut call = |comm: &[u8], pid: u32, errno: Option<u32>| {
+            let h = Hit {
+                comm: b"",
+                ..hit(Syscall::named("openat"), errno, u64::from(pid))
+            };
+            let proc = (comm_key(comm), pid);
+            stats.procs.add(&proc, &h, || proc);
+        };
+        for pid in 100..130 {
+            call(b"cc1", pid, None);
+        }
+        call(b"cc1", 100, Some(2));
+        call(b"make", 99, None);
+        let mut ui = Ui {
+            mode: Mode::Procs,
+            ..Ui::default()
+        };
+        let s = render_stats(&stats, &mut ui, 80, 24);
+        assert!(s[2].1.contains("view processes (2 keys)"), "{}", s[2].1);
+        assert!(s[3].1.ends_with("PROCESS"), "{}", s[3].1);
+        let rows: Vec<&str> = s[4..6].iter().map(|(_, t)| t.as_str()).collect();
+        assert!(rows[0].ends_with("openat cc1 (30 processes)"), "{rows:?}");
+        let fields: Vec<&str> = rows[0].split_whitespace().collect();
+        assert_eq!(fields[..4], ["31", "1", "3", "ENOENT"], "{rows:?}");
+        assert!(rows[1].ends_with("openat make (1 process)"), "{rows:?}");
+
+        assert_eq!(press(&mut ui, KeyCode::Char('x')), Action::Refresh);
+        let s = render_stats(&stats, &mut ui, 80, 40);
+        assert!(s[2]
+            .1
+            .contains("view processes (2 keys)   sort count   each process"));
+        let rows: Vec<&str> = s[4..].iter().map(|(_, t)| t.as_str()).collect();
+        assert!(rows[0].ends_with("cc1 (30 processes)"), "{rows:?}");
+        // The busiest process first, under its name, then by pid.
+        assert!(rows[1].ends_with("openat   100 cc1"), "{rows:?}");
+        assert!(rows[1].trim_start().starts_with("2 "), "{rows:?}");
+        assert!(rows[2].ends_with("openat   101 cc1"), "{rows:?}");
+        assert!(rows[30].ends_with("openat   129 cc1"), "{rows:?}");
+        assert!(rows[31].ends_with("make (1 process)"), "{rows:?}");
+        assert!(rows[32].ends_with("openat   99 make"), "{rows:?}");
+        // A filter keeps what matches: a name and its processes, or one pid.
+        ui.filter = "make".into();
+        let s = render_stats(&stats, &mut ui, 80, 40);
+        assert_eq!(names(&s).len(), 2);
+        ui.filter = "129".into();
+        let s = render_stats(&stats, &mut ui, 80, 40);
+        assert_eq!(names(&s), ["cc1"]);
+    }
+
+    /// Paths that differ only in the middle, or only at the end.
+    fn long_paths() -> Stats {
+        let mut stats = Stats::default();
+        let dir = "/usr/lib/x86_64-linux-gnu/a-rather-long-directory-name";
+        for (i, path) in [
+            format!("{dir}/one/locale/C.UTF-8/LC_ADDRESS"),
+            format!("{dir}/one/locale/C.utf8/LC_ADDRESS"),
+            format!("{dir}/two/locale/C.utf8/LC_ADDRESS"),
+            format!("{dir}/two/locale/C.utf8/LC_ADDRESS-and-a-very-long-file-name-too"),
+            format!("{dir}/two/locale/C.utf8/LC_ADDRESS-and-a-very-long-file-name-thr"),
+            "short".to_string(),
+        ]
+        .iter()
+        .enumerate()
+        {
+            add(&mut stats, path.as_bytes(), 6 - i, Some(2), 1);
+        }
+        stats
+    }
+
+    #[test]
+    fn the_path_gets_the_room_and_cuts_are_marked_and_distinct() {
+        let stats = long_paths();
+        let mut ui = Ui::default();
+        // Wide: every column, and the whole path.
+        let s = render_stats(&stats, &mut ui, 200, 50);
+        assert!(
+            s[3].1
+                .starts_with(" COUNT ERRORS LAST ERRNO  SEEN CALL   PATH"),
+            "{:?}",
+            s[3].1
+        );
+        assert!(
+            s[4].1.ends_with("/one/locale/C.UTF-8/LC_ADDRESS"),
+            "{}",
+            s[4].1
+        );
+        assert!(s.iter().all(|(_, t)| !t.contains(CUT)), "{s:#?}");
+
+        for cols in [80, 70, 60, 50, 40] {
+            let s = render_stats(&stats, &mut ui, cols, 24);
+            let rows: Vec<&str> = s[4..10].iter().map(|(_, t)| t.as_str()).collect();
+            assert!(s.iter().all(|(_, t)| width(t) <= cols), "{cols}: {s:#?}");
+            // Columns drop out before the path is cut: CALL first.
+            assert!(!s[3].1.contains("CALL"), "{cols}: {}", s[3].1);
+            assert!(
+                s[3].1.trim_start().starts_with("COUNT ERRORS"),
+                "{cols}: {}",
+                s[3].1
+            );
+            let labels: Vec<&str> = rows
+                .iter()
+                .map(|r| r.split(' ').next_back().unwrap())
+                .collect();
+            for label in &labels[..5] {
+                assert!(
+                    label.starts_with("/usr"),
+                    "{cols}: the start is kept: {rows:#?}"
+                );
+                assert!(label.contains(CUT), "{cols}: the cut is marked: {rows:#?}");
+            }
+            assert_eq!(labels[5], "short");
+            // The file name is kept when it fits beside the start.
+            if cols >= 60 {
+                assert!(labels[0].ends_with("/LC_ADDRESS"), "{cols}: {rows:#?}");
+            }
+            let mut distinct = labels.clone();
+            distinct.sort_unstable();
+            distinct.dedup();
+            assert_eq!(
+                distinct.len(),
+                labels.len(),
+                "{cols}: two paths look alike: {rows:#?}"
+            );
+        }
+        let s = render_stats(&stats, &mut ui, 80, 24);
+        assert_eq!(s[3].1, " COUNT ERRORS ERRNO  PATH");
+    }
+
+    #[test]
+    fn cuts() {
+        assert_eq!(cut_middle("/a/b/c/d/file", 20, None), "/a/b/c/d/file");
+        assert_eq!(
+            cut_middle("/abcdefghij/klmnop/file", 12, None),
+            "/abcde…/file"
+        );
+        // A file name longer than the room: a third is kept for the start.
+        assert_eq!(
+            cut_middle("/ab/cdefghijklmnopqrstuvwxyz", 10, None),
+            "/ab…uvwxyz"
+        );
+        // The labels first differ at byte 9: kept whole, then the name.
+        assert_eq!(
+            cut_middle("/abcdefgh1xxxxx/file", 16, Some(10)),
+            "/abcdefgh1…/file"
+        );
+        // Beyond the room: start, the window where they differ, end.
+        assert_eq!(
+            cut_middle("/abcdefghijklmnopqrstu1vwxyz0123456789/file", 16, Some(23)),
+            "/ab…stu1vwx…file"
+        );
+        assert_eq!(
+            cut_middle("/abcdefghijklmnopqrstu1vw/file", 16, Some(23)),
+            "/ab…rstu1vw/file"
+        );
+        let mut s = "abcdef".to_string();
+        cut_end(&mut s, 4);
+        assert_eq!(s, "abc…");
+        let mut s = "abc".to_string();
+        cut_end(&mut s, 3);
+        assert_eq!(s, "abc");
     }
 
     #[test]
@@ -704,18 +1202,56 @@ mod tests {
         };
         let mut snap = Snapshot::default();
         let target = format!("-- sh -c {}", "x".repeat(200));
-        let s = render(&mut snap, &mut ui, &target, 80, 24);
-        assert_eq!(s[0].1.len(), 80);
+        let s = render(&mut snap, &mut ui, &target, None, 80, 24);
+        assert_eq!(width(&s[0].1), 80);
         assert!(
-            s[0].1.ends_with(" STOPPING (q again: at once) "),
+            s[0].1
+                .ends_with(&format!("x{CUT} STOPPING (q again: at once) ")),
             "{}",
             s[0].1
         );
         ui.stopping = false;
         ui.paused = true;
-        let s = render(&mut snap, &mut ui, "-p 1", 80, 24);
+        let s = render(&mut snap, &mut ui, "-p 1", None, 80, 24);
         assert!(s[0].1.starts_with(" ftrace-cli --live  -p 1 "));
         assert!(s[0].1.ends_with(" PAUSED "));
+        // The status line comes under the totals; the rows move down one.
+        ui.paused = false;
+        ui.ended = Some("command exited with status 3, q to quit".into());
+        let status = "command exited with status 3, q to quit\ncommand output: /tmp/x";
+        let s = render(&mut snap, &mut ui, "-- true", Some(status), 80, 24);
+        assert!(s[0].1.ends_with(" ENDED "), "{}", s[0].1);
+        assert_eq!(
+            s[2].1,
+            " command exited with status 3, q to quit   command output: /tmp/x"
+        );
+        assert!(s[4].1.contains("COUNT"));
+        // Too long for one line: one part a line.
+        let status = "command exited with status 3, q to quit\ncommand output: /tmp/ftrace-cli-output.abcdef";
+        let s = render(&mut snap, &mut ui, "-- true", Some(status), 80, 24);
+        assert_eq!(s[2].1, " command exited with status 3, q to quit");
+        assert_eq!(s[3].1, " command output: /tmp/ftrace-cli-output.abcdef");
+        assert!(s[5].1.contains("COUNT"));
+        // The footer says every key that fits.
+        assert!(s[23].1.contains("g/G"), "{}", s[23].1);
+        let s = render(&mut snap, &mut ui, "-- true", None, 200, 50);
+        assert!(s[49].1.contains("p/Space pause"), "{}", s[49].1);
+    }
+
+    #[test]
+    fn failures_are_cut_with_a_mark() {
+        let mut ui = Ui::default();
+        let mut snap = Snapshot {
+            failures: vec![format!(
+                "1 cat openat(AT_FDCWD, \"{}\", O_RDONLY) = -1 ENOENT (No such file or directory)",
+                "d".repeat(40)
+            )],
+            ..Snapshot::default()
+        };
+        let s = render(&mut snap, &mut ui, "-p 1", None, 80, 24);
+        let failure = s.iter().find(|(_, t)| t.starts_with(" 1 cat")).unwrap();
+        assert_eq!(width(&failure.1), 80);
+        assert!(failure.1.ends_with(CUT), "{}", failure.1);
     }
 
     #[test]
