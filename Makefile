@@ -59,7 +59,8 @@ install: $(BIN)
 uninstall:
 	rm -f '$(DESTDIR)$(BINDIR)/ftrace-cli' '$(MAN1)' '$(BASH)' '$(ZSH)' '$(FISH)'
 
-# Always from a fresh release build: the page tests/packaging.rs compares with.
+# Always from a fresh release build: the page tests/packaging.rs compares with,
+# dated by the code, not by SOURCE_DATE_EPOCH (which make install honours).
 man: build
-	'$(RELEASE_BIN)' --generate-man > man/ftrace-cli.1.tmp
+	env -u SOURCE_DATE_EPOCH '$(RELEASE_BIN)' --generate-man > man/ftrace-cli.1.tmp
 	mv -f man/ftrace-cli.1.tmp man/ftrace-cli.1

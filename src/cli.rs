@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use clap::{ArgAction, Parser};
 
-use crate::decode::{Detail, Style};
+use crate::decode::{class, Detail, Style, Syscall};
 use crate::filter::{parse_comm, parse_expr, parse_pid, parse_trace_set, Expr, Status, TraceSet};
 use crate::output::{Precision, Timestamps};
 
@@ -18,7 +18,7 @@ use crate::output::{Precision, Timestamps};
 ///   PID[/TID] COMM CALL = RESULT
 ///
 /// Targets are chosen with -p, -c and a command (after the options, as with
-/// strace; `--` before it is optional); several combine (a process matching
+/// strace; -- before it is optional); several combine (a process matching
 /// any of them is traced). With none, every process but ftrace-cli itself is
 /// traced until Ctrl-C.
 #[derive(Debug, Parser)]
@@ -31,6 +31,7 @@ pub struct Cli {
     /// id of a thread that is not its process's leader traces that thread
     /// alone, until it exits. Inside a pid namespace (a container), PID is
     /// as that namespace numbers it, and so are the pids printed.
+    #[arg(help_heading = TARGETS)]
     #[arg(short = 'p', long = "pid", value_name = "PID", value_delimiter = ',',
           value_parser = parse_pid, allow_hyphen_values = true, action = ArgAction::Append)]
     pub pids: Vec<i32>,
@@ -39,6 +40,7 @@ pub struct Cli {
     ///
     /// The kernel keeps at most 15 bytes of a name: a longer NAME is refused,
     /// with the 15-byte form to use instead.
+    #[arg(help_heading = TARGETS)]
     #[arg(short = 'c', long = "comm", value_name = "NAME", value_parser = parse_comm,
           action = ArgAction::Append)]
     pub comms: Vec<Vec<u8>>,
@@ -47,61 +49,72 @@ pub struct Cli {
     /// create from now on, as strace -f; with -c, the children of the
     /// processes so named. Implied for a command. -ff with -o FILE: one
     /// file per process, as --output-separately.
+    #[arg(help_heading = TARGETS)]
     #[arg(short = 'f', long = "follow-forks", action = ArgAction::Count)]
     pub follow_forks: u8,
 
     /// Which calls to trace, in strace's syntax: trace=NAME[,NAME...],
     /// trace=!NAME, trace=all. Default: openat, symlinkat and fanotify_mark.
     /// Also status=successful or status=failed, as -z or -Z.
+    #[arg(help_heading = FILTERS)]
     #[arg(short = 'e', long = "expr", value_name = "trace=LIST", value_parser = parse_expr,
           action = ArgAction::Append)]
     pub expr: Vec<Expr>,
 
     /// The same as -e trace=LIST (strace's spelling).
+    #[arg(help_heading = FILTERS)]
     #[arg(long = "trace", value_name = "LIST", value_parser = parse_trace_set,
           action = ArgAction::Append)]
     pub trace: Vec<TraceSet>,
 
     /// How constants print, as strace -X: raw (numbers), abbrev (names),
     /// verbose (numbers with names in a comment).
+    #[arg(help_heading = OUTPUT)]
     #[arg(short = 'X', long = "const-print-style", value_name = "STYLE",
           value_parser = parse_style, default_value = "abbrev")]
     pub style: Style,
 
     /// The most bytes of a string that is not a path (xattr values, argv
     /// strings, mount data) to print, as strace -s; longer ones end in
-    /// `...`. Paths always print whole. Without -v, also the most strings
+    /// "...". Paths always print whole. Without -v, also the most strings
     /// of argv.
+    #[arg(help_heading = OUTPUT)]
     #[arg(short = 's', long = "string-limit", value_name = "STRSIZE", default_value_t = 32,
           value_parser = clap::value_parser!(u32).range(0..=4096))]
     pub strsize: u32,
 
     /// Print structures (struct stat, statx) and exec's environment whole,
     /// as strace -v, instead of abbreviated.
+    #[arg(help_heading = OUTPUT)]
     #[arg(short = 'v', long = "no-abbrev")]
     pub verbose: bool,
 
     /// Write the trace to FILE (created or truncated) instead of stdout.
     /// Never coloured.
+    #[arg(help_heading = OUTPUT)]
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     pub output: Option<PathBuf>,
 
     /// With -o: append to FILE instead of truncating it (strace -A).
+    #[arg(help_heading = OUTPUT)]
     #[arg(short = 'A', long = "output-append-mode", requires = "output")]
     pub append: bool,
 
     /// With -o FILE: write each process's calls to FILE.PID (strace -ff);
     /// without -o it has no effect, as in strace.
+    #[arg(help_heading = OUTPUT)]
     #[arg(long = "output-separately", conflicts_with_all = ["summary_only", "summary"])]
     pub output_separately: bool,
 
     /// Write one JSON object per call (JSON Lines) instead of text; the
-    /// fields are listed in the README and the man page.
+    /// fields are listed in the man page, under JSON.
+    #[arg(help_heading = OUTPUT)]
     #[arg(long = "json", conflicts_with_all = ["summary_only", "summary", "timestamps", "relative", "durations"])]
     pub json: bool,
 
     /// Prefix each line with the time of day (-t), with microseconds
     /// (-tt), or as seconds since the epoch (-ttt), taken at the call's entry.
+    #[arg(help_heading = OUTPUT)]
     #[arg(short = 't', action = ArgAction::Count)]
     pub timestamps: u8,
 
@@ -117,6 +130,7 @@ pub struct Cli {
     /// Prefix each line with the time since the previous line's call
     /// began (lines come in the order calls end, so it can be negative).
     /// --relative-timestamps=PRECISION: s, ms, us (the default) or ns.
+    #[arg(help_heading = OUTPUT)]
     #[arg(short = 'r', long = "relative-timestamps", value_name = "PRECISION",
           num_args = 0..=1, require_equals = true, default_missing_value = "us",
           value_parser = parse_precision)]
@@ -124,16 +138,19 @@ pub struct Cli {
 
     /// Show the time spent in each call, as <seconds> at the end of the line.
     /// --syscall-times=PRECISION: s, ms, us (the default) or ns.
+    #[arg(help_heading = OUTPUT)]
     #[arg(short = 'T', long = "syscall-times", value_name = "PRECISION",
           num_args = 0..=1, require_equals = true, default_missing_value = "us",
           value_parser = parse_precision)]
     pub durations: Option<Precision>,
 
     /// Print only the calls that succeeded (filtered in the kernel).
+    #[arg(help_heading = FILTERS)]
     #[arg(short = 'z', long = "successful-only", conflicts_with = "failed_only")]
     pub successful_only: bool,
 
     /// Print only the calls that failed (filtered in the kernel).
+    #[arg(help_heading = FILTERS)]
     #[arg(short = 'Z', long = "failed-only")]
     pub failed_only: bool,
 
@@ -144,20 +161,24 @@ pub struct Cli {
     /// "...": 3<.../dir/file>; namespace descriptors and dma-bufs print 3<?>.
     /// -yy is accepted and does the same: none of the calls traced takes or
     /// returns a socket, whose details strace -yy would add.
+    #[arg(help_heading = OUTPUT)]
     #[arg(short = 'y', long = "decode-fds", overrides_with = "fd_paths")]
     pub fd_paths: bool,
 
     /// Colour the output: auto (a terminal whose TERM is not dumb, NO_COLOR
     /// unset; CLICOLOR_FORCE set forces it), always, never.
+    #[arg(help_heading = OUTPUT)]
     #[arg(long = "color", value_name = "WHEN", value_enum, default_value_t = ColorWhen::Auto)]
     pub color: ColorWhen,
 
     /// Print only a table of calls, errors and time per syscall at the end
     /// (strace -c; here -c is --comm).
+    #[arg(help_heading = STATISTICS)]
     #[arg(long = "summary-only", conflicts_with = "summary")]
     pub summary_only: bool,
 
     /// Print the trace and, at the end, the table of --summary-only.
+    #[arg(help_heading = STATISTICS)]
     #[arg(short = 'C', long = "summary")]
     pub summary: bool,
 
@@ -176,6 +197,7 @@ pub struct Cli {
     /// and processes, x lists each process under its name, c clears the
     /// counters, arrows, j/k and PgUp/PgDn scroll, g/G or Home/End go to the
     /// first/last row.
+    #[arg(help_heading = LIVE)]
     #[arg(long = "live", conflicts_with_all = ["json", "output", "summary_only", "summary"])]
     pub live: bool,
 
@@ -183,31 +205,34 @@ pub struct Cli {
     /// of two, at most 256M. A larger buffer absorbs longer bursts without
     /// loss, but the kernel allocates it whole at start (about 2 ms per MiB)
     /// and it counts twice in ftrace-cli's RSS (it is mapped twice).
+    #[arg(help_heading = ADVANCED)]
     #[arg(long = "buffer-size", value_name = "BYTES", value_parser = parse_size,
           default_value = "8M")]
     pub buffer_size: u32,
 
     /// Once tracing is attached, write one newline to file descriptor FD and
     /// close it: a script can start the workload after reading it.
+    #[arg(help_heading = ADVANCED)]
     #[arg(long = "ready-fd", value_name = "FD")]
     pub ready_fd: Option<i32>,
 
     /// Quieter: -q drops the line saying what is traced (printed on a
     /// terminal only); -qq also the notice that -c waits for a name that no
     /// process has yet.
+    #[arg(help_heading = OUTPUT)]
     #[arg(short = 'q', long = "quiet", action = ArgAction::Count)]
     pub quiet: u8,
 
-    /// Print a completion script for SHELL and exit (for packagers; see `make install`).
+    /// Print a completion script for SHELL and exit (for packagers; see make install).
     #[arg(long, value_name = "SHELL", hide = true, exclusive = true)]
     pub completions: Option<clap_complete::Shell>,
 
-    /// Print the man page (roff) and exit (for packagers; see `make install`).
+    /// Print the man page (roff) and exit (for packagers; see make install).
     #[arg(long, hide = true, exclusive = true)]
     pub generate_man: bool,
 
     /// The command to run and trace, with its arguments; ftrace-cli exits
-    /// with its status. Options go before it; `--` before it is optional.
+    /// with its status. Options go before it; -- before it is optional.
     #[arg(trailing_var_arg = true, value_name = "CMD")]
     pub command: Vec<OsString>,
 }
@@ -383,10 +408,63 @@ fn parse_size(s: &str) -> Result<u32, String> {
 /// Parses the command line, with a --version that also names the libbpf
 /// the binary carries (it is linked in statically).
 pub fn parse() -> Result<Cli, clap::Error> {
-    use clap::{CommandFactory, FromArgMatches};
+    use clap::FromArgMatches;
     let version: &'static str = Box::leak(version().into_boxed_str());
-    let matches = Cli::command().version(version).try_get_matches()?;
+    let matches = command().version(version).try_get_matches()?;
     Cli::from_arg_matches(&matches)
+}
+
+/// The headings of --help, and of the man page's OPTIONS.
+const TARGETS: &str = "Targets";
+const FILTERS: &str = "Filters";
+const OUTPUT: &str = "Output";
+const STATISTICS: &str = "Statistics";
+const LIVE: &str = "Live";
+const ADVANCED: &str = "Advanced";
+
+/// The command line as --help, the man page and the completions show it:
+/// the derived definition, with the call names and classes under -e taken
+/// from the call table.
+pub fn command() -> clap::Command {
+    use clap::CommandFactory;
+    // mut_args, not mut_arg, which would move -e (and its heading) last.
+    Cli::command().mut_args(|arg| {
+        if arg.get_id() != "expr" {
+            return arg;
+        }
+        let help = arg.get_help().map(ToString::to_string).unwrap_or_default();
+        arg.long_help(format!("{help}.\n\n{}", calls_help()))
+    })
+}
+
+/// "Calls: ... Classes: ...", from the call table.
+fn calls_help() -> String {
+    let default = crate::filter::selected_calls(&[]);
+    let calls: Vec<String> = Syscall::all()
+        .map(|call| {
+            let name = call.name();
+            if default.contains(&call) {
+                format!("{name} (default)")
+            } else {
+                name.to_string()
+            }
+        })
+        .collect();
+    let classes: Vec<String> = class::NAMES
+        .iter()
+        .map(|&(name, bits)| {
+            let members: Vec<&str> = Syscall::all()
+                .filter(|call| call.in_class(bits))
+                .map(Syscall::name)
+                .collect();
+            format!("%{name} ({})", members.join(", "))
+        })
+        .collect();
+    format!(
+        "Calls: {}. Classes: {}.",
+        calls.join(", "),
+        classes.join(", ")
+    )
 }
 
 /// `0.1.0 (libbpf 1.7)`.
@@ -535,6 +613,38 @@ mod tests {
     #[test]
     fn clap_definition_is_consistent() {
         Cli::command().debug_assert();
+        command().debug_assert();
+    }
+
+    #[test]
+    fn every_option_has_a_heading() {
+        for arg in command().get_arguments() {
+            let builtin = ["help", "version"].contains(&arg.get_id().as_str());
+            if arg.is_hide_set() || arg.is_positional() || builtin {
+                continue;
+            }
+            assert!(
+                arg.get_help_heading().is_some(),
+                "--{}: give it a help_heading (Targets, Filters, Output, ...)",
+                arg.get_id()
+            );
+        }
+    }
+
+    #[test]
+    fn the_calls_under_e_come_from_the_table() {
+        let help = command()
+            .get_arguments()
+            .find(|a| a.get_id() == "expr")
+            .and_then(|a| a.get_long_help())
+            .unwrap()
+            .to_string();
+        for call in Syscall::all() {
+            assert!(help.contains(call.name()), "{help}");
+        }
+        assert!(help.contains("openat (default)"), "{help}");
+        assert!(help.contains("%file ("), "{help}");
+        assert!(help.contains("%desc ("), "{help}");
     }
 
     #[test]

@@ -11,11 +11,11 @@
 
 use std::io::Write;
 
-use clap::{Command, CommandFactory, ValueHint};
+use clap::{Command, ValueHint};
 use clap_complete::Shell;
 use roff::{bold, roman, Inline, Roff};
 
-use crate::cli::Cli;
+use crate::cli::{self, Cli};
 use crate::error::Error;
 
 /// Handles `--generate-man` and `--completions`: `Some(exit status)` when
@@ -24,7 +24,13 @@ pub fn run(cli: &Cli) -> Option<i32> {
     let text = if let Some(shell) = cli.completions {
         completions(shell)
     } else if cli.generate_man {
-        man_page()
+        match man_page() {
+            Ok(page) => page,
+            Err(err) => {
+                eprintln!("ftrace-cli: {err}");
+                return Some(2);
+            }
+        }
     } else {
         return None;
     };
@@ -44,7 +50,7 @@ pub fn run(cli: &Cli) -> Option<i32> {
 pub fn completions(shell: Shell) -> Vec<u8> {
     // Hints only completions use: -o takes a file, `--` a command line, -X
     // one of three words (its parser does not list them for clap).
-    let cli = Cli::command()
+    let cli = cli::command()
         .mut_arg("style", |a| a.value_parser(["raw", "abbrev", "verbose"]))
         .mut_arg("output", |a| a.value_hint(ValueHint::FilePath))
         .mut_arg("command", |a| a.value_hint(ValueHint::CommandWithArguments));
@@ -57,9 +63,44 @@ pub fn completions(shell: Shell) -> Vec<u8> {
     out
 }
 
+/// The page's date when SOURCE_DATE_EPOCH is not set: the date this
+/// version's page was written, fixed so that the committed page is
+/// reproducible (`make man` leaves SOURCE_DATE_EPOCH out).
+const PAGE_DATE: &str = "2026-12-06";
+
+/// The man page's date: SOURCE_DATE_EPOCH (reproducible builds) as a UTC
+/// day, or [`PAGE_DATE`].
+fn page_date() -> Result<String, String> {
+    match std::env::var("SOURCE_DATE_EPOCH") {
+        Err(_) => Ok(PAGE_DATE.to_string()),
+        Ok(value) => value
+            .trim()
+            .parse::<i64>()
+            .map(utc_date)
+            .map_err(|_| format!("SOURCE_DATE_EPOCH={value:?} is not a number of seconds")),
+    }
+}
+
+/// The UTC day of `secs` since the epoch, YYYY-MM-DD (the proleptic
+/// Gregorian calendar, from days since 1970-01-01).
+fn utc_date(secs: i64) -> String {
+    let z = secs.div_euclid(86_400) + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!("{year:04}-{month:02}-{day:02}")
+}
+
 /// The man page, roff source for `man -l`.
-pub fn man_page() -> Vec<u8> {
-    let mut cmd = Cli::command();
+pub fn man_page() -> Result<Vec<u8>, String> {
+    let date = page_date()?;
+    // --help lists --color's values in its text already.
+    let mut cmd = cli::command().mut_arg("color", |a| a.hide_possible_values(true));
     // The synopsis is clap's own usage line, as --help prints it (clap_mangen
     // would otherwise list every flag without its value and miss `--`).
     let usage = cmd.render_usage().to_string();
@@ -73,40 +114,143 @@ pub fn man_page() -> Vec<u8> {
         .split_once("\n\n")
         .map_or("", |(_, rest)| rest)
         .to_string();
-    let version = cmd.get_version().unwrap_or_default().to_string();
+    let headings: Vec<String> = cmd
+        .get_arguments()
+        .filter_map(|a| a.get_help_heading())
+        .map(str::to_string)
+        .collect();
     // The short exit status note of --help becomes the EXIT STATUS section.
     let cmd = cmd
         .override_usage(usage)
         .long_about(description)
         .after_help(None::<&str>);
-    let man = clap_mangen::Man::new(cmd);
+    let man = clap_mangen::Man::new(cmd)
+        .title("FTRACE-CLI")
+        .date(date)
+        .manual("User Commands");
 
     // Each piece clap_mangen renders starts with the same preamble (it
-    // defines the apostrophe string); keep it only once, at the top.
+    // defines the apostrophe string); keep it only once, at the top, after
+    // the line that asks man to run tbl (the live view's keys are a table).
     let preamble = Roff::new().render();
-    let mut page = preamble.clone();
-    // The title by hand: clap_mangen would leave the empty date unquoted,
-    // which shifts the other fields. No date, so the page is reproducible.
-    // No hyphenation and ragged right, so that names stay whole.
-    page.push_str(&format!(
-        ".TH FTRACE\\-CLI 1 \"\" \"ftrace\\-cli {version}\" \"User Commands\"\n.nh\n.ad l\n"
-    ));
+    let mut page = format!("'\\\" t\n{preamble}");
     type Part = fn(&clap_mangen::Man, &mut dyn Write) -> std::io::Result<()>;
-    let parts: [Part; 4] = [
+    let parts: [Part; 5] = [
+        clap_mangen::Man::render_title,
         clap_mangen::Man::render_name_section,
         clap_mangen::Man::render_synopsis_section,
         clap_mangen::Man::render_description_section,
         clap_mangen::Man::render_options_section,
     ];
-    for part in parts {
+    for (i, part) in parts.into_iter().enumerate() {
         let mut buf = Vec::new();
         part(&man, &mut buf).expect("writing to a Vec");
         let text = String::from_utf8(buf).expect("clap_mangen writes UTF-8");
         page.push_str(text.strip_prefix(&preamble).unwrap_or(&text));
+        if i == 0 {
+            // No hyphenation and ragged right, so that names stay whole.
+            page.push_str(".nh\n.ad l\n");
+        }
     }
+    // The groups of --help are subsections of OPTIONS.
+    for heading in &headings {
+        page = page.replace(
+            &format!("\n.SH {}\n", heading.to_uppercase()),
+            &format!("\n.SS {heading}\n"),
+        );
+    }
+    // clap shows a counted flag once: say what the counts are.
+    page = page.replace(
+        "\n\\fB\\-t\\fR\n",
+        "\n\\fB\\-t\\fR, \\fB\\-tt\\fR, \\fB\\-ttt\\fR\n",
+    );
     let extra = extra_sections().render();
-    page.push_str(extra.strip_prefix(&preamble).unwrap_or(&extra));
-    page.into_bytes()
+    let extra = extra.strip_prefix(&preamble).unwrap_or(&extra);
+    let (before, after) = extra
+        .split_once(LIVE_KEYS_HERE)
+        .expect("the live view section");
+    page.push_str(before);
+    page.push_str(&live_keys_table());
+    page.push_str(after.trim_start_matches('\n'));
+    Ok(wrap_text_lines(&page).into_bytes())
+}
+
+/// Stands in the rendered LIVE VIEW section for its table of keys.
+const LIVE_KEYS_HERE: &str = "LIVEKEYSTABLE";
+
+/// The keys of the live view, as a tbl table.
+fn live_keys_table() -> String {
+    let keys = [
+        ("q, Ctrl-C", "Quit. Before the targets end, as SIGTERM: a command is passed the signal and waited for; press again to kill it."),
+        ("p, Space", "Pause the display (counting goes on); again to resume."),
+        ("/", "Filter the rows by substring, typed at a prompt: Enter applies (empty: no filter), Esc cancels."),
+        ("s", "Sort by count, last seen, errors, name."),
+        ("v, Tab", "Show paths, syscalls, processes."),
+        ("x", "In the processes view, list each process under its name."),
+        ("c", "Clear the counters."),
+        ("arrows, j, k, PgUp, PgDn", "Scroll."),
+        ("g, G, Home, End", "Go to the first or the last row."),
+    ];
+    let mut table = String::from(".TS\ntab(@);\nlb lb\nl lx.\nKey@Action\n");
+    for (key, action) in keys {
+        table.push_str(&format!("{}@T{{\n{}\nT}}\n", escape(key), escape(action)));
+    }
+    table.push_str(".TE\n");
+    table
+}
+
+/// Plain text as roff text: backslashes and hyphens escaped.
+fn escape(text: &str) -> String {
+    text.replace('\\', "\\e").replace('-', "\\-")
+}
+
+/// Breaks text lines longer than 80 bytes at spaces (roff fills them back),
+/// leaving control lines, tags and verbatim blocks alone.
+fn wrap_text_lines(page: &str) -> String {
+    let mut out = String::with_capacity(page.len() + page.len() / 40);
+    let mut verbatim = false;
+    let mut tag = false;
+    for line in page.lines() {
+        let control = line.starts_with('.') || line.starts_with('\'');
+        if control {
+            verbatim = match line {
+                ".nf" | ".TS" => true,
+                ".fi" | ".TE" => false,
+                _ => verbatim,
+            };
+        }
+        if control || verbatim || tag || line.len() <= 80 {
+            out.push_str(line);
+            out.push('\n');
+            tag = line == ".TP";
+            continue;
+        }
+        let mut rest = line;
+        while rest.len() > 80 {
+            // The last plain space within 80 bytes (not "\ ", which is
+            // a space that must not break).
+            let cut = rest.as_bytes()[..=80]
+                .iter()
+                .enumerate()
+                .rev()
+                .find(|&(i, &b)| b == b' ' && i > 0 && rest.as_bytes()[i - 1] != b'\\')
+                .map(|(i, _)| i);
+            let Some(cut) = cut else { break };
+            push_text_line(&mut out, rest[..cut].trim_end_matches(' '));
+            rest = rest[cut..].trim_start_matches(' ');
+        }
+        push_text_line(&mut out, rest);
+    }
+    out
+}
+
+/// A text line that roff must not read as a control line.
+fn push_text_line(out: &mut String, text: &str) {
+    if text.starts_with('.') || text.starts_with('\'') {
+        out.push_str("\\&");
+    }
+    out.push_str(text);
+    out.push('\n');
 }
 
 /// Text with `code` in bold, as options, calls and file names are set in
@@ -308,6 +452,54 @@ fn extra_sections() -> Roff {
          path when no file was open there.",
     );
 
+    r.control("SH", ["LIVE VIEW"]);
+    r.text(md(
+        "`--live` takes over the terminal (alternate screen) and shows, redrawn 4 times a \
+         second: the target, calls per second, totals, errors and records lost; a table of \
+         paths (or syscalls, or processes) with their counts, errors, last result, last errno, \
+         when last seen and the last call; and the newest failing calls, as trace lines. It \
+         needs a terminal on stdout, and works with any targets and with `-e`, `-z`, `-Z` and \
+         `-X`; not with `--json`, `-o` or the summary options. The keys:",
+    ));
+    r.control("PP", []);
+    r.text([roman(LIVE_KEYS_HERE)]);
+    para(
+        &mut r,
+        "At any terminal size the path gets the room: the columns before it are only as wide \
+         as what they show, and while the longest path on the screen does not fit they drop \
+         out, CALL first, then LAST, then SEEN (COUNT, ERRORS and ERRNO stay). A path still \
+         too long is cut in the middle, keeping its start and its file name. Every cut, there \
+         and in the newest failures and the title, is marked with an ellipsis (U+2026), which \
+         an escaped path never holds, and paths that would read the same once cut show more of \
+         where they differ.",
+    );
+    para(
+        &mut r,
+        "The processes view has a row per process name (comm), with how many processes had \
+         it; `x` lists each process under its name.",
+    );
+    para(
+        &mut r,
+        "A command after `--` does not write over the view: its standard output and error go \
+         to a new file, ftrace-cli-output.XXXXXX in TMPDIR, named on the status line under the \
+         totals and again when ftrace-cli ends; it reads /dev/null and runs in a session of \
+         its own, without the terminal.",
+    );
+    para(
+        &mut r,
+        "When the targets end by themselves, the view stays with the final counts and the \
+         status line \"command exited with status N, q to quit\" (or \"every traced process \
+         has exited\"); a stop signal, or q before the end, closes it at once. Then the table \
+         of `--summary-only` is printed.",
+    );
+    para(
+        &mut r,
+        "The view counts in user space, in tables of at most 10,000 keys each. A full table \
+         folds the tenth of its keys seen least recently into an (other) row, always the \
+         last, to make room: a new key always gets a row of its own, so a new hot spot shows \
+         at once, while a key in use keeps its row. The totals stay exact.",
+    );
+
     r.control("SH", ["EXIT STATUS"]);
     for (status, meaning) in [
         (
@@ -340,6 +532,65 @@ fn extra_sections() -> Roff {
         ("127", "CMD was not found."),
     ] {
         item(&mut r, &format!("`{status}`"), meaning);
+    }
+
+    r.control("SH", ["ENVIRONMENT"]);
+    for (name, meaning) in [
+        (
+            "NO_COLOR",
+            "When set and not empty, `--color auto` colours nothing, in the trace or the live \
+             view.",
+        ),
+        (
+            "CLICOLOR_FORCE",
+            "When set and not empty, `--color auto` colours the trace even when stdout is not a \
+             terminal (NO_COLOR wins). Never with `-o` or `--json`.",
+        ),
+        ("CLICOLOR", "0 turns the colours of `--color auto` off."),
+        (
+            "TERM",
+            "Unset or dumb: `--color auto` colours nothing. The live view writes the ANSI \
+             (ECMA-48) sequences every terminal emulator in use understands, whatever TERM says.",
+        ),
+        (
+            "TZ",
+            "The time zone of `-t` and `-tt`, which print the local time of day; `-ttt` and \
+             JSON times do not depend on it.",
+        ),
+        (
+            "PATH",
+            "Where the command after `--` is looked for, as a shell does (/usr/local/bin:/usr/bin:/bin \
+             when unset).",
+        ),
+        (
+            "TMPDIR",
+            "Where `--live` puts the command's output file (/tmp when unset).",
+        ),
+        (
+            "SOURCE_DATE_EPOCH",
+            "The date of the man page as make install writes it, for reproducible packages.",
+        ),
+    ] {
+        item(&mut r, &format!("`{name}`"), meaning);
+    }
+
+    r.control("SH", ["FILES"]);
+    for (file, meaning) in [
+        (
+            "/sys/kernel/btf/vmlinux",
+            "The kernel's type information (BTF), which the tracer needs to load.",
+        ),
+        (
+            "/proc",
+            "/proc/PID/stat tells whether each `-p` target is alive, and which pid \
+             namespace it is in.",
+        ),
+        (
+            "$TMPDIR/ftrace-cli-output.XXXXXX",
+            "The output of the command under `--live`, kept after the view ends.",
+        ),
+    ] {
+        item(&mut r, &format!("`{file}`"), meaning);
     }
 
     r.control("SH", ["PRIVILEGES"]);
@@ -403,10 +654,16 @@ fn extra_sections() -> Roff {
     r.control("SH", ["SEE ALSO"]);
     let see_also = [
         ("strace", "1"),
-        ("bpf", "2"),
-        ("fanotify_mark", "2"),
-        ("openat", "2"),
+        ("opensnoop", "8"),
+        ("bpftrace", "8"),
+        ("perf-trace", "1"),
+        ("fatrace", "8"),
+        ("open", "2"),
+        ("openat2", "2"),
         ("symlinkat", "2"),
+        ("fanotify_mark", "2"),
+        ("fanotify", "7"),
+        ("bpf", "2"),
         ("capabilities", "7"),
     ];
     let mut line = Vec::new();
@@ -447,6 +704,31 @@ mod tests {
         let cli = Cli::try_parse_from(["ftrace-cli", "--completions", "zsh"]).unwrap();
         assert_eq!(cli.completions, Some(Shell::Zsh));
         assert!(Cli::try_parse_from(["ftrace-cli", "--generate-man", "--", "ls"]).is_err());
+    }
+
+    #[test]
+    fn dates_from_source_date_epoch() {
+        assert_eq!(utc_date(0), "1970-01-01");
+        assert_eq!(utc_date(951_782_400), "2000-02-29");
+        assert_eq!(utc_date(1_765_000_000), "2025-12-06");
+        assert_eq!(utc_date(-86_400), "1969-12-31");
+    }
+
+    #[test]
+    fn long_text_lines_are_wrapped() {
+        let long = format!("{} .starts a line {}", "word ".repeat(15), "x".repeat(30));
+        let page = format!(".TP\n{long}\n.nf\n{long}\n.fi\n{long}\n");
+        let wrapped = wrap_text_lines(&page);
+        let lines: Vec<&str> = wrapped.lines().collect();
+        // The tag after .TP and the verbatim lines stay whole.
+        assert_eq!(lines[1], long);
+        assert_eq!(lines[3], long);
+        assert!(lines[5..].iter().all(|l| l.len() <= 80), "{wrapped}");
+        assert!(lines[6].starts_with("\\&."), "{wrapped}");
+        assert_eq!(
+            lines[5..].join(" ").replace("\\&", ""),
+            long.replace("  ", " ")
+        );
     }
 
     #[test]

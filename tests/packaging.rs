@@ -20,9 +20,10 @@ fn committed_man_page() -> PathBuf {
     manifest_dir().join("man/ftrace-cli.1")
 }
 
-/// What the binary prints for `args`, which must succeed with nothing on stderr.
+/// What the binary prints for `args`, which must succeed with nothing on
+/// stderr; without SOURCE_DATE_EPOCH, as `make man` runs it.
 fn generated(args: &[&str]) -> String {
-    let out = run(ftrace().args(args));
+    let out = run(ftrace().args(args).env_remove("SOURCE_DATE_EPOCH"));
     assert_eq!(out.status.code(), Some(0), "{args:?}: {}", stderr(&out));
     assert_eq!(stderr(&out), "", "{args:?}");
     stdout(&out)
@@ -85,10 +86,25 @@ fn man_page_renders_without_warnings() {
         }
         checked = true;
     }
-    if available("groff", "groff -man -ww -z") {
-        let out = run(Command::new("groff").args(["-man", "-ww", "-z"]).arg(&page));
-        assert_eq!(stderr(&out), "", "groff -man -ww -z man/ftrace-cli.1");
+    if available("groff", "groff -t -man -ww -z") {
+        let out = run(Command::new("groff")
+            .args(["-t", "-man", "-ww", "-z"])
+            .arg(&page));
+        assert_eq!(stderr(&out), "", "groff -t -man -ww -z man/ftrace-cli.1");
         assert!(out.status.success(), "groff exited with {:?}", out.status);
+        checked = true;
+    }
+    if available("mandoc", "mandoc -Tlint") {
+        // Every level mandoc reports, style included.
+        let out = run(Command::new("mandoc")
+            .args(["-Tlint", "-Wstyle"])
+            .arg(&page));
+        assert_eq!(
+            stdout(&out) + &stderr(&out),
+            "",
+            "mandoc -Tlint man/ftrace-cli.1"
+        );
+        assert!(out.status.success(), "mandoc exited with {:?}", out.status);
         checked = true;
     }
     if !checked {
@@ -151,6 +167,134 @@ fn every_option_in_help_is_in_the_man_page() {
 }
 
 #[test]
+fn man_page_sections_and_conventions() {
+    let page = fs::read_to_string(committed_man_page()).unwrap();
+    assert!(page.starts_with("'\\\" t\n"), "tbl is asked for first");
+    let th = page.lines().find(|l| l.starts_with(".TH ")).unwrap();
+    let date = th.split(' ').nth(3).unwrap();
+    assert!(
+        date.len() == 10 && date.as_bytes()[4] == b'-' && date.starts_with("20"),
+        "a real date: {th}"
+    );
+    for section in [
+        "SYNOPSIS",
+        "OPTIONS",
+        "LIVE VIEW",
+        "EXIT STATUS",
+        "ENVIRONMENT",
+        "FILES",
+        "SEE ALSO",
+    ] {
+        let line = if section.contains(' ') {
+            format!("\n.SH \"{section}\"\n")
+        } else {
+            format!("\n.SH {section}\n")
+        };
+        assert!(page.contains(&line), "{section}");
+    }
+    for heading in [
+        "Targets",
+        "Filters",
+        "Output",
+        "Statistics",
+        "Live",
+        "Advanced",
+    ] {
+        assert!(page.contains(&format!("\n.SS {heading}\n")), "{heading}");
+    }
+    for variable in ["NO_COLOR", "CLICOLOR_FORCE", "TERM", "TZ", "PATH", "TMPDIR"] {
+        assert!(page.contains(&format!("\\fB{variable}\\fR")), "{variable}");
+    }
+    assert!(page.contains("/sys/kernel/btf/vmlinux"));
+    // The keys of the live view, as a table.
+    let table = page
+        .split_once("\n.TS\n")
+        .unwrap()
+        .1
+        .split_once("\n.TE\n")
+        .unwrap()
+        .0;
+    for key in ["q, Ctrl\\-C", "p, Space", "g, G, Home, End", "\nx@", "\nc@"] {
+        assert!(table.contains(key), "{key} in the keys table");
+    }
+    let see_also = page.split_once("\n.SH \"SEE ALSO\"\n").unwrap().1;
+    for (name, section) in [
+        ("strace", 1),
+        ("opensnoop", 8),
+        ("bpftrace", 8),
+        ("perf\\-trace", 1),
+        ("fatrace", 8),
+        ("open", 2),
+        ("openat2", 2),
+        ("symlinkat", 2),
+        ("fanotify_mark", 2),
+        ("fanotify", 7),
+    ] {
+        assert!(
+            see_also.contains(&format!("\\fB{name}\\fR({section})")),
+            "{name}({section}) in SEE ALSO"
+        );
+    }
+    assert!(!page.contains('`'), "a literal backtick");
+    assert!(!page.contains("README"), "the page stands alone");
+    assert!(page.contains("\\fB\\-t\\fR, \\fB\\-tt\\fR, \\fB\\-ttt\\fR"));
+}
+
+#[test]
+fn man_page_date_honours_source_date_epoch() {
+    let out = run(ftrace()
+        .arg("--generate-man")
+        .env("SOURCE_DATE_EPOCH", "1765000000"));
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains("\n.TH FTRACE-CLI 1 2025-12-06 "));
+    let out = run(ftrace()
+        .arg("--generate-man")
+        .env("SOURCE_DATE_EPOCH", "yesterday"));
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        stderr(&out),
+        "ftrace-cli: SOURCE_DATE_EPOCH=\"yesterday\" is not a number of seconds\n"
+    );
+    assert_eq!(stdout(&out), "");
+}
+
+#[test]
+fn help_is_grouped_and_lists_the_calls() {
+    let help = generated(&["--help"]);
+    let mut at = 0;
+    for heading in [
+        "\nTargets:\n",
+        "\nFilters:\n",
+        "\nOutput:\n",
+        "\nStatistics:\n",
+        "\nLive:\n",
+        "\nAdvanced:\n",
+    ] {
+        let found = help[at..]
+            .find(heading)
+            .unwrap_or_else(|| panic!("{heading:?} in order:\n{help}"));
+        at += found;
+    }
+    let filters = help
+        .split_once("\nFilters:\n")
+        .unwrap()
+        .1
+        .split_once("\n\n  -z")
+        .unwrap()
+        .0;
+    for word in [
+        "openat (default)",
+        "openat2",
+        "symlink,",
+        "fanotify_init",
+        "%file (",
+        "%desc (",
+    ] {
+        assert!(filters.contains(word), "{word} under -e:\n{filters}");
+    }
+}
+
+#[test]
 fn completions_for_bash_zsh_and_fish() {
     for shell in ["bash", "zsh", "fish"] {
         let script = generated(&["--completions", shell]);
@@ -190,7 +334,8 @@ fn make_install_and_uninstall() {
         let destdir = scratch_dir(&format!("install-{}", prefix.is_some()));
         let make = |target: &str| {
             let mut cmd = Command::new("make");
-            cmd.arg("-C")
+            cmd.env_remove("SOURCE_DATE_EPOCH")
+                .arg("-C")
                 .arg(manifest_dir())
                 .arg(target)
                 .arg(format!("DESTDIR={}", destdir.display()))
