@@ -205,12 +205,21 @@ fn escape(text: &str) -> String {
 }
 
 /// Breaks text lines longer than 80 bytes at spaces (roff fills them back),
-/// leaving control lines, tags and verbatim blocks alone.
+/// leaving control lines, tags and verbatim blocks alone; drops a .PP right
+/// after a heading, where it is a no-op that linters flag.
 fn wrap_text_lines(page: &str) -> String {
     let mut out = String::with_capacity(page.len() + page.len() / 40);
     let mut verbatim = false;
     let mut tag = false;
+    let mut heading = false;
     for line in page.lines() {
+        let after_heading = std::mem::replace(
+            &mut heading,
+            line.starts_with(".SH ") || line.starts_with(".SS "),
+        );
+        if after_heading && line == ".PP" {
+            continue;
+        }
         let control = line.starts_with('.') || line.starts_with('\'');
         if control {
             verbatim = match line {
