@@ -16,6 +16,7 @@ use clap_complete::Shell;
 use roff::{bold, roman, Inline, Roff};
 
 use crate::cli::{self, Cli};
+use crate::decode::{class, Syscall};
 use crate::error::Error;
 
 /// Handles `--generate-man` and `--completions`: `Some(exit status)` when
@@ -46,8 +47,20 @@ pub fn run(cli: &Cli) -> Option<i32> {
     }
 }
 
-/// The completion script for `shell`.
+/// The completion script for `shell`. bash's is written here in full; zsh's
+/// and fish's are clap's, with the values clap cannot know (pids, process
+/// names, call names) added.
 pub fn completions(shell: Shell) -> Vec<u8> {
+    match shell {
+        Shell::Bash => bash_completion().into_bytes(),
+        Shell::Zsh => zsh_completion().into_bytes(),
+        Shell::Fish => fish_completion().into_bytes(),
+        _ => clap_completion(shell),
+    }
+}
+
+/// clap's completion script for `shell`.
+fn clap_completion(shell: Shell) -> Vec<u8> {
     // Hints only completions use: -o takes a file, `--` a command line, -X
     // one of three words (its parser does not list them for clap).
     let cli = cli::command()
@@ -60,6 +73,227 @@ pub fn completions(shell: Shell) -> Vec<u8> {
         .args(cli.get_arguments().filter(|a| !a.is_hide_set()).cloned());
     let mut out = Vec::new();
     clap_complete::generate(shell, &mut cmd, "ftrace-cli", &mut out);
+    out
+}
+
+/// The names of the options (`-p`, `--pid`, ...), and of those that take a
+/// value, as the command line defines them.
+fn option_names() -> (Vec<String>, Vec<String>) {
+    let (mut all, mut valued) = (Vec::new(), Vec::new());
+    let cmd = cli::command();
+    for arg in cmd.get_arguments() {
+        if arg.is_hide_set() || arg.is_positional() {
+            continue;
+        }
+        let mut names: Vec<String> = arg
+            .get_short_and_visible_aliases()
+            .unwrap_or_default()
+            .iter()
+            .map(|c| format!("-{c}"))
+            .collect();
+        names.extend(
+            arg.get_long_and_visible_aliases()
+                .unwrap_or_default()
+                .iter()
+                .map(|l| format!("--{l}")),
+        );
+        if arg.get_action().takes_values() {
+            valued.extend(names.iter().cloned());
+        }
+        all.extend(names);
+    }
+    (all, valued)
+}
+
+/// The words -e takes after `trace=`: calls, classes, all, none.
+fn trace_words() -> Vec<String> {
+    let mut words: Vec<String> = vec!["all".into(), "none".into()];
+    words.extend(Syscall::all().map(|call| call.name().to_string()));
+    words.extend(class::NAMES.iter().map(|(name, _)| format!("%{name}")));
+    words
+}
+
+const BASH: &str = r#"# bash completion for ftrace-cli (written by ftrace-cli --completions bash).
+# The bash-completion package loads it on demand from
+# share/bash-completion/completions; without that package, source it.
+
+_ftrace_cli() {
+    local line=${COMP_LINE:0:COMP_POINT}
+    local -a words
+    read -ra words <<< "$line"
+    local cur=
+    if [[ $line != *[[:space:]] && ${#words[@]} -gt 0 ]]; then
+        cur=${words[${#words[@]}-1]}
+        unset 'words[${#words[@]}-1]'
+    fi
+    local prev=${words[${#words[@]}-1]}
+    local i
+
+    # After --: the command, and then its own arguments.
+    for (( i = 1; i < COMP_CWORD; i++ )); do
+        if [[ ${COMP_WORDS[i]} == -- ]]; then
+            if declare -F _command_offset > /dev/null; then
+                _command_offset $(( i + 1 ))
+            elif (( i + 1 == COMP_CWORD )); then
+                COMPREPLY=( $(compgen -c -- "$cur") )
+            else
+                COMPREPLY=( $(compgen -f -- "$cur") )
+            fi
+            return
+        fi
+    done
+
+    # The option whose value is being typed: -p 12, --pid=12, -p12.
+    local opt= value=$cur head=
+    case $prev in
+        @VALUED@) opt=$prev ;;
+    esac
+    if [[ -z $opt && $cur == --*=* ]]; then
+        opt=${cur%%=*} head=$opt= value=${cur#*=}
+    elif [[ -z $opt && $cur == -[!-]?* ]]; then
+        case ${cur:0:2} in
+            @VALUED@) opt=${cur:0:2} head=$opt value=${cur:2} ;;
+        esac
+    fi
+
+    local -a values=()
+    local IFS=$'\n'
+    case $opt in
+        -p|--pid)
+            # A comma list: complete its last item.
+            [[ $value == *,* ]] && head=$head${value%,*}, value=${value##*,}
+            values=( $(cd /proc 2> /dev/null && compgen -G '[0-9]*' | sort -n) ) ;;
+        -c|--comm)
+            values=( $(cat /proc/[0-9]*/comm 2> /dev/null | sort -u) ) ;;
+        -e|--expr)
+            local list=${value%"${value##*[=,!]}"}
+            value=${value#"$list"}
+            [[ -z $list ]] && list=trace=
+            head=$head$list
+            values=( @TRACE@ )
+            compopt -o nospace 2> /dev/null ;;
+        -X|--const-print-style)
+            values=( raw abbrev verbose ) ;;
+        --color)
+            values=( auto always never ) ;;
+        -o|--output)
+            values=( $(compgen -f -- "$value") ) ;;
+        '')
+            if [[ $cur == -* ]]; then
+                values=( @OPTIONS@ -- )
+            fi ;;
+    esac
+
+    # Whole words, as typed; then what bash replaces: the part of the word
+    # after its last COMP_WORDBREAKS character (as in --pid=, trace=).
+    local -a matches=()
+    local v
+    for v in "${values[@]}"; do
+        [[ $v == "$value"* ]] && matches+=( "$head$v" )
+    done
+    local breaks=${COMP_WORDBREAKS-$' \t\n"\'><=;|&(:'} tail=$cur
+    while [[ -n $breaks && $tail == *["$breaks"]* ]]; do
+        tail=${tail#*["$breaks"]}
+    done
+    local keep=${cur%"$tail"}
+    COMPREPLY=()
+    for v in "${matches[@]}"; do
+        v=${v#"$keep"}
+        [[ $v == *[[:space:]]* ]] && v=$(printf '%q' "$v")
+        COMPREPLY+=( "$v" )
+    done
+}
+
+complete -F _ftrace_cli ftrace-cli
+"#;
+
+fn bash_completion() -> String {
+    let (options, valued) = option_names();
+    BASH.replace("@VALUED@", &valued.join("|"))
+        .replace("@OPTIONS@", &options.join(" "))
+        .replace("@TRACE@", &trace_words().join(" "))
+}
+
+fn zsh_completion() -> String {
+    let script = String::from_utf8(clap_completion(Shell::Zsh)).expect("clap writes UTF-8");
+    let helper = format!(
+        r#"# -e: trace=NAME[,NAME...], with names, classes, all and none.
+(( $+functions[_ftrace_cli_trace] )) ||
+_ftrace_cli_trace() {{
+    compset -P '*[=,!]' || compadd -S '' -- trace=
+    compadd -S , -q -- {}
+}}
+
+"#,
+        trace_words().join(" ")
+    );
+    script
+        .replace(":PID:_default'", ":PID:_pids'")
+        .replace(":NAME:_default'", ":NAME:_process_names'")
+        .replace(":trace=LIST:_default'", ":trace=LIST:_ftrace_cli_trace'")
+        .replacen(
+            "if [ \"$funcstack[1]\" = \"_ftrace-cli\" ]; then",
+            &format!("{helper}if [ \"$funcstack[1]\" = \"_ftrace-cli\" ]; then"),
+            1,
+        )
+}
+
+fn fish_completion() -> String {
+    let script = String::from_utf8(clap_completion(Shell::Fish)).expect("clap writes UTF-8");
+    let mut out = String::new();
+    // After --, the command and its arguments; before it, the options.
+    out.push_str(
+        r#"function __ftrace_cli_after_dashdash
+    contains -- -- (commandline -opc)
+end
+
+function __ftrace_cli_command
+    set -l words (commandline -opc)
+    set -l at (contains -i -- -- $words)
+    set -l rest $words[(math $at + 1)..-1]
+    if test (count $rest) -eq 0
+        __fish_complete_command
+    else
+        complete -C (string join ' ' -- (string escape -- $rest) (commandline -ct))
+    end
+end
+
+# -e: trace=NAME[,NAME...], with names, classes, all and none.
+function __ftrace_cli_trace
+    set -l token (commandline -ct)
+    set -l list (string replace -r '[^=,!]*$' '' -- $token)
+    test -n "$list"; or set list trace=
+    for word in @TRACE@
+        printf '%s%s\n' $list $word
+    end
+end
+
+complete -c ftrace-cli -n __ftrace_cli_after_dashdash -f -a '(__ftrace_cli_command)'
+"#
+        .replace("@TRACE@", &trace_words().join(" "))
+        .as_str(),
+    );
+    for line in script.lines() {
+        let line = if line.starts_with("complete -c ftrace-cli ") {
+            // Options only before --.
+            line.replacen(
+                "complete -c ftrace-cli ",
+                "complete -c ftrace-cli -n 'not __ftrace_cli_after_dashdash' ",
+                1,
+            )
+        } else {
+            line.to_string()
+        };
+        out.push_str(&line);
+        if line.contains(" -s p -l pid ") {
+            out.push_str(" -f -a '(__fish_complete_pids)'");
+        } else if line.contains(" -s c -l comm ") {
+            out.push_str(" -f -a '(__fish_complete_proc)'");
+        } else if line.contains(" -s e -l expr ") {
+            out.push_str(" -f -a '(__ftrace_cli_trace)'");
+        }
+        out.push('\n');
+    }
     out
 }
 

@@ -315,11 +315,136 @@ fn completions_for_bash_zsh_and_fish() {
             assert!(out.status.success(), "{shell} -n: {}", stderr(&out));
         }
     }
+    // zsh cannot be driven without a terminal here: its spec, at least.
+    let zsh = generated(&["--completions", "zsh"]);
+    for action in [
+        ":PID:_pids'",
+        ":NAME:_process_names'",
+        ":trace=LIST:_ftrace_cli_trace'",
+    ] {
+        assert!(zsh.contains(action), "{action} in the zsh completion");
+    }
+    assert!(zsh.contains("compadd -S , -q -- all none open creat openat"));
     // For packagers: alone, and not in --help.
     let out = run(ftrace().args(["--completions", "bash", "-p", "1"]));
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     let out = run(ftrace().args(["--completions", "tcsh"]));
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+}
+
+/// What the bash completion offers for `line` (the cursor at its end),
+/// run by bash itself: COMP_LINE, COMP_POINT, COMP_WORDS and COMP_CWORD set
+/// as bash sets them for a simple line, then the function `complete -p`
+/// names.
+fn bash_completes(script: &Path, line: &str) -> Vec<String> {
+    let driver = r#"
+source "$1" || exit 1
+spec=$(complete -p ftrace-cli) || exit 1
+function=${spec#*-F }
+function=${function%% *}
+COMP_LINE=$2
+COMP_POINT=${#COMP_LINE}
+read -ra COMP_WORDS <<< "$COMP_LINE"
+[[ $COMP_LINE == *' ' ]] && COMP_WORDS+=('')
+COMP_CWORD=$(( ${#COMP_WORDS[@]} - 1 ))
+"$function" ftrace-cli "${COMP_WORDS[COMP_CWORD]}" "${COMP_WORDS[COMP_CWORD-1]}"
+(( ${#COMPREPLY[@]} )) && printf '%s\n' "${COMPREPLY[@]}"
+exit 0
+"#;
+    let out = run(Command::new("bash")
+        .args(["--norc", "--noprofile", "-c", driver, "bash"])
+        .arg(script)
+        .arg(line));
+    assert!(out.status.success(), "{line:?}: {}", stderr(&out));
+    assert_eq!(stderr(&out), "", "{line:?}");
+    stdout(&out).lines().map(String::from).collect()
+}
+
+#[test]
+fn bash_completion_offers_pids_names_calls_and_commands() {
+    if !available("bash", "the bash completion") {
+        return;
+    }
+    let dir = scratch_dir("completion-bash");
+    let script = dir.join("ftrace-cli");
+    fs::write(&script, generated(&["--completions", "bash"])).unwrap();
+    // A process whose pid and name the completion must find.
+    let sleeper = background(Command::new("sleep").arg("60"));
+    let pid = sleeper.pid().to_string();
+
+    let offered = |line: &str| bash_completes(&script, line);
+    let has = |line: &str, word: &str| {
+        let words = offered(line);
+        assert!(
+            words.iter().any(|w| w == word),
+            "{line:?} offers {word:?}: {words:?}"
+        );
+        words
+    };
+    // -p: running pids, also after = and in a comma list.
+    has("ftrace-cli -p ", &pid);
+    has("ftrace-cli --pid=", &pid);
+    has("ftrace-cli -p 1,", &format!("1,{pid}"));
+    let pids = offered(&format!("ftrace-cli -p {pid}"));
+    assert!(pids.contains(&pid), "{pids:?}");
+    assert!(pids.iter().all(|p| p.starts_with(&pid)), "{pids:?}");
+    // -c: running names.
+    has("ftrace-cli -c sle", "sleep");
+    // -e: trace=, the calls and the classes, in a list.
+    has("ftrace-cli -e ", "trace=openat");
+    has("ftrace-cli -e ", "trace=%file");
+    let words = has("ftrace-cli -e trace=openat,sym", "openat,symlinkat");
+    assert!(words.contains(&"openat,symlink".to_string()), "{words:?}");
+    assert_eq!(
+        offered("ftrace-cli -e trace=!fanotify_i"),
+        ["!fanotify_init"]
+    );
+    // The command after --, as a command.
+    has("ftrace-cli -p 1 -- sle", "sleep");
+    // Options, and the values of the others.
+    has("ftrace-cli --fol", "--follow-forks");
+    assert!(!offered("ftrace-cli --")
+        .iter()
+        .any(|w| w.contains("generate-man")));
+    assert_eq!(offered("ftrace-cli -X "), ["raw", "abbrev", "verbose"]);
+    assert_eq!(offered("ftrace-cli --color a"), ["auto", "always"]);
+    assert!(offered("ftrace-cli ").is_empty());
+}
+
+#[test]
+fn fish_completion_offers_pids_names_calls_and_commands() {
+    if !available("fish", "the fish completion") {
+        return;
+    }
+    let dir = scratch_dir("completion-fish");
+    let script = dir.join("ftrace-cli.fish");
+    fs::write(&script, generated(&["--completions", "fish"])).unwrap();
+    let sleeper = background(Command::new("sleep").arg("60"));
+    let pid = sleeper.pid().to_string();
+    let offered = |line: &str| -> Vec<String> {
+        let out = run(Command::new("fish")
+            .args(["--no-config", "-c", "source $argv[1]; complete -C $argv[2]"])
+            .arg(&script)
+            .arg(line));
+        assert!(out.status.success(), "{line:?}: {}", stderr(&out));
+        stdout(&out)
+            .lines()
+            .map(|l| l.split('\t').next().unwrap().to_string())
+            .collect()
+    };
+    let has = |line: &str, word: &str| {
+        let words = offered(line);
+        assert!(
+            words.iter().any(|w| w == word),
+            "{line:?} offers {word:?}: {words:?}"
+        );
+    };
+    has("ftrace-cli -p ", &pid);
+    has("ftrace-cli -c sle", "sleep");
+    has("ftrace-cli -e ", "trace=openat");
+    has("ftrace-cli -e trace=openat,sym", "trace=openat,symlinkat");
+    has("ftrace-cli -- sle", "sleep");
+    has("ftrace-cli --fol", "--follow-forks");
 }
 
 /// `make install` (with the test binary, so nothing is rebuilt) puts the
