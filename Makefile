@@ -20,6 +20,7 @@ MANDIR ?= $(DATADIR)/man
 BASHDIR ?= $(DATADIR)/bash-completion/completions
 ZSHDIR ?= $(DATADIR)/zsh/site-functions
 FISHDIR ?= $(DATADIR)/fish/vendor_completions.d
+DOCDIR ?= $(DATADIR)/doc/ftrace-cli
 
 CARGO ?= cargo
 INSTALL ?= install
@@ -36,6 +37,8 @@ MAN1 = $(DESTDIR)$(MANDIR)/man1/ftrace-cli.1
 BASH = $(DESTDIR)$(BASHDIR)/ftrace-cli
 ZSH = $(DESTDIR)$(ZSHDIR)/_ftrace-cli
 FISH = $(DESTDIR)$(FISHDIR)/ftrace-cli.fish
+# The README and the two licences the package is under (MIT OR Apache-2.0).
+DOCS = README.md LICENSE-MIT LICENSE-APACHE
 
 .PHONY: all build install uninstall man
 
@@ -49,8 +52,10 @@ $(RELEASE_BIN):
 
 install: $(BIN)
 	$(INSTALL) -d '$(DESTDIR)$(BINDIR)' '$(DESTDIR)$(MANDIR)/man1' \
-		'$(DESTDIR)$(BASHDIR)' '$(DESTDIR)$(ZSHDIR)' '$(DESTDIR)$(FISHDIR)'
+		'$(DESTDIR)$(BASHDIR)' '$(DESTDIR)$(ZSHDIR)' '$(DESTDIR)$(FISHDIR)' \
+		'$(DESTDIR)$(DOCDIR)'
 	$(INSTALL) -m 755 '$(BIN)' '$(DESTDIR)$(BINDIR)/ftrace-cli'
+	$(INSTALL) -m 644 $(DOCS) '$(DESTDIR)$(DOCDIR)'
 	@$(call generate,--generate-man,$(MAN1))
 	@$(call generate,--completions=bash,$(BASH))
 	@$(call generate,--completions=zsh,$(ZSH))
@@ -58,6 +63,8 @@ install: $(BIN)
 
 uninstall:
 	rm -f '$(DESTDIR)$(BINDIR)/ftrace-cli' '$(MAN1)' '$(BASH)' '$(ZSH)' '$(FISH)'
+	rm -f $(addprefix '$(DESTDIR)$(DOCDIR)'/,$(DOCS))
+	-rmdir '$(DESTDIR)$(DOCDIR)' 2>/dev/null
 
 # Always from a fresh release build: the page tests/packaging.rs compares with,
 # dated by the code, not by SOURCE_DATE_EPOCH (which make install honours).

@@ -448,7 +448,8 @@ fn fish_completion_offers_pids_names_calls_and_commands() {
 }
 
 /// `make install` (with the test binary, so nothing is rebuilt) puts the
-/// five files under PREFIX inside DESTDIR; `make uninstall` removes them.
+/// binary, the man page, the completions, the README and the licences under
+/// PREFIX inside DESTDIR; `make uninstall` removes them.
 #[test]
 fn make_install_and_uninstall() {
     if !available("make", "make install") {
@@ -476,6 +477,19 @@ fn make_install_and_uninstall() {
         let root = destdir.join(prefix.unwrap_or("/usr/local").trim_start_matches('/'));
         let bin = root.join("bin/ftrace-cli");
         let man = root.join("share/man/man1/ftrace-cli.1");
+        let docs: Vec<PathBuf> = ["README.md", "LICENSE-MIT", "LICENSE-APACHE"]
+            .iter()
+            .map(|name| {
+                let installed = root.join("share/doc/ftrace-cli").join(name);
+                assert_eq!(
+                    fs::read(&installed).ok(),
+                    fs::read(manifest_dir().join(name)).ok(),
+                    "{}",
+                    installed.display()
+                );
+                installed
+            })
+            .collect();
         let completions = [
             (
                 "bash",
@@ -516,6 +530,7 @@ fn make_install_and_uninstall() {
         for path in [&bin, &man]
             .into_iter()
             .chain(completions.iter().map(|(_, p)| p))
+            .chain(&docs)
         {
             assert!(!path.exists(), "{} left by make uninstall", path.display());
         }
