@@ -157,9 +157,11 @@ fn fields(words: &[&str]) -> Option<Vec<String>> {
 /// status and whether the terminal is back in its normal (cooked) mode.
 fn script(args: &str) -> String {
     // cargo's LD_LIBRARY_PATH would make every program look in a dozen
-    // directories for libc: calls that no user would see.
+    // directories for libc: calls that no user would see. A command's output
+    // file goes to the test's own directory (the pane's), not to /tmp.
     format!(
         "unset LD_LIBRARY_PATH\n\
+         export TMPDIR=\"$PWD\"\n\
          echo before-live-marker\n\
          {args}\n\
          echo ftrace-exit=$?\n\
