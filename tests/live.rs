@@ -482,12 +482,16 @@ fn command_exit_keeps_the_view_until_q() {
     );
 }
 
-/// The path of the command's output file, from the status line.
-fn output_file(screen: &str) -> PathBuf {
+/// The command's output file: its name from the status line (whole, even
+/// when its directory is cut), in `dir`, the pane's TMPDIR.
+fn output_file(screen: &str, dir: &Path) -> PathBuf {
     let (_, rest) = screen
         .split_once("command output: ")
         .unwrap_or_else(|| panic!("no command output on the status line:\n{screen}"));
-    PathBuf::from(rest.split_whitespace().next().unwrap())
+    let shown = rest.split_whitespace().next().unwrap();
+    let name = shown.rsplit('/').next().unwrap();
+    assert!(name.starts_with("ftrace-cli-output."), "{screen}");
+    dir.join(name)
 }
 
 const LONG_DIR: &str = "/nonexistent-ftrace-live/a-directory-with-a-rather-long-name-for-this-test";
@@ -526,7 +530,7 @@ fn sizes(test: &str, size: (u16, u16)) {
     // The command's own output is in the file named on the status line.
     assert!(!screen.contains("hello-from-the-command\n"), "{screen}");
     assert!(!screen.contains("to-stderr"), "{screen}");
-    let output = output_file(&screen);
+    let output = output_file(&screen, &dir);
     let text = fs::read_to_string(&output).unwrap();
     assert!(text.starts_with("hello-from-the-command\n"), "{text}");
     assert!(text.contains("No such file or directory"), "{text}");
@@ -590,8 +594,9 @@ fn sizes(test: &str, size: (u16, u16)) {
 
     tmux.keys(&["q"]);
     let screen = assert_restored(&tmux, 3);
+    // The line may wrap on a narrow terminal.
     assert!(
-        screen.contains(&format!(
+        screen.replace('\n', "").contains(&format!(
             "ftrace-cli: the command's output is in {}",
             output.display()
         )),
@@ -641,7 +646,8 @@ fn a_new_hot_path_shows_after_ten_thousand_keys() {
     let other = row(&screen, "(other)").unwrap();
     assert!(other[0].parse::<u64>().unwrap() >= 100, "{screen}");
     assert!(screen.contains("total 131"), "{screen}");
-    let output = output_file(&screen);
+    let output = output_file(&screen, &dir);
+    assert!(output.exists(), "{}", output.display());
     tmux.keys(&["q"]);
     assert_restored(&tmux, 0);
     let _ = fs::remove_file(output);

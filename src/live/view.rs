@@ -407,7 +407,9 @@ pub fn render(
             screen.push((Look::Plain, line));
             fixed += 1;
         } else {
+            // A part still too long (a deep TMPDIR) keeps its file name.
             for part in status.split('\n') {
+                let part = cut_middle(part, width.saturating_sub(1), None);
                 screen.push((Look::Plain, format!(" {part}")));
                 fixed += 1;
             }
@@ -681,7 +683,7 @@ fn cut_middle(label: &str, room: usize, head: Option<usize>) -> String {
     if label.len() <= room {
         return label.to_string();
     }
-    if room < 5 {
+    if room < 5 || !label.is_ascii() {
         let mut text = label.to_string();
         cut_end(&mut text, room);
         return text;
@@ -1232,6 +1234,19 @@ mod tests {
         assert_eq!(s[2].1, " command exited with status 3, q to quit");
         assert_eq!(s[3].1, " command output: /tmp/ftrace-cli-output.abcdef");
         assert!(s[5].1.contains("COUNT"));
+        // A deep TMPDIR: the file name stays whole.
+        let status = format!(
+            "ended\ncommand output: /{}/ftrace-cli-output.abcdef",
+            "d".repeat(80)
+        );
+        let s = render(&mut snap, &mut ui, "-- true", Some(&status), 80, 24);
+        assert!(s[3].1.starts_with(" command output: /ddd"), "{}", s[3].1);
+        assert!(
+            s[3].1.ends_with(&format!("{CUT}/ftrace-cli-output.abcdef")),
+            "{}",
+            s[3].1
+        );
+        assert_eq!(width(&s[3].1), 80);
         // The footer says every key that fits.
         assert!(s[23].1.contains("g/G"), "{}", s[23].1);
         let s = render(&mut snap, &mut ui, "-- true", None, 200, 50);
