@@ -122,6 +122,7 @@ pub struct Cli {
     /// gives it: FORMAT time (of day, the default) or unix (seconds since
     /// the epoch) or none; PRECISION s (the default), ms, us or ns. -t is
     /// format:time, -tt adds precision:us, -ttt is format:unix,precision:us.
+    #[arg(help_heading = OUTPUT)]
     #[arg(long = "absolute-timestamps", alias = "timestamps", value_name = "SPEC",
           num_args = 0..=1, require_equals = true, default_missing_value = "",
           value_parser = parse_absolute, conflicts_with_all = ["timestamps", "json"])]
