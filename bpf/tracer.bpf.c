@@ -381,6 +381,14 @@ static __always_inline __u32 read_string(struct capture *hdr, __u8 *data, const 
 	if (limit > CAPTURE_MAX)
 		limit = CAPTURE_MAX;
 	n = bpf_probe_read_user_str(data, limit, ptr);
+	/* A path with no NUL before a fault: as strace, one whose first
+	 * PATH_MAX bytes are readable is shown cut, only a shorter one as
+	 * unreadable. (A constant size: the verifier takes no other here.) */
+	if (n < 0 && limit == CAPTURE_MAX &&
+	    !bpf_probe_read_user(data, CAPTURE_MAX - 1, ptr)) {
+		hdr->status = CAPTURE_CUT;
+		return CAPTURE_MAX - 1;
+	}
 	if (n <= 0) {
 		hdr->status = CAPTURE_FAULT;
 		return 0;
