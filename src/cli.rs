@@ -11,8 +11,8 @@ use crate::output::{Precision, Timestamps};
 
 /// strace for files, on eBPF.
 ///
-/// Traces the openat, symlinkat and fanotify_mark calls (and, with -e, open,
-/// creat, openat2, symlink and fanotify_init) of the processes you pick, and
+/// Traces the file calls of the processes you pick (openat, symlinkat and
+/// fanotify_mark unless -e chooses others among the calls it lists), and
 /// prints each call as strace does, one line per call:
 ///
 ///   PID[/TID] COMM CALL = RESULT
@@ -50,8 +50,31 @@ pub struct Cli {
     #[arg(short = 'f', long = "follow-forks", action = ArgAction::Count)]
     pub follow_forks: u8,
 
-    /// Which calls to trace, in strace's syntax: trace=NAME[,NAME...],
-    /// trace=!NAME, trace=all. Default: openat, symlinkat and fanotify_mark.
+    /// Which calls to trace, in strace's syntax; repeatable. Default:
+    /// openat, symlinkat and fanotify_mark.
+    ///
+    /// LIST is all, none, or items separated by commas, each a call name, a
+    /// class (%file: the calls that take a file name; %desc: those that take
+    /// or return a descriptor; %stat, %lstat, %fstat, %%stat, %statfs,
+    /// %%statfs as strace) or /REGEX (POSIX extended, matched anywhere in
+    /// call names). An item that selects nothing is an error unless it
+    /// starts with ?; a LIST that starts with ! is negated.
+    ///
+    /// The calls: open, creat, openat, openat2; symlink, symlinkat, link,
+    /// linkat, unlink, unlinkat; rename, renameat, renameat2; access,
+    /// faccessat, faccessat2; chmod, fchmodat, fchmodat2, mkdir, mkdirat,
+    /// rmdir; chown, lchown, chown32, lchown32, fchownat; mknod, mknodat;
+    /// truncate, truncate64; chdir, chroot, pivot_root, acct, uselib;
+    /// umount, umount2; swapon, swapoff; inotify_add_watch; open_tree,
+    /// fspick, move_mount; stat, lstat, newfstatat, oldstat, oldlstat,
+    /// stat64, lstat64, fstatat64, statx; readlink, readlinkat, getcwd;
+    /// execve, execveat; setxattr, lsetxattr, getxattr, lgetxattr,
+    /// listxattr, llistxattr, removexattr, lremovexattr, listxattrat,
+    /// removexattrat; fanotify_init, fanotify_mark. chown32, lchown32,
+    /// truncate64, umount, oldstat, oldlstat, stat64, lstat64 and fstatat64
+    /// exist only for 32-bit (ia32) processes, newfstatat only for x86_64;
+    /// on ia32, chown and lchown take 16-bit ids.
+    ///
     /// Also status=successful or status=failed, as -z or -Z.
     #[arg(short = 'e', long = "expr", value_name = "trace=LIST", value_parser = parse_expr,
           action = ArgAction::Append)]
@@ -565,6 +588,29 @@ mod tests {
             .unwrap();
         assert_eq!(cli.status_filter(), (false, false));
         assert_eq!(cli.trace_sets().len(), 1);
+    }
+
+    #[test]
+    fn help_lists_every_call() {
+        let cmd = Cli::command();
+        let expr = cmd.get_arguments().find(|a| a.get_id() == "expr").unwrap();
+        let help = expr.get_long_help().unwrap().to_string();
+        let calls = help.split_once("The calls: ").unwrap().1;
+        let calls = &calls[..calls.find(". ").unwrap()];
+        let listed: Vec<&str> = calls
+            .split([',', ';', ' ', '\n'])
+            .filter(|w| !w.is_empty())
+            .collect();
+        for call in crate::decode::Syscall::all() {
+            assert!(
+                listed.contains(&call.name()),
+                "--help lacks {}",
+                call.name()
+            );
+        }
+        for (class, _) in crate::decode::class::NAMES {
+            assert!(help.contains(&format!("%{class}")), "--help lacks %{class}");
+        }
     }
 
     #[test]

@@ -6,6 +6,7 @@ use std::fs;
 use crate::decode::{class, Syscall};
 use crate::error::Error;
 use crate::pidns::{Namespace, Task};
+use crate::posix_regex::Regex;
 
 /// The calls traced when no -e is given.
 pub const DEFAULT_CALLS: [Syscall; 3] = [
@@ -129,6 +130,17 @@ fn parse_status(list: &str) -> Result<Status, String> {
     })
 }
 
+/// strace's classes that hold no call ftrace-cli traces: named so that
+/// the error says so rather than "unknown".
+const OTHER_STRACE_CLASSES: &[&str] = &[
+    "memory", "process", "creds", "signal", "ipc", "net", "network", "pure", "clock",
+];
+
+/// Parses `trace=LIST` (or a bare LIST) as strace does: each leading `!`
+/// inverts; LIST is `all`, `none`, or comma-separated names, `%class`es
+/// (or strace's old bare class names), `/regex`es (POSIX extended, as
+/// strace), each optionally after `?`, which makes one that selects
+/// nothing no error.
 pub fn parse_trace_set(s: &str) -> Result<TraceSet, String> {
     let list = match s.split_once('=') {
         Some(("trace", list)) => list,
@@ -139,52 +151,91 @@ pub fn parse_trace_set(s: &str) -> Result<TraceSet, String> {
         }
         None => s,
     };
-    let (negated, list) = match list.strip_prefix('!') {
-        Some(rest) => (true, rest),
-        None => (false, list),
-    };
+    let bangs = list.len() - list.trim_start_matches('!').len();
+    let (negated, list) = (bangs % 2 == 1, &list[bangs..]);
     let mut calls = Vec::new();
-    for name in list.split(',') {
-        match name {
-            "all" => calls.extend(Syscall::all()),
-            "none" => {}
-            _ => {
-                if let Some(class) = name.strip_prefix('%') {
-                    let bits = class::NAMES
-                        .iter()
-                        .find(|(n, _)| *n == class)
-                        .map(|&(_, bits)| bits)
-                        .ok_or_else(|| {
-                            let known: Vec<_> =
-                                class::NAMES.iter().map(|(n, _)| format!("%{n}")).collect();
-                            format!(
-                                "'{name}' is not a class ftrace-cli knows (it knows {})",
-                                known.join(", ")
-                            )
-                        })?;
-                    calls.extend(Syscall::all().filter(|s| s.in_class(bits)));
-                    continue;
-                }
-                // strace's `?name`: no error when the name is unknown.
-                let (optional, name) = match name.strip_prefix('?') {
-                    Some(rest) => (true, rest),
-                    None => (false, name),
-                };
-                match Syscall::from_name(name) {
-                    Some(syscall) => calls.push(syscall),
-                    None if optional => {}
-                    None => {
-                        let known: Vec<_> = Syscall::all().map(|s| s.name()).collect();
-                        return Err(format!(
-                            "'{name}' is not a call ftrace-cli traces (it traces {}, all)",
-                            known.join(", ")
-                        ));
-                    }
-                }
-            }
+    if list == "none" {
+        return Ok(TraceSet { negated, calls });
+    }
+    for token in list.split(',') {
+        let name = token.trim_start_matches('?');
+        let optional = name.len() != token.len();
+        let found = select(name)?;
+        if found.is_empty() && !optional {
+            return Err(nothing_selected(name));
+        }
+        calls.extend(found);
+    }
+    calls.sort();
+    calls.dedup();
+    Ok(TraceSet { negated, calls })
+}
+
+/// The calls one token of a list names (`?` already taken off).
+fn select(token: &str) -> Result<Vec<Syscall>, String> {
+    if let Some(pattern) = token.strip_prefix('/') {
+        let regex = Regex::new(pattern).map_err(|e| format!("'/{pattern}' is not a regex: {e}"))?;
+        return Ok(Syscall::all()
+            .filter(|s| regex.is_match(s.name()))
+            .collect());
+    }
+    if token.eq_ignore_ascii_case("all") {
+        return Ok(Syscall::all().collect());
+    }
+    if let Some(class) = class_name(token) {
+        if let Some(&(_, bits)) = class::NAMES
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(class))
+        {
+            return Ok(Syscall::all().filter(|s| s.in_class(bits)).collect());
         }
     }
-    Ok(TraceSet { negated, calls })
+    Ok(Syscall::from_name(token).into_iter().collect())
+}
+
+/// strace's classes that it also takes without `%` (their old names).
+const BARE_CLASSES: &[&str] = &[
+    "desc", "file", "memory", "process", "signal", "ipc", "network",
+];
+
+/// The class a token names, in any case: `%NAME`, or one of strace's old
+/// bare names; None for a call name.
+fn class_name(token: &str) -> Option<&str> {
+    match token.strip_prefix('%') {
+        Some(class) => Some(class),
+        None => BARE_CLASSES
+            .iter()
+            .any(|c| c.eq_ignore_ascii_case(token))
+            .then_some(token),
+    }
+}
+
+/// The error for a token that selects no call.
+fn nothing_selected(token: &str) -> String {
+    let classes: Vec<_> = class::NAMES.iter().map(|(n, _)| format!("%{n}")).collect();
+    if token.starts_with('/') {
+        return format!("'{token}' matches no call ftrace-cli traces (see --help for the list)");
+    }
+    let class = class_name(token).unwrap_or("");
+    if OTHER_STRACE_CLASSES
+        .iter()
+        .any(|c| c.eq_ignore_ascii_case(class))
+    {
+        return format!(
+            "'{token}' is a strace class with no call ftrace-cli traces (it knows {})",
+            classes.join(", ")
+        );
+    }
+    if token.starts_with('%') {
+        return format!(
+            "'{token}' is not a class ftrace-cli knows (it knows {})",
+            classes.join(", ")
+        );
+    }
+    format!(
+        "'{token}' is not a call ftrace-cli traces (see --help for the calls and classes; \
+         ?{token} ignores it)"
+    )
 }
 
 /// The calls the expressions select: the union of the positive lists less
@@ -348,16 +399,36 @@ mod tests {
             Syscall::COUNT - 1
         );
         assert_eq!(sets(&["trace=!open,creat"]).len(), Syscall::COUNT - 2);
+        assert_eq!(sets(&["trace=!!open"]), [open], "each ! inverts");
         assert_eq!(sets(&["trace=open", "trace=creat"]).len(), 2);
         assert!(sets(&["trace=none"]).is_empty());
+        assert!(sets(&["trace=!none"]).len() == Syscall::COUNT);
         assert!(parse_trace_set("trace=read")
             .unwrap_err()
             .contains("'read'"));
         assert!(parse_trace_set("signal=all").is_err());
+        assert!(parse_trace_set("trace=").is_err());
+    }
+
+    #[test]
+    fn classes() {
         let file = sets(&["trace=%file"]);
-        assert!(file.contains(&openat) && !file.contains(&Syscall::named("fanotify_init")));
+        let in_file = |name: &str| file.contains(&Syscall::named(name));
+        assert!(in_file("openat") && in_file("unlinkat") && in_file("chdir"));
+        assert!(!in_file("fanotify_init"));
         let desc = sets(&["trace=%desc"]);
-        assert!(desc.contains(&openat) && !desc.contains(&Syscall::named("symlink")));
+        assert!(desc.contains(&Syscall::named("renameat2")));
+        assert!(!desc.contains(&Syscall::named("rename")));
+        assert!(!desc.contains(&Syscall::named("symlink")));
+        // strace's old bare names, and any case.
+        assert_eq!(sets(&["trace=file"]), file);
+        assert_eq!(sets(&["trace=%FILE"]), file);
+        assert_eq!(
+            sets(&["trace=stat"]),
+            [Syscall::named("stat")],
+            "a call, not %stat"
+        );
+        assert_eq!(sets(&["trace=%file,%desc"]).len(), Syscall::COUNT);
         let names = |list: &str| -> Vec<&str> { sets(&[list]).iter().map(|s| s.name()).collect() };
         assert_eq!(names("trace=%stat"), ["stat", "oldstat", "stat64"]);
         assert_eq!(names("trace=%lstat"), ["lstat", "oldlstat", "lstat64"]);
@@ -379,8 +450,39 @@ mod tests {
         assert!(parse_trace_set("trace=%nosuch")
             .unwrap_err()
             .contains("%file"));
+        let err = parse_trace_set("trace=%net").unwrap_err();
+        assert!(err.contains("strace class with no call"), "{err}");
+        assert!(sets(&["trace=?%net"]).is_empty());
+    }
+
+    #[test]
+    fn optional_names_and_regexes() {
+        let open = Syscall::named("open");
         assert_eq!(sets(&["trace=?nosuch,open"]), [open]);
-        assert!(parse_trace_set("trace=nosuch").is_err());
+        assert_eq!(sets(&["trace=??nosuch,open"]), [open]);
+        assert!(parse_trace_set("trace=nosuch")
+            .unwrap_err()
+            .contains("?nosuch"));
+        let names = |expr: &str| -> Vec<&str> { sets(&[expr]).iter().map(|s| s.name()).collect() };
+        assert_eq!(names("trace=/^rename"), ["rename", "renameat", "renameat2"]);
+        assert_eq!(
+            names("trace=/^(sym)?link(at)?$"),
+            ["symlink", "symlinkat", "link", "linkat"]
+        );
+        assert_eq!(names("trace=/chown32"), ["chown32", "lchown32"]);
+        assert_eq!(names("trace=/^umount,open"), ["open", "umount", "umount2"]);
+        assert_eq!(
+            sets(&["trace=!/^(open|creat)"]).len(),
+            Syscall::COUNT - 5,
+            "open, creat, openat, openat2, open_tree"
+        );
+        assert!(parse_trace_set("trace=/^read$")
+            .unwrap_err()
+            .contains("matches no call"));
+        assert!(sets(&["trace=?/^read$"]).is_empty());
+        assert!(parse_trace_set("trace=/(")
+            .unwrap_err()
+            .contains("is not a regex"));
     }
 
     #[test]

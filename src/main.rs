@@ -14,6 +14,7 @@ mod notice;
 mod output;
 mod pidns;
 mod plan;
+mod posix_regex;
 mod record;
 mod separate;
 mod session;

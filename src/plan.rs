@@ -152,10 +152,7 @@ fn plan(syscall: Syscall, compat: bool, detail: Detail, fd_paths: bool) -> call_
     }
     if compat {
         // ia32 passes a 64-bit argument in two registers, low half first.
-        if let Some(wide) = params
-            .iter()
-            .find(|p| matches!(p.render, Render::Flags64(_)))
-        {
+        if let Some(wide) = params.iter().find(|p| p.render.is_split_on_ia32()) {
             plan.split_arg = wide.arg as u8;
         }
     }
@@ -253,6 +250,30 @@ mod tests {
         assert_eq!(how.kind, capture_kind::CAPTURE_BYTES.0 as u8);
         assert_eq!((how.arg, how.len_arg), (2, 3), "up to `size` bytes");
         assert_eq!((how.size, how.head), (4096, 24));
+    }
+
+    #[test]
+    fn ia32_only_calls_and_split_lengths() {
+        let mut native = [call_plan::default(); SLOTS];
+        let mut compat = native;
+        let truncate64 = Syscall::named("truncate64");
+        plans(
+            &[
+                truncate64,
+                Syscall::named("chown32"),
+                Syscall::named("truncate"),
+            ],
+            Detail::default(),
+            false,
+            &mut native,
+            &mut compat,
+        );
+        assert_eq!(native.iter().filter(|p| p.call != 0).count(), 1);
+        assert_eq!(native[76].split_arg, NO_ARG, "truncate's length is a word");
+        assert_eq!(compat[193].call, call_id(truncate64));
+        assert_eq!(compat[193].split_arg, 1, "the length in two registers");
+        assert_eq!(compat[212].split_arg, NO_ARG);
+        assert_eq!(compat[92].split_arg, NO_ARG);
     }
 
     #[test]

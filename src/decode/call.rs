@@ -7,12 +7,15 @@
 
 use std::fmt::Write;
 
+use super::chown::write_id;
 use super::errno::{write_retval, RetKind};
 use super::escape::{write_escaped_also, write_quoted};
 use super::exec::{write_argv, write_envp};
 use super::fanotify::{write_fan_dirfd, write_fan_init_flags};
+use super::mknod::{mknod_takes_dev, write_dev, write_file_mode};
 use super::open::{open_takes_mode, write_open_flags, write_open_how};
 use super::stat::{write_stat, write_statx, write_statx_flags};
+use super::swapon::write_swap_flags;
 use super::table::{Param, Render, Syscall};
 use super::xattr::{write_list, write_value_in, write_value_out};
 use super::xlat::{write_flags, write_hex, write_octal_mode, write_value_fmt, NumFmt, Style, Xlat};
@@ -249,6 +252,10 @@ pub enum ArgKind {
     Struct,
     /// A plain size.
     Size,
+    /// A user or group id.
+    Id,
+    /// A device number.
+    Dev,
 }
 
 impl Param {
@@ -257,7 +264,7 @@ impl Param {
             Render::Fd => ArgKind::Fd,
             Render::Dirfd | Render::FanDirfd => ArgKind::Dirfd,
             Render::Path => ArgKind::Path,
-            Render::OpenMode { .. } | Render::Mode => ArgKind::Mode,
+            Render::OpenMode { .. } | Render::Mode | Render::FileMode => ArgKind::Mode,
             Render::OpenHow { .. }
             | Render::Stat(_)
             | Render::Statx
@@ -269,12 +276,15 @@ impl Param {
             | Render::XattrValue { .. }
             | Render::XattrOut { .. }
             | Render::XattrList { .. } => ArgKind::Struct,
-            Render::Size => ArgKind::Size,
+            Render::Size | Render::Size64 => ArgKind::Size,
+            Render::Id | Render::Id16 => ArgKind::Id,
+            Render::Dev { .. } => ArgKind::Dev,
             Render::OpenFlags
             | Render::FanInitFlags
             | Render::Flags(_)
             | Render::Flags64(_)
-            | Render::StatxFlags => ArgKind::Flags,
+            | Render::StatxFlags
+            | Render::SwapFlags => ArgKind::Flags,
         }
     }
 }
@@ -288,15 +298,25 @@ pub enum Raw {
 }
 
 impl Call<'_> {
-    /// The parameters this call prints (open's mode only with O_CREAT...).
+    /// The parameters this call prints (open's mode only with O_CREAT,
+    /// mknod's dev only for a device...).
     pub fn params(&self) -> impl Iterator<Item = &'static Param> + '_ {
         self.syscall
             .params()
             .iter()
             .filter(move |p| match p.render {
                 Render::OpenMode { flags } => open_takes_mode(self.args[usize::from(flags)]),
+                Render::Dev { mode } => mknod_takes_dev(self.args[usize::from(mode)]),
                 _ => true,
             })
+    }
+
+    /// How many bits a uid argument has for this caller.
+    fn id_bits(&self, render: Render) -> u32 {
+        match render {
+            Render::Id16 if self.compat => 16,
+            _ => 32,
+        }
     }
 
     pub fn raw(&self, param: &Param) -> Raw {
@@ -318,11 +338,19 @@ impl Call<'_> {
             | Render::XattrValue { .. }
             | Render::XattrOut { .. }
             | Render::XattrList { .. } => Raw::Unsigned(self.word(value)),
-            Render::OpenMode { .. } | Render::Mode => Raw::Unsigned(u64::from(value as u16)),
-            Render::OpenFlags | Render::FanInitFlags | Render::Flags(_) | Render::StatxFlags => {
-                Raw::Unsigned(u64::from(value as u32))
+            Render::OpenMode { .. } | Render::Mode | Render::FileMode => {
+                Raw::Unsigned(u64::from(value as u16))
             }
-            Render::Flags64(_) => Raw::Unsigned(value),
+            Render::OpenFlags
+            | Render::FanInitFlags
+            | Render::Flags(_)
+            | Render::StatxFlags
+            | Render::Dev { .. }
+            | Render::SwapFlags => Raw::Unsigned(u64::from(value as u32)),
+            Render::Id | Render::Id16 => {
+                Raw::Unsigned(value & (u64::MAX >> (64 - self.id_bits(param.render))))
+            }
+            Render::Flags64(_) | Render::Size64 => Raw::Unsigned(value),
         }
     }
 }
@@ -376,6 +404,13 @@ pub fn write_arg(out: &mut String, call: &Call, param: &Param, style: Style) {
             let size = call.word(call.args[usize::from(size)]);
             write_list(out, call, call.word(value), call.memory(param), size)
         }
+        Render::Size64 => {
+            let _ = write!(out, "{value}");
+        }
+        Render::Id | Render::Id16 => write_id(out, value, call.id_bits(param.render)),
+        Render::FileMode => write_file_mode(out, u64::from(value as u16), style),
+        Render::Dev { .. } => write_dev(out, u64::from(value as u32), style),
+        Render::SwapFlags => write_swap_flags(out, u64::from(value as u32), style),
     }
 }
 
@@ -622,6 +657,33 @@ mod tests {
         assert_eq!(
             render(&call(SYMLINKAT, &[P, CWD, P], m, -512), Style::Raw),
             r#"symlinkat("t", -100, "/nonexist/l") = ? ERESTARTSYS (To be restarted if SA_RESTART is set)"#
+        );
+    }
+
+    #[test]
+    fn lengths() {
+        let m = [s(b"f"), Memory::Null];
+        // ia32's truncate64: both halves merged by the kernel side.
+        let mut c = call(TRUNCATE64, &[P, 0xdead_beef_0000_1000], m, 0);
+        c.compat = true;
+        assert_eq!(
+            render(&c, Style::Abbrev),
+            r#"truncate64("f", 16045690981097406464) = 0"#
+        );
+        let mut c = call(
+            Syscall::named("truncate"),
+            &[P, 0xffff_ffff_ffff_ffff],
+            m,
+            -22,
+        );
+        assert_eq!(
+            render(&c, Style::Raw),
+            r#"truncate("f", 18446744073709551615) = -1 EINVAL (Invalid argument)"#
+        );
+        c.compat = true;
+        assert_eq!(
+            render(&c, Style::Raw),
+            r#"truncate("f", 4294967295) = -1 EINVAL (Invalid argument)"#
         );
     }
 

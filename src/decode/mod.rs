@@ -4,8 +4,10 @@
 //! * [`table`]: the calls, one row each: numbers, parameters, classes;
 //! * [`call`]: whole calls (`openat(AT_FDCWD, "/etc/hostname",
 //!   O_RDONLY|O_CLOEXEC) = 3`), argument by argument;
-//! * one file per family of calls for what a flag table does not cover:
-//!   [`open`], [`fanotify`], [`stat`], [`exec`];
+//! * one file per family of calls, as strace's sources: its flag tables
+//!   and what they do not cover: [`open`], [`link`], [`access`],
+//!   [`chmod`], [`chown`], [`mknod`], [`umount`], [`swapon`], [`inotify`],
+//!   [`fsmount`], [`fanotify`], [`stat`], [`xattr`], [`exec`];
 //! * [`xlat`]: strace-style symbolic tables and the generic flag/value
 //!   printers for the three `-X` styles;
 //! * [`escape`]: strace's string quoting;
@@ -14,16 +16,25 @@
 //! Nothing here panics on any input, and every writer appends to the
 //! caller's `String` without clearing it.
 
+pub mod access;
 pub mod call;
+pub mod chmod;
+pub mod chown;
 pub mod errno;
 pub mod escape;
 pub mod exec;
 pub mod fanotify;
+pub mod fsmount;
+pub mod inotify;
+pub mod link;
+pub mod mknod;
 pub mod open;
 pub mod stat;
+pub mod swapon;
 pub mod table;
 #[cfg(test)]
 pub(crate) mod testing;
+pub mod umount;
 pub mod xattr;
 pub mod xlat;
 

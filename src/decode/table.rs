@@ -93,6 +93,26 @@ pub enum Render {
     Argv,
     /// exec's envp: how many strings, or the strings under -v.
     Envp,
+    /// A 64-bit length in decimal; ia32 passes it in two registers.
+    Size64,
+    /// A uid or gid (`uid_t`): `-1` named as such.
+    Id,
+    /// A uid or gid of the original 16-bit chown calls on ia32 (32-bit on
+    /// x86_64, where the same names take full ids).
+    Id16,
+    /// mknod's `mode_t`, its file type named: `S_IFIFO|0644`.
+    FileMode,
+    /// mknod's device number, printed only for a device type in argument `mode`.
+    Dev { mode: u8 },
+    /// swapon's flags and priority.
+    SwapFlags,
+}
+
+impl Render {
+    /// A 64-bit value that ia32 passes as two registers, low half first.
+    pub fn is_split_on_ia32(self) -> bool {
+        matches!(self, Render::Flags64(_) | Render::Size64)
+    }
 }
 
 /// One parameter: its name (as in the man page), the argument register it
@@ -171,9 +191,15 @@ const fn row_ia32(
     }
 }
 
+use super::access::{ACCESS_MODES, FACCESSAT_FLAGS};
+use super::chmod::FCHMODAT_FLAGS;
 use super::exec::EXECVEAT_FLAGS;
 use super::fanotify::{FAN_EVENT_FLAGS, FAN_MARK_FLAGS};
+use super::fsmount::{FSPICK_FLAGS, MOVE_MOUNT_FLAGS, OPEN_TREE_FLAGS};
+use super::inotify::INOTIFY_FLAGS;
+use super::link::RENAME_FLAGS;
 use super::stat::{StatLayout, AT_FLAGS, STATX_MASK};
+use super::umount::UMOUNT_FLAGS;
 use super::xattr::{XATTRAT_FLAGS, XATTR_FLAGS};
 use class::{DESC, FILE, FSTAT, LSTAT, STAT, STAT_LIKE};
 use Render::*;
@@ -245,6 +271,388 @@ pub static SYSCALLS: &[SyscallDef] = &[
             p("target", 0, Path),
             p("newdirfd", 1, Dirfd),
             p("linkpath", 2, Path),
+        ],
+        Ret::Unsigned,
+        FILE | DESC,
+    ),
+    row(
+        "link",
+        86,
+        9,
+        &[p("oldpath", 0, Path), p("newpath", 1, Path)],
+        Ret::Unsigned,
+        FILE,
+    ),
+    row(
+        "linkat",
+        265,
+        303,
+        &[
+            p("olddirfd", 0, Dirfd),
+            p("oldpath", 1, Path),
+            p("newdirfd", 2, Dirfd),
+            p("newpath", 3, Path),
+            p("flags", 4, Flags(&AT_FLAGS)),
+        ],
+        Ret::Unsigned,
+        FILE | DESC,
+    ),
+    row(
+        "unlink",
+        87,
+        10,
+        &[p("pathname", 0, Path)],
+        Ret::Unsigned,
+        FILE,
+    ),
+    row(
+        "unlinkat",
+        263,
+        301,
+        &[
+            p("dirfd", 0, Dirfd),
+            p("pathname", 1, Path),
+            p("flags", 2, Flags(&AT_FLAGS)),
+        ],
+        Ret::Unsigned,
+        FILE | DESC,
+    ),
+    // rename family (strace src/renameat.c)
+    row(
+        "rename",
+        82,
+        38,
+        &[p("oldpath", 0, Path), p("newpath", 1, Path)],
+        Ret::Unsigned,
+        FILE,
+    ),
+    row(
+        "renameat",
+        264,
+        302,
+        &[
+            p("olddirfd", 0, Dirfd),
+            p("oldpath", 1, Path),
+            p("newdirfd", 2, Dirfd),
+            p("newpath", 3, Path),
+        ],
+        Ret::Unsigned,
+        FILE | DESC,
+    ),
+    row(
+        "renameat2",
+        316,
+        353,
+        &[
+            p("olddirfd", 0, Dirfd),
+            p("oldpath", 1, Path),
+            p("newdirfd", 2, Dirfd),
+            p("newpath", 3, Path),
+            p("flags", 4, Flags(&RENAME_FLAGS)),
+        ],
+        Ret::Unsigned,
+        FILE | DESC,
+    ),
+    // access family (strace src/access.c)
+    row(
+        "access",
+        21,
+        33,
+        &[p("pathname", 0, Path), p("mode", 1, Flags(&ACCESS_MODES))],
+        Ret::Unsigned,
+        FILE,
+    ),
+    row(
+        "faccessat",
+        269,
+        307,
+        &[
+            p("dirfd", 0, Dirfd),
+            p("pathname", 1, Path),
+            p("mode", 2, Flags(&ACCESS_MODES)),
+        ],
+        Ret::Unsigned,
+        FILE | DESC,
+    ),
+    row(
+        "faccessat2",
+        439,
+        439,
+        &[
+            p("dirfd", 0, Dirfd),
+            p("pathname", 1, Path),
+            p("mode", 2, Flags(&ACCESS_MODES)),
+            p("flags", 3, Flags(&FACCESSAT_FLAGS)),
+        ],
+        Ret::Unsigned,
+        FILE | DESC,
+    ),
+    // chmod family, with mkdir that takes a mode too (strace src/chmod.c)
+    row(
+        "chmod",
+        90,
+        15,
+        &[p("pathname", 0, Path), p("mode", 1, Mode)],
+        Ret::Unsigned,
+        FILE,
+    ),
+    row(
+        "fchmodat",
+        268,
+        306,
+        &[
+            p("dirfd", 0, Dirfd),
+            p("pathname", 1, Path),
+            p("mode", 2, Mode),
+        ],
+        Ret::Unsigned,
+        FILE | DESC,
+    ),
+    row(
+        "fchmodat2",
+        452,
+        452,
+        &[
+            p("dirfd", 0, Dirfd),
+            p("pathname", 1, Path),
+            p("mode", 2, Mode),
+            p("flags", 3, Flags(&FCHMODAT_FLAGS)),
+        ],
+        Ret::Unsigned,
+        FILE | DESC,
+    ),
+    row(
+        "mkdir",
+        83,
+        39,
+        &[p("pathname", 0, Path), p("mode", 1, Mode)],
+        Ret::Unsigned,
+        FILE,
+    ),
+    row(
+        "mkdirat",
+        258,
+        296,
+        &[
+            p("dirfd", 0, Dirfd),
+            p("pathname", 1, Path),
+            p("mode", 2, Mode),
+        ],
+        Ret::Unsigned,
+        FILE | DESC,
+    ),
+    row(
+        "rmdir",
+        84,
+        40,
+        &[p("pathname", 0, Path)],
+        Ret::Unsigned,
+        FILE,
+    ),
+    // chown family (strace src/uid.c, src/fchownat.c)
+    row(
+        "chown",
+        92,
+        182,
+        &[
+            p("pathname", 0, Path),
+            p("owner", 1, Id16),
+            p("group", 2, Id16),
+        ],
+        Ret::Unsigned,
+        FILE,
+    ),
+    row(
+        "lchown",
+        94,
+        16,
+        &[
+            p("pathname", 0, Path),
+            p("owner", 1, Id16),
+            p("group", 2, Id16),
+        ],
+        Ret::Unsigned,
+        FILE,
+    ),
+    row_ia32(
+        "chown32",
+        212,
+        &[p("pathname", 0, Path), p("owner", 1, Id), p("group", 2, Id)],
+        Ret::Unsigned,
+        FILE,
+    ),
+    row_ia32(
+        "lchown32",
+        198,
+        &[p("pathname", 0, Path), p("owner", 1, Id), p("group", 2, Id)],
+        Ret::Unsigned,
+        FILE,
+    ),
+    row(
+        "fchownat",
+        260,
+        298,
+        &[
+            p("dirfd", 0, Dirfd),
+            p("pathname", 1, Path),
+            p("owner", 2, Id),
+            p("group", 3, Id),
+            p("flags", 4, Flags(&AT_FLAGS)),
+        ],
+        Ret::Unsigned,
+        FILE | DESC,
+    ),
+    // mknod family (strace src/mknod.c)
+    row(
+        "mknod",
+        133,
+        14,
+        &[
+            p("pathname", 0, Path),
+            p("mode", 1, FileMode),
+            p("dev", 2, Dev { mode: 1 }),
+        ],
+        Ret::Unsigned,
+        FILE,
+    ),
+    row(
+        "mknodat",
+        259,
+        297,
+        &[
+            p("dirfd", 0, Dirfd),
+            p("pathname", 1, Path),
+            p("mode", 2, FileMode),
+            p("dev", 3, Dev { mode: 2 }),
+        ],
+        Ret::Unsigned,
+        FILE | DESC,
+    ),
+    // truncate family (strace src/truncate.c)
+    row(
+        "truncate",
+        76,
+        92,
+        &[p("path", 0, Path), p("length", 1, Size)],
+        Ret::Unsigned,
+        FILE,
+    ),
+    row_ia32(
+        "truncate64",
+        193,
+        &[p("path", 0, Path), p("length", 1, Size64)],
+        Ret::Unsigned,
+        FILE,
+    ),
+    // calls of one path (strace src/chdir.c and the calls it decodes)
+    row("chdir", 80, 12, &[p("path", 0, Path)], Ret::Unsigned, FILE),
+    row(
+        "chroot",
+        161,
+        61,
+        &[p("path", 0, Path)],
+        Ret::Unsigned,
+        FILE,
+    ),
+    row(
+        "pivot_root",
+        155,
+        217,
+        &[p("new_root", 0, Path), p("put_old", 1, Path)],
+        Ret::Unsigned,
+        FILE,
+    ),
+    row(
+        "acct",
+        163,
+        51,
+        &[p("filename", 0, Path)],
+        Ret::Unsigned,
+        FILE,
+    ),
+    row(
+        "uselib",
+        134,
+        86,
+        &[p("library", 0, Path)],
+        Ret::Unsigned,
+        FILE,
+    ),
+    // umount family (strace src/umount.c)
+    row_ia32("umount", 22, &[p("target", 0, Path)], Ret::Unsigned, FILE),
+    row(
+        "umount2",
+        166,
+        52,
+        &[p("target", 0, Path), p("flags", 1, Flags(&UMOUNT_FLAGS))],
+        Ret::Unsigned,
+        FILE,
+    ),
+    // swap family (strace src/swapon.c)
+    row(
+        "swapon",
+        167,
+        87,
+        &[p("path", 0, Path), p("swapflags", 1, SwapFlags)],
+        Ret::Unsigned,
+        FILE,
+    ),
+    row(
+        "swapoff",
+        168,
+        115,
+        &[p("path", 0, Path)],
+        Ret::Unsigned,
+        FILE,
+    ),
+    // inotify (strace src/inotify.c)
+    row(
+        "inotify_add_watch",
+        254,
+        292,
+        &[
+            p("fd", 0, Fd),
+            p("pathname", 1, Path),
+            p("mask", 2, Flags(&INOTIFY_FLAGS)),
+        ],
+        Ret::Unsigned,
+        FILE | DESC,
+    ),
+    // the mount API of descriptors (strace src/mount_setattr.c, fspick.c, move_mount.c)
+    row(
+        "open_tree",
+        428,
+        428,
+        &[
+            p("dirfd", 0, Dirfd),
+            p("pathname", 1, Path),
+            p("flags", 2, Flags(&OPEN_TREE_FLAGS)),
+        ],
+        Ret::Fd,
+        FILE | DESC,
+    ),
+    row(
+        "fspick",
+        433,
+        433,
+        &[
+            p("dirfd", 0, Dirfd),
+            p("pathname", 1, Path),
+            p("flags", 2, Flags(&FSPICK_FLAGS)),
+        ],
+        Ret::Fd,
+        FILE | DESC,
+    ),
+    row(
+        "move_mount",
+        429,
+        429,
+        &[
+            p("from_dirfd", 0, Dirfd),
+            p("from_pathname", 1, Path),
+            p("to_dirfd", 2, Dirfd),
+            p("to_pathname", 3, Path),
+            p("flags", 4, Flags(&MOVE_MOUNT_FLAGS)),
         ],
         Ret::Unsigned,
         FILE | DESC,
