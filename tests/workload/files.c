@@ -12,19 +12,22 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
-#include <sched.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
+#include <sys/inotify.h>
 #include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/swap.h>
 #include <sys/syscall.h>
+#include <sys/sysmacros.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -250,6 +253,223 @@ static void exit_in_call(const char *fifo)
 		fclose(f);
 	}
 	_exit(0);
+}
+
+/* Where file_calls() maps a page followed by a hole. */
+#define EDGE_PAGE ((void *)0x20000000)
+
+/* Same number on both ABIs; older headers lack it. */
+#ifndef SYS_fchmodat2
+#define SYS_fchmodat2 452
+#endif
+
+/* A swap area of SWAP_PAGES pages: zeros, the version-1 header and its magic. */
+#define SWAP_PAGES 40
+
+static void make_swapfile(const char *name)
+{
+	static char page[4096];
+	uint32_t header[3] = { 1, SWAP_PAGES - 1, 0 }; /* version, last_page, nr_badpages */
+	int fd = open(name, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+
+	for (int i = 0; i < SWAP_PAGES; i++) {
+		if (i == 0) {
+			memcpy(page + 1024, header, sizeof(header));
+			memcpy(page + 4096 - 10, "SWAPSPACE2", 10);
+		} else {
+			memset(page, 0, sizeof(page));
+		}
+		if (write(fd, page, sizeof(page)) != sizeof(page))
+			exit(5);
+	}
+	fsync(fd);
+	close(fd);
+}
+
+/*
+ * Every call that names or changes a file by path, each succeeding and
+ * failing: relative, absolute and dirfd-relative paths, NULL and unmapped
+ * pointers, unknown flag bits, junk in the upper halves of int registers,
+ * hostile names. Needs root: it runs in a mount namespace of its own, so
+ * that its mounts, umounts and pivot_root touch nothing else. Run in an
+ * empty directory on a file system that takes swap files.
+ */
+static void file_calls(void)
+{
+	long d, root, here, in, fd, tree;
+	char *page;
+
+	if (unshare(CLONE_NEWNS) || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL))
+		exit(4);
+	close_fd(open("f", O_WRONLY | O_CREAT, 0600));
+	mkdir("d", 0755);
+	close_fd(open("d/g", O_WRONLY | O_CREAT, 0600));
+	symlink("f", "lnk");
+	mkdir("mnt", 0755);
+	mkdir("attach", 0755);
+	mkdir("newroot", 0755);
+	if (mount("none", "mnt", "tmpfs", 0, NULL) || mount("none", "newroot", "tmpfs", 0, NULL))
+		exit(4);
+	mkdir("newroot/old", 0755);
+#ifdef __i386__
+	mkdir("mnt32", 0755);
+	if (mount("none", "mnt32", "tmpfs", 0, NULL))
+		exit(4);
+#endif
+	make_swapfile("swap");
+	d = open("d", O_RDONLY | O_DIRECTORY);          /* 3 */
+	root = open("/", O_RDONLY | O_DIRECTORY);       /* 4 */
+	here = open(".", O_RDONLY | O_DIRECTORY);       /* 5 */
+	in = syscall(SYS_inotify_init1, IN_CLOEXEC);    /* 6 */
+	if (d != 3 || root != 4 || here != 5 || in != 6)
+		exit(6);
+	/* 4096 bytes without a NUL, then a page nothing is mapped at */
+	page = mmap(EDGE_PAGE, 8192, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+	if (page != EDGE_PAGE || munmap(page + 4096, 4096))
+		exit(4);
+	memset(page, 'c', 4096);
+
+	marker("--begin--");
+	/* access family */
+	syscall(SYS_access, "f", R_OK | W_OK);
+	syscall(SYS_access, "/nonexistent", F_OK);
+	syscall(SYS_access, NULL, X_OK);
+	syscall(SYS_access, UNMAPPED, 0x8);
+	syscall(SYS_faccessat, d, "g", F_OK);
+	syscall(SYS_faccessat, JUNK(AT_FDCWD), "nope", JUNK(R_OK));
+	syscall(SYS_faccessat2, AT_FDCWD, "/", X_OK, AT_EACCESS | AT_SYMLINK_NOFOLLOW);
+	syscall(SYS_faccessat2, d, "", R_OK, AT_EMPTY_PATH);
+	syscall(SYS_faccessat2, AT_FDCWD, "f", F_OK, 0x80000000);
+
+	/* modes, directories */
+	syscall(SYS_chmod, "f", 0640);
+	syscall(SYS_chmod, "nope", 04755);
+	syscall(SYS_fchmodat, d, "g", JUNK(0600));
+	syscall(SYS_fchmodat, AT_FDCWD, NULL, 0);
+	syscall(SYS_fchmodat2, AT_FDCWD, "f", 0644, AT_SYMLINK_NOFOLLOW);
+	syscall(SYS_fchmodat2, d, "", 0755, AT_EMPTY_PATH);
+	syscall(SYS_fchmodat2, AT_FDCWD, "f", 0644, 0x200);
+	syscall(SYS_mkdir, "m", 0755);
+	syscall(SYS_mkdir, "m", 0700);
+	syscall(SYS_mkdir, "new\nline", 0700);
+	syscall(SYS_mkdirat, d, "m2", 01777);
+	syscall(SYS_mkdirat, JUNK(-5), "x", JUNK(0755));
+	syscall(SYS_mkdirat, AT_FDCWD, "/nonexistent/x", 0);
+	syscall(SYS_rmdir, "m");
+	syscall(SYS_rmdir, "m");
+	syscall(SYS_rmdir, "new\nline");
+
+	/* owners: root may give files away */
+	syscall(SYS_chown, "f", 0, 0);
+	syscall(SYS_chown, "f", -1, -1);
+	syscall(SYS_chown, "nope", 1000, 1000);
+	syscall(SYS_lchown, "lnk", 0, 0);
+	syscall(SYS_lchown, NULL, 0, 0);
+#ifdef __i386__
+	syscall(SYS_chown32, "f", 70000, -1);
+	syscall(SYS_chown32, "nope", 0, 0);
+	syscall(SYS_lchown32, "lnk", -1, 70000);
+	syscall(SYS_lchown32, UNMAPPED, 0, 0);
+#endif
+	syscall(SYS_fchownat, d, "g", 0, -1, 0);
+	syscall(SYS_fchownat, AT_FDCWD, "lnk", -1, 0, AT_SYMLINK_NOFOLLOW);
+	syscall(SYS_fchownat, AT_FDCWD, "f", 0, 0, 0x1);
+
+	/* links, names */
+	syscall(SYS_link, "f", "hard");
+	syscall(SYS_link, "f", "hard");
+	syscall(SYS_linkat, AT_FDCWD, "f", d, "hard2", AT_SYMLINK_FOLLOW);
+	syscall(SYS_linkat, d, "nope", AT_FDCWD, NULL, 0);
+	syscall(SYS_linkat, AT_FDCWD, "f", AT_FDCWD, "x", 0x1);
+	syscall(SYS_unlink, "hard");
+	syscall(SYS_unlink, "d");
+	syscall(SYS_unlink, "\033[31mred\033[0m");
+	syscall(SYS_unlinkat, d, "m2", AT_REMOVEDIR);
+	syscall(SYS_unlinkat, d, "hard2", JUNK(0));
+	syscall(SYS_unlinkat, AT_FDCWD, "f", AT_RECURSIVE | 0x1);
+	syscall(SYS_rename, "f", "f2");
+	syscall(SYS_rename, "nope", "/nonexistent/x");
+	syscall(SYS_rename, UNMAPPED, "x");
+	syscall(SYS_renameat, AT_FDCWD, "f2", d, "h");
+	syscall(SYS_renameat, d, "nope", AT_FDCWD, "bad\xff\xfe");
+	syscall(SYS_renameat2, d, "h", AT_FDCWD, "f", RENAME_NOREPLACE);
+	syscall(SYS_renameat2, AT_FDCWD, "f", AT_FDCWD, "d", JUNK(RENAME_NOREPLACE));
+	syscall(SYS_renameat2, AT_FDCWD, "f", AT_FDCWD, "d", RENAME_EXCHANGE | RENAME_WHITEOUT);
+	syscall(SYS_renameat2, AT_FDCWD, "f", AT_FDCWD, "d", 0x8);
+
+	/* nodes, sizes */
+	syscall(SYS_mknod, "fifo", S_IFIFO | 0644, 0);
+	syscall(SYS_mknod, "fifo", S_IFIFO | 0644, 0);
+	syscall(SYS_mknod, "null", S_IFCHR | 0666, makedev(1, 3));
+	syscall(SYS_mknod, "odd", 0170644, 0);
+	syscall(SYS_mknodat, d, "blk", S_IFBLK | 0600, makedev(7, 0x12345));
+	syscall(SYS_mknodat, d, "chr", S_IFCHR | S_ISUID | 0600, JUNK(makedev(1, 3)));
+	syscall(SYS_mknodat, AT_FDCWD, "/nonexistent/x", S_IFREG | 0600, 0);
+	syscall(SYS_truncate, "f", 4096);
+	syscall(SYS_truncate, "nope", 0);
+#ifdef __i386__
+	/* the length in two registers, low half first */
+	syscall(SYS_truncate64, "f", 5, 1);
+	syscall(SYS_truncate64, "f", 0xffffffff, 0xffffffff);
+	syscall(SYS_truncate64, "f", 0, 0);
+#endif
+
+	/* inotify */
+	syscall(SYS_inotify_add_watch, in, ".", IN_CREATE | IN_DELETE | IN_ONLYDIR);
+	syscall(SYS_inotify_add_watch, in, "nope", IN_ALL_EVENTS);
+	syscall(SYS_inotify_add_watch, JUNK(in), "f", 0);
+	syscall(SYS_inotify_add_watch, in, "f", IN_MASK_CREATE | IN_MASK_ADD);
+
+	/* the process: working directory, root, accounting, libraries */
+	syscall(SYS_chdir, "d");
+	syscall(SYS_chdir, "..");
+	syscall(SYS_chdir, "/nonexistent");
+	syscall(SYS_chdir, page);     /* readable up to PATH_MAX: shown cut */
+	syscall(SYS_chdir, page + 1); /* not: unreadable */
+	syscall(SYS_chroot, ".");
+	fchdir(root);
+	syscall(SYS_chroot, ".");
+	fchdir(here);
+	syscall(SYS_chroot, "nope");
+	syscall(SYS_acct, "f");
+	syscall(SYS_acct, NULL);
+	syscall(SYS_acct, "nope/x");
+	syscall(SYS_uselib, "f");
+
+	/* swap */
+	syscall(SYS_swapon, "swap", SWAP_FLAG_PREFER | 7);
+	syscall(SYS_swapoff, "swap");
+	syscall(SYS_swapoff, "swap");
+	syscall(SYS_swapon, "f", 0);
+	syscall(SYS_swapon, "nope", SWAP_FLAG_DISCARD | 0x80000000);
+
+	/* mounts */
+	fd = syscall(SYS_fspick, AT_FDCWD, "mnt", FSPICK_CLOEXEC);
+	close_fd(fd);
+	syscall(SYS_fspick, d, "", FSPICK_EMPTY_PATH);
+	syscall(SYS_fspick, AT_FDCWD, "mnt", 0x10);
+	tree = syscall(SYS_open_tree, AT_FDCWD, "d", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+	syscall(SYS_move_mount, tree, "", AT_FDCWD, "attach", MOVE_MOUNT_F_EMPTY_PATH);
+	close_fd(tree);
+	syscall(SYS_move_mount, AT_FDCWD, "nope", AT_FDCWD, "attach", 0);
+	syscall(SYS_move_mount, AT_FDCWD, "mnt", AT_FDCWD, "attach", 0x400);
+	close_fd(syscall(SYS_open_tree, d, "", AT_EMPTY_PATH));
+	syscall(SYS_open_tree, AT_FDCWD, "nope", 0);
+	syscall(SYS_open_tree, AT_FDCWD, "d", 0x4);
+	syscall(SYS_umount2, "attach", MNT_DETACH);
+	syscall(SYS_umount2, "mnt", 0);
+	syscall(SYS_umount2, "mnt", 0);
+	syscall(SYS_umount2, "f", 0x10);
+#ifdef __i386__
+	syscall(SYS_umount, "mnt32");
+	syscall(SYS_umount, "nope");
+#endif
+	syscall(SYS_pivot_root, "nope", "nope/old");
+	syscall(SYS_pivot_root, NULL, "x");
+	/* last: it makes the tmpfs the root, cwd stays */
+	syscall(SYS_pivot_root, "newroot", "newroot/old");
+	marker("--end--");
 }
 
 /* Opens descriptors and keeps them a while, for -y; run where "exists" is. */
@@ -740,6 +960,8 @@ int main(int argc, char **argv)
 		basic();
 	else if (!strcmp(scenario, "decode"))
 		decode();
+	else if (!strcmp(scenario, "file-calls"))
+		file_calls();
 	else if (!strcmp(scenario, "open-how-tails"))
 		open_how_tails();
 	else if (!strcmp(scenario, "exit-in-call"))
@@ -785,7 +1007,7 @@ int main(int argc, char **argv)
 	else if (!strcmp(scenario, "end"))
 		marker("--end--");
 	else {
-		fprintf(stderr, "usage: files basic|decode|open-how-tails|exit-in-call|hold|reuse|sleep|race|threads|evil-comm|spin|wait|thread-target|leader-exits|renamed-child|fifo|live|paths|jail|deep|storm|gated-storm|structs [COUNT]\n");
+		fprintf(stderr, "usage: files basic|decode|file-calls|open-how-tails|exit-in-call|hold|reuse|sleep|race|threads|evil-comm|spin|wait|thread-target|leader-exits|renamed-child|fifo|live|paths|jail|deep|storm|gated-storm|structs [COUNT]\n");
 		return 2;
 	}
 	return 0;
