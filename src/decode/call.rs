@@ -668,7 +668,7 @@ mod tests {
         c.compat = true;
         assert_eq!(
             render(&c, Style::Abbrev),
-            r#"truncate64("f", 16045690981097406464) = 0"#
+            r#"truncate64("f", 16045690981097410560) = 0"#
         );
         let mut c = call(
             Syscall::named("truncate"),
