@@ -235,9 +235,11 @@ fn trace_expression_selects_calls() {
         set(&["openat", "symlinkat", "fanotify_mark"])
     );
     assert_eq!(calls_of("openat2,creat"), set(&["openat2", "creat"]));
+    // The dynamic loader's access("/etc/ld.so.preload") is a file call too.
     assert_eq!(
         calls_of("trace=!openat,open"),
         set(&[
+            "access",
             "creat",
             "openat2",
             "symlink",
@@ -249,5 +251,14 @@ fn trace_expression_selects_calls() {
             "newfstatat",
         ])
     );
-    assert_eq!(calls_of("trace=all").len(), 10);
+    assert_eq!(calls_of("trace=all").len(), 11);
+    assert_eq!(
+        calls_of("trace=/^(sym)?link,?nosuch"),
+        set(&["symlink", "symlinkat"])
+    );
+    assert_eq!(
+        calls_of("trace=!%file"),
+        set(&["fanotify_init"]),
+        "the one call that takes no file name"
+    );
 }
