@@ -103,10 +103,7 @@ fn decode_under(arch: Arch, test: &str) {
     assert_eq!(stderr(&out), UNREADABLE);
     let got = body(&stdout(&out));
     let want = expected();
-    for (i, (g, w)) in got.iter().zip(&want).enumerate() {
-        assert_eq!(g, w, "call {i} differs");
-    }
-    assert_eq!(got.len(), want.len());
+    assert_same_calls(&got, &want);
 }
 
 #[test]

@@ -162,10 +162,7 @@ fn paths_under(arch: Arch, test: &str) {
     assert_eq!(err, unreadable(arch));
     let got = body(&out);
     let want = expected(arch);
-    for (i, (g, w)) in got.iter().zip(&want).enumerate() {
-        assert_eq!(g, w, "call {i} differs");
-    }
-    assert_eq!(got.len(), want.len());
+    assert_same_calls(&got, &want);
 }
 
 #[test]

@@ -315,3 +315,12 @@ impl Tracing {
         )
     }
 }
+
+/// Asserts that the traced calls are the expected ones, line by line, so
+/// that a failure names the first call that differs.
+pub fn assert_same_calls(got: &[impl AsRef<str>], want: &[impl AsRef<str>]) {
+    for (i, (g, w)) in got.iter().zip(want).enumerate() {
+        assert_eq!(g.as_ref(), w.as_ref(), "call {i} differs");
+    }
+    assert_eq!(got.len(), want.len());
+}
