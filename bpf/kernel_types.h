@@ -81,6 +81,7 @@ typedef struct {
 struct signal_struct {
 	atomic_t live;
 	unsigned int flags;
+	int group_exit_code;
 } __attribute__((preserve_access_index));
 
 typedef struct {

@@ -804,12 +804,21 @@ static long capture_one(__u64 i, struct capture_state *state)
 	return 0;
 }
 
-/* A fatal signal, exit_group and another thread's exec all queue SIGKILL
- * to every thread they end: such a thread leaves the call only to die. */
+/* SIGKILL, exit_group and another thread's exec all queue SIGKILL to every
+ * thread they end: such a thread leaves the call only to die, and strace,
+ * never seeing the call's end, prints "= ?". A fatal signal without a
+ * handler (SIGTERM) is promoted to SIGKILL the same way, but not under
+ * ptrace, where strace sees the call end: group_exit_code holds that
+ * signal, and the call keeps its result. */
 static __always_inline bool dying(struct task_struct *task)
 {
+	struct signal_struct *signal = task->signal;
+	int killed_by = signal->group_exit_code & 0x7f;
+
+	if ((signal->flags & SIGNAL_GROUP_EXIT) && killed_by && killed_by != SIGKILL)
+		return false;
 	return (task->pending.signal.sig[0] & (1UL << (SIGKILL - 1))) ||
-	       (task->signal->flags & SIGNAL_GROUP_EXIT);
+	       (signal->flags & SIGNAL_GROUP_EXIT);
 }
 
 /*

@@ -30,34 +30,50 @@ fn wait_for<T>(what: &str, mut check: impl FnMut() -> Option<T>) -> T {
     }
 }
 
-/// A task killed while blocked in a traced call: strace prints `= ?`, as
-/// the call never returns (the kernel unwinds it with ERESTARTSYS).
+/// A task killed while blocked in a traced call. SIGKILL: strace prints
+/// `= ?`, as it never sees the call return. SIGTERM without a handler: the
+/// call is unwound with ERESTARTSYS, and strace prints that, then the death.
 #[test]
-fn a_call_cut_short_by_sigkill_has_no_result() {
+fn a_call_cut_short_by_a_fatal_signal_ends_as_strace_shows() {
     if !privileged() {
         return;
     }
-    let dir = scratch_dir("sigkill-in-call");
-    let fifo = dir.join("fifo");
-    mkfifo(&fifo);
-    let tracing = start_tracing(&["--", "cat", fifo.to_str().unwrap()]);
-    let children = format!("/proc/{0}/task/{0}/children", tracing.pid());
-    let cat: i32 = wait_for("the command's pid", || {
-        fs::read_to_string(&children).ok()?.trim().parse().ok()
-    });
-    // Blocked in openat (257), asleep: opening the FIFO, which no one writes.
-    wait_for("cat blocked opening the FIFO", || {
-        let syscall = fs::read_to_string(format!("/proc/{cat}/syscall")).ok()?;
-        let stat = fs::read_to_string(format!("/proc/{cat}/stat")).ok()?;
-        let state = stat.rsplit_once(") ")?.1.chars().next()?;
-        (syscall.starts_with("257 ") && state == 'S').then_some(())
-    });
-    kill(Pid::from_raw(cat), Signal::SIGKILL).unwrap();
-    let (trace, _, status) = tracing.finish(LIMIT);
-    assert_eq!(status, Some(128 + 9), "the command's own status");
-    let want = format!("openat(AT_FDCWD, \"{}\", O_RDONLY) = ?", fifo.display());
-    let calls: Vec<_> = trace.lines().map(|l| fields(l).3).collect();
-    assert!(calls.contains(&want.as_str()), "{trace}");
+    for (signal, result) in [
+        (Signal::SIGKILL, "?"),
+        (
+            Signal::SIGTERM,
+            "? ERESTARTSYS (To be restarted if SA_RESTART is set)",
+        ),
+    ] {
+        let dir = scratch_dir(&format!("{signal}-in-call"));
+        let fifo = dir.join("fifo");
+        mkfifo(&fifo);
+        let tracing = start_tracing(&["--", "cat", fifo.to_str().unwrap()]);
+        let children = format!("/proc/{0}/task/{0}/children", tracing.pid());
+        let cat: i32 = wait_for("the command's pid", || {
+            fs::read_to_string(&children).ok()?.trim().parse().ok()
+        });
+        // Blocked in openat (257), asleep: opening the FIFO, which no one writes.
+        wait_for("cat blocked opening the FIFO", || {
+            let syscall = fs::read_to_string(format!("/proc/{cat}/syscall")).ok()?;
+            let stat = fs::read_to_string(format!("/proc/{cat}/stat")).ok()?;
+            let state = stat.rsplit_once(") ")?.1.chars().next()?;
+            (syscall.starts_with("257 ") && state == 'S').then_some(())
+        });
+        kill(Pid::from_raw(cat), signal).unwrap();
+        let (trace, _, status) = tracing.finish(LIMIT);
+        assert_eq!(
+            status,
+            Some(128 + signal as i32),
+            "the command's own status"
+        );
+        let want = format!(
+            "openat(AT_FDCWD, \"{}\", O_RDONLY) = {result}",
+            fifo.display()
+        );
+        let calls: Vec<_> = trace.lines().map(|l| fields(l).3).collect();
+        assert!(calls.contains(&want.as_str()), "{signal}: {trace}");
+    }
 }
 
 /// A thread blocked in a traced call while another thread ends the
