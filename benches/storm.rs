@@ -146,6 +146,8 @@ enum Case {
     FtraceFileFdPaths,
     /// -P on a path the storm never touches: every call dropped in the kernel.
     FtraceTracePath,
+    /// The same storm captured with --json.
+    FtraceJson,
     FtraceFiltered,
     FtraceNameFiltered,
     /// Two storms at once, one per core.
@@ -166,6 +168,7 @@ impl Case {
             Case::FtraceFile => "ftrace-cli -o FILE -- files storm",
             Case::FtraceFileFdPaths => "ftrace-cli -y -o FILE -- files storm",
             Case::FtraceTracePath => "ftrace-cli -P /nonexistent/ -- files storm",
+            Case::FtraceJson => "ftrace-cli --json -o FILE -- files storm",
             Case::FtraceFiltered => "ftrace-cli -p IDLE, storm filtered out",
             Case::FtraceNameFiltered => "ftrace-cli -c OTHER, storm filtered out",
             Case::UntracedPair => "untraced, two storms at once",
@@ -201,8 +204,17 @@ impl Case {
     fn captures(self) -> bool {
         matches!(
             self,
-            Case::FtraceFile | Case::FtraceFileFdPaths | Case::FtracePair
+            Case::FtraceFile | Case::FtraceFileFdPaths | Case::FtraceJson | Case::FtracePair
         )
+    }
+
+    /// How its trace file shows a storm event.
+    fn format(self) -> Format {
+        match self {
+            Case::FtraceJson => Format::Json,
+            _ if self.is_strace() => Format::Strace,
+            _ => Format::Text,
+        }
     }
 
     fn is_strace(self) -> bool {
@@ -236,6 +248,7 @@ fn run(opts: &Options) -> Result<bool, String> {
         Case::FtraceFile,
         Case::FtraceFileFdPaths,
         Case::FtraceTracePath,
+        Case::FtraceJson,
         Case::FtraceFiltered,
         Case::FtraceNameFiltered,
         Case::UntracedPair,
@@ -293,6 +306,7 @@ fn short_name(case: Case) -> &'static str {
         Case::FtraceFile => "ftrace-o",
         Case::FtraceFileFdPaths => "ftrace-y",
         Case::FtraceTracePath => "ftrace-P",
+        Case::FtraceJson => "ftrace-json",
         Case::FtraceFiltered => "ftrace-p",
         Case::FtraceNameFiltered => "ftrace-c",
         Case::UntracedPair => "untraced-pair",
@@ -358,6 +372,7 @@ impl Bench<'_> {
             Case::FtraceFile
             | Case::FtraceFileFdPaths
             | Case::FtraceTracePath
+            | Case::FtraceJson
             | Case::FtracePair
             | Case::FtraceSleep => {
                 let output = if case.captures() {
@@ -371,6 +386,7 @@ impl Bench<'_> {
                     Case::FtraceTracePath => {
                         args.splice(0..0, ["-P".into(), "/nonexistent/".into()]);
                     }
+                    Case::FtraceJson => args.insert(0, "--json".into()),
                     _ => {}
                 }
                 args.extend(self.storm_args(case));
@@ -380,7 +396,7 @@ impl Bench<'_> {
                 out.check_success("ftrace-cli")?;
                 samples.loop_ns.extend(self.loop_time(case, &out.stderr)?);
                 if case.captures() {
-                    let (written, other) = count_events(&trace, false)?;
+                    let (written, other) = count_events(&trace, case.format())?;
                     samples.lost.push(lost(&out.stderr)?);
                     samples.written.push(written);
                     let said: Vec<_> = out
@@ -430,7 +446,7 @@ impl Bench<'_> {
                 samples.whole_ns.push(start.elapsed().as_nanos() as u64);
                 out.check_success("strace")?;
                 samples.loop_ns.extend(self.loop_time(case, &out.stderr)?);
-                samples.written.push(count_events(&trace, true)?.0);
+                samples.written.push(count_events(&trace, case.format())?.0);
             }
         }
         let _ = fs::remove_file(&trace);
@@ -708,17 +724,32 @@ fn lost(stderr: &str) -> Result<u64, String> {
     Ok(0)
 }
 
+/// How a trace file is written.
+#[derive(Clone, Copy, PartialEq)]
+enum Format {
+    Text,
+    Json,
+    Strace,
+}
+
 /// The lines of a trace file that are calls on "/dev/null", and the
 /// others. In ftrace-cli's traces, only the workload's calls count (a shell
 /// opens it too, for a command it runs in the background); strace's lines
 /// have no comm.
-fn count_events(path: &Path, strace: bool) -> Result<(u64, Vec<String>), String> {
+fn count_events(path: &Path, format: Format) -> Result<(u64, Vec<String>), String> {
     let file = File::open(path).map_err(|e| format!("reading {}: {e}", path.display()))?;
     let (mut events, mut other) = (0, Vec::new());
     for line in BufReader::with_capacity(1 << 20, file).split(b'\n') {
         let line = line.map_err(|e| format!("reading {}: {e}", path.display()))?;
-        let comm = line.split(|&b| b == b' ').nth(1);
-        if (strace || comm == Some(b"files")) && line.windows(11).any(|w| w == b"\"/dev/null\"") {
+        let ours = match format {
+            Format::Strace => true,
+            Format::Text => line.split(|&b| b == b' ').nth(1) == Some(b"files"),
+            Format::Json => {
+                let comm = b"\"comm\":\"files\",";
+                line.windows(comm.len()).any(|w| w == comm)
+            }
+        };
+        if ours && line.windows(11).any(|w| w == b"\"/dev/null\"") {
             events += 1;
         } else {
             other.push(String::from_utf8_lossy(&line).into_owned());
@@ -941,6 +972,19 @@ fn report(opts: &Options, cases: &[Case], samples: &[Samples], strace: Option<&s
             "-y against the same capture without it: loop {}, whole {}",
             ratio(median(&named.loop_ns), median(&plain.loop_ns)),
             ratio(median(&named.whole_ns), median(&plain.whole_ns))
+        );
+    }
+    if let (Some(json), Some(text)) = (of(Case::FtraceJson), of(Case::FtraceFile)) {
+        println!(
+            "--json against text -o FILE: whole run {} (round by round: {}), loop {}",
+            ratio(median(&json.whole_ns), median(&text.whole_ns)),
+            json.whole_ns
+                .iter()
+                .zip(&text.whole_ns)
+                .map(|(&j, &t)| ratio(Some(j), Some(t)))
+                .collect::<Vec<_>>()
+                .join(" "),
+            ratio(median(&json.loop_ns), median(&text.loop_ns)),
         );
     }
     let ring = opts.buffer_size.as_deref().unwrap_or("8M (default)");

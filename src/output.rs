@@ -4,7 +4,6 @@
 //! prefix fields hold no unescaped space, so `cut -d' '` and awk see the same
 //! fields on every line. With --json each line is one JSON object instead.
 
-use std::cell::RefCell;
 use std::fmt::Write as _;
 use std::fs::File;
 use std::io::{self, Seek, Write};
@@ -12,10 +11,10 @@ use std::os::fd::AsRawFd;
 
 use crate::cgroup::Containers;
 use crate::color;
-use crate::decode::{self, Call, Style};
+use crate::decode::{self, ArgSpans, Call, Style};
 use crate::error::Error;
 use crate::inprogress::Note;
-use crate::json::{Args, Bytes, FdPath, JsonCall, Rfc3339};
+use crate::json;
 use crate::record::Event;
 use crate::session::Sink;
 use crate::summary::Summary;
@@ -94,7 +93,11 @@ pub struct Printer {
     format: Format,
     line: String,
     call: String,
-    scratch: RefCell<String>,
+    /// Where each argument lies in `call` (in `entry` for a resumed
+    /// call), for JSON.
+    spans: ArgSpans,
+    entry: String,
+    json: json::Writer,
     clock: Clock,
     last_enter_ns: Option<u64>,
     summary: Summary,
@@ -116,7 +119,9 @@ impl Printer {
             format,
             line: String::with_capacity(512),
             call: String::with_capacity(512),
-            scratch: RefCell::new(String::with_capacity(256)),
+            spans: ArgSpans::default(),
+            entry: String::new(),
+            json: json::Writer::default(),
             clock: Clock::now(),
             last_enter_ns: None,
             summary: Summary::default(),
@@ -163,11 +168,12 @@ impl Printer {
         if event.resumed() {
             decode::write_call_resumed(&mut self.call, &call, self.format.fd_paths);
         } else {
-            decode::write_call_decorated(
+            decode::write_call_with_spans(
                 &mut self.call,
                 &call,
                 self.format.style,
                 self.format.fd_paths,
+                &mut self.spans,
             );
         }
 
@@ -236,49 +242,38 @@ impl Printer {
     }
 
     fn write_json(&mut self, event: &Event, call: &Call, duration: u64) -> io::Result<()> {
-        let header = &event.header;
-        let wall = self.clock.wall_ns(header.enter_ns);
-        let (ret, errno) = JsonCall::result(call);
-        let (errno_name, error) = JsonCall::errno_fields(errno);
-        let ret_path = match call.returned_fd() {
-            Some(_) => FdPath::new(call.returned_fd_path()),
-            None => FdPath::default(),
-        };
-        let object = JsonCall {
-            time: Rfc3339(wall),
-            time_ns: wall,
-            mono_ns: header.enter_ns,
-            duration_ns: duration,
-            pid: header.pid,
-            tid: header.tid,
-            ppid: header.ppid,
-            host_pid: header.host_pid,
-            host_tid: header.host_tid,
-            host_ppid: header.host_ppid,
-            uid: header.uid,
-            cgroup_id: header.cgroup_id,
-            container_id: self.containers.of(header.cgroup_id, header.tid),
-            comm: Bytes(event.comm),
-            syscall: call.syscall.name(),
-            compat: call.compat,
-            args: Args {
+        let line = &mut self.line;
+        line.clear();
+        let args_text = if event.resumed() {
+            // The call text holds no arguments: render them apart.
+            self.entry.clear();
+            decode::write_call_with_spans(
+                &mut self.entry,
                 call,
-                style: self.format.style,
-                scratch: &self.scratch,
-            },
-            ret,
-            ret_path: ret_path.text,
-            ret_path_hex: ret_path.hex,
-            ret_path_truncated: ret_path.truncated,
-            ret_path_deleted: ret_path.deleted,
-            ret_path_unknown: ret_path.unknown,
-            errno: errno_name,
-            errno_num: errno,
-            error,
-            call: &self.call,
+                self.format.style,
+                self.format.fd_paths,
+                &mut self.spans,
+            );
+            &self.entry
+        } else {
+            &self.call
         };
-        crate::json::write_terminal_safe(&mut self.out, &object)?;
-        self.out.write_all(b"\n")
+        let header = &event.header;
+        self.json.call(
+            line,
+            &json::Fields {
+                event,
+                call,
+                text: &self.call,
+                args_text,
+                spans: &self.spans,
+                wall_ns: self.clock.wall_ns(header.enter_ns),
+                duration_ns: duration,
+                container_id: self.containers.of(header.cgroup_id, header.tid),
+            },
+        );
+        line.push('\n');
+        self.out.write_all(line.as_bytes())
     }
 
     pub fn flush(&mut self) {
@@ -312,18 +307,7 @@ impl Sink for Printer {
         let line = &mut self.line;
         line.clear();
         if self.format.json {
-            let object = serde_json::json!({
-                "pid": note.pid,
-                "tid": note.tid,
-                "comm": String::from_utf8_lossy(&note.comm),
-                "syscall": note.syscall.name(),
-                "state": note.state.name(),
-                "call": note.text,
-            });
-            let mut bytes = Vec::new();
-            // Writing into a Vec cannot fail.
-            let _ = crate::json::write_terminal_safe(&mut bytes, &object);
-            line.push_str(&String::from_utf8_lossy(&bytes));
+            self.json.note(line, note);
         } else {
             write_ids(line, note.pid, note.tid, &note.comm);
             line.push_str(&note.text);

@@ -118,7 +118,23 @@ pub fn write_call(out: &mut String, call: &Call, style: Style) {
 /// and a returned descriptor when `fd_paths`, as the kernel named them at
 /// the call's exit.
 pub fn write_call_decorated(out: &mut String, call: &Call, style: Style, fd_paths: bool) {
-    write_call_entry(out, call, style, fd_paths);
+    write_call_with_spans(out, call, style, fd_paths, &mut ArgSpans::default());
+}
+
+/// Where each printed argument's own text (without a `-y` decoration) lies
+/// in `out`, by position among the printed arguments: JSON reuses it rather
+/// than rendering every argument twice.
+pub type ArgSpans = [std::ops::Range<usize>; 6];
+
+/// [`write_call_decorated`], noting in `spans` where each argument went.
+pub fn write_call_with_spans(
+    out: &mut String,
+    call: &Call,
+    style: Style,
+    fd_paths: bool,
+    spans: &mut ArgSpans,
+) {
+    write_entry_with_spans(out, call, style, fd_paths, spans);
     out.push_str(") ");
     write_result_decorated(out, call, fd_paths);
 }
@@ -126,13 +142,27 @@ pub fn write_call_decorated(out: &mut String, call: &Call, style: Style, fd_path
 /// `name(args`: what strace prints of a call at its entry, before
 /// ` <unfinished ...>` or ` <detached ...>`.
 pub fn write_call_entry(out: &mut String, call: &Call, style: Style, fd_paths: bool) {
+    write_entry_with_spans(out, call, style, fd_paths, &mut ArgSpans::default());
+}
+
+fn write_entry_with_spans(
+    out: &mut String,
+    call: &Call,
+    style: Style,
+    fd_paths: bool,
+    spans: &mut ArgSpans,
+) {
     out.push_str(call.syscall.name());
     out.push('(');
     for (i, param) in call.params().enumerate() {
         if i > 0 {
             out.push_str(", ");
         }
+        let start = out.len();
         write_arg(out, call, param, style);
+        if let Some(span) = spans.get_mut(i) {
+            *span = start..out.len();
+        }
         if fd_paths && matches!(param.kind(), ArgKind::Fd | ArgKind::Dirfd) {
             write_fd_path(out, call.memory(param));
         }

@@ -36,7 +36,7 @@ pub mod umount;
 pub mod xlat;
 
 pub use call::{
-    write_arg, write_call, write_call_decorated, write_call_entry, write_call_resumed, ArgKind,
+    write_call, write_call_entry, write_call_resumed, write_call_with_spans, ArgKind, ArgSpans,
     Call, Memory, Raw,
 };
 pub use errno::RetKind;
