@@ -18,6 +18,7 @@ use roff::{bold, roman, Inline, Roff};
 use crate::cli::{self, Cli};
 use crate::decode::{class, Syscall};
 use crate::error::Error;
+use crate::json;
 
 /// Handles `--generate-man` and `--completions`: `Some(exit status)` when
 /// one of them was given, `None` to go on tracing.
@@ -532,6 +533,13 @@ fn verbatim(r: &mut Roff, lines: &[&str]) {
     r.control("RE", []);
 }
 
+/// One tagged paragraph per field: `name` (type) and its meaning.
+fn json_fields(r: &mut Roff, fields: &[json::schema::Field]) {
+    for f in fields {
+        item(r, &format!("`{}` ({})", f.name, f.type_text()), f.meaning);
+    }
+}
+
 fn extra_sections() -> Roff {
     let mut r = Roff::new();
 
@@ -660,73 +668,19 @@ fn extra_sections() -> Roff {
     );
 
     r.control("SH", ["JSON"]);
-    r.text(md(
-        "`--json` writes one object per line (JSON Lines), with these fields. Strings also \
-         escape DEL, the C1 controls and the bidirectional overrides and isolates as \\u \
-         sequences, so that a file shown on a terminal cannot act on it.",
-    ));
-    for (field, meaning) in [
-        (
-            "time",
-            "wall-clock time of the call's entry, RFC 3339 UTC with nanoseconds",
-        ),
-        ("time_ns", "the same, nanoseconds since the epoch"),
-        ("mono_ns", "CLOCK_MONOTONIC at entry, as the kernel took it"),
-        ("duration_ns", "from entry to exit"),
-        (
-            "pid, tid, ppid, uid",
-            "process, thread, parent process (as ftrace-cli's pid namespace numbers them; 0 for \
-             a parent outside it), real user id",
-        ),
-        (
-            "cgroup_id",
-            "the caller's cgroup v2 id (the inode number of its cgroup directory)",
-        ),
-        (
-            "container_id",
-            "the container id its cgroup path shows (docker, containerd, cri-o, podman), else null",
-        ),
-        (
-            "host_pid, host_tid, host_ppid",
-            "the same three as the kernel (the host) numbers them; equal to the above on the host",
-        ),
-        (
-            "comm",
-            "thread name (bytes that are not UTF-8 are replaced by U+FFFD)",
-        ),
-        ("syscall", "openat, symlinkat, ..."),
-        ("compat", "true for a 32-bit (ia32) call"),
-        (
-            "args",
-            "the arguments in order, each {\"name\", \"raw\", \"decoded\"}, see below",
-        ),
-        ("ret", "the result: -1 on error, as strace shows it"),
-        (
-            "ret_path, ret_path_hex, ret_path_deleted, ret_path_truncated, ret_path_unknown",
-            "with -y, the file a returned descriptor refers to, as for arguments (below)",
-        ),
-        (
-            "errno, errno_num, error",
-            "on error: \"ENOENT\", 2, \"No such file or directory\"; else null",
-        ),
-        ("call", "the call exactly as the text output prints it"),
-    ] {
-        item(&mut r, &format!("`{field}`"), meaning);
-    }
     para(
         &mut r,
-        "Each argument has `name` (as in the man page: dirfd, pathname, flags, ...), `raw` (the \
-         number the kernel received: ints sign-extended, pointers as addresses) and `decoded` \
-         (strace's rendering: AT_FDCWD, O_RDONLY|O_CLOEXEC, \"/etc/hostname\"). Path arguments \
-         also carry the path: `str` when it is valid UTF-8, otherwise `hex`, its bytes in \
-         hexadecimal, so every path round-trips exactly; `truncated`: true when it was cut at \
-         4096 bytes; `unreadable`: true when the memory could not be read; `changed`: true when \
-         another thread changed it during the call. With -y, descriptor arguments (and AT_FDCWD) \
-         carry the file's `path` as the kernel named it (`path_hex` when not UTF-8), with \
-         `path_deleted`: true for a deleted file (the path is the one it had), \
-         `path_truncated`: true when only its end is given, `path_unknown`: true for <?>; no \
-         path when no file was open there.",
+        "`--json` writes one object per line (JSON Lines): one per call, and a loss record \
+         whenever calls were lost, so that the file alone tells that it is incomplete. \
+         Pipelines should key on `time`. A call's record:",
     );
+    json_fields(&mut r, json::schema::CALL);
+    para(&mut r, "Each element of `args`:");
+    json_fields(&mut r, json::schema::ARG);
+    para(&mut r, "A loss record:");
+    json_fields(&mut r, json::schema::LOST);
+    para(&mut r, "A call in progress when tracing began or ended:");
+    json_fields(&mut r, json::schema::IN_PROGRESS);
 
     r.control("SH", ["LIVE VIEW"]);
     r.text(md(
@@ -923,7 +877,7 @@ fn extra_sections() -> Roff {
             "ftrace-cli -o trace.txt -- make; awk '$2 == \"cc1\"' trace.txt",
             "# the paths of the calls that failed",
             "ftrace-cli --json -p 1234 |",
-            "    jq -r 'select(.errno) | .args[] | .str // empty'",
+            "    jq -r 'select(.errno) | .path // empty'",
         ],
     );
 

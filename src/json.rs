@@ -1,5 +1,5 @@
-//! --json: one JSON object per call (JSON Lines). The fields are documented
-//! in the README and the man page; keep the three in step.
+//! --json: one JSON object per call (JSON Lines), and one per loss. The
+//! fields are described once, in [`schema`]; the writer follows its order.
 //!
 //! Records are written straight into the printer's line buffer by the small
 //! writer below: no per-record allocation, each argument's `decoded` text
@@ -9,6 +9,8 @@
 //! Paths are bytes, not text: a path that is valid UTF-8 is given as
 //! `"str"`, any other as `"hex"` (its bytes in hexadecimal), so every path
 //! round-trips exactly while the common case stays readable.
+
+pub mod schema;
 
 use std::fmt::Write as _;
 
@@ -33,27 +35,70 @@ pub struct Fields<'a> {
     pub container_id: Option<&'a str>,
 }
 
-/// Writes records; remembers the last second's date so that `time` costs
-/// a copy, not a calendar computation, per record.
+/// Calls lost since the previous loss record.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Lost {
+    pub ring_full: u64,
+    pub in_flight: u64,
+    pub malformed: u64,
+}
+
+/// Writes records. What is the same in every record is rendered once: the
+/// host, and the date of the last second seen, so that `time` costs a
+/// copy, not a calendar computation, per record.
 #[derive(Default)]
 pub struct Writer {
+    /// `,"host":"NAME"`.
+    host: String,
     /// `(seconds since the epoch, "YYYY-MM-DDTHH:MM:SS.")` of the last record.
     second: Option<(u64, String)>,
 }
 
 impl Writer {
+    pub fn new() -> Self {
+        let name = nix::unistd::gethostname().unwrap_or_default();
+        let mut host = String::from(",\"host\":");
+        write_lossy(&mut host, name.as_encoded_bytes());
+        Writer { host, second: None }
+    }
+
+    /// `{"schema":N,"type":"TYPE","time":...,"time_ns":N`: how every record begins.
+    fn begin(&mut self, out: &mut String, kind: &str, wall_ns: u64) {
+        out.push_str("{\"schema\":");
+        write_u64(out, schema::VERSION);
+        out.push_str(",\"type\":\"");
+        out.push_str(kind);
+        out.push_str("\",\"time\":\"");
+        self.write_time(out, wall_ns);
+        out.push_str("\",\"time_ns\":");
+        write_u64(out, wall_ns);
+    }
+
+    /// Appends a loss record, without the newline.
+    pub fn lost(&mut self, out: &mut String, wall_ns: u64, lost: Lost) {
+        self.begin(out, "lost", wall_ns);
+        out.push_str(&self.host);
+        out.push_str(",\"calls\":");
+        write_u64(out, lost.ring_full + lost.in_flight + lost.malformed);
+        out.push_str(",\"ring_full\":");
+        write_u64(out, lost.ring_full);
+        out.push_str(",\"in_flight\":");
+        write_u64(out, lost.in_flight);
+        out.push_str(",\"malformed\":");
+        write_u64(out, lost.malformed);
+        out.push('}');
+    }
+
     /// Appends one call as a JSON object, without the newline.
     pub fn call(&mut self, out: &mut String, f: &Fields) {
         let header = &f.event.header;
         let call = f.call;
-        out.push_str("{\"time\":\"");
-        self.write_time(out, f.wall_ns);
-        out.push_str("\",\"time_ns\":");
-        write_u64(out, f.wall_ns);
+        self.begin(out, "call", f.wall_ns);
         out.push_str(",\"mono_ns\":");
         write_u64(out, header.enter_ns);
         out.push_str(",\"duration_ns\":");
         write_u64(out, f.duration_ns);
+        out.push_str(&self.host);
         out.push_str(",\"pid\":");
         write_u64(out, header.pid.into());
         out.push_str(",\"tid\":");
@@ -77,10 +122,12 @@ impl Writer {
         out.push_str(",\"syscall\":");
         write_str(out, call.syscall.name());
         out.push_str(if call.compat {
-            ",\"compat\":true,\"args\":["
+            ",\"compat\":true,\"path\":"
         } else {
-            ",\"compat\":false,\"args\":["
+            ",\"compat\":false,\"path\":"
         });
+        write_first_path(out, call);
+        out.push_str(",\"args\":[");
         for (i, (param, span)) in call.params().zip(f.spans).enumerate() {
             if i > 0 {
                 out.push(',');
@@ -126,10 +173,12 @@ impl Writer {
         out.push('}');
     }
 
-    /// Appends a call in progress (at attach or at detach) as a JSON
-    /// object, without the newline.
-    pub fn note(&mut self, out: &mut String, note: &Note) {
-        out.push_str("{\"pid\":");
+    /// Appends a call in progress (at attach or at detach), without the
+    /// newline.
+    pub fn note(&mut self, out: &mut String, wall_ns: u64, note: &Note) {
+        self.begin(out, "in_progress", wall_ns);
+        out.push_str(&self.host);
+        out.push_str(",\"pid\":");
         write_u64(out, note.pid.into());
         out.push_str(",\"tid\":");
         write_u64(out, note.tid.into());
@@ -204,6 +253,19 @@ fn write_fd_path(out: &mut String, prefix: &str, memory: &Memory) {
                 out.push_str("true");
             }
         }
+    }
+}
+
+/// The first path argument's string, lossy; null when there is none.
+fn write_first_path(out: &mut String, call: &Call) {
+    let path = call
+        .params()
+        .find(|p| p.kind() == ArgKind::Path)
+        .filter(|p| call.raw(p) != Raw::Unsigned(0))
+        .and_then(|p| call.memory(p).data());
+    match path {
+        Some(bytes) => write_lossy(out, bytes),
+        None => out.push_str("null"),
     }
 }
 

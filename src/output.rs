@@ -98,6 +98,8 @@ pub struct Printer {
     spans: ArgSpans,
     entry: String,
     json: json::Writer,
+    /// Losses already told in the JSON stream.
+    lost: json::Lost,
     clock: Clock,
     last_enter_ns: Option<u64>,
     summary: Summary,
@@ -121,7 +123,12 @@ impl Printer {
             call: String::with_capacity(512),
             spans: ArgSpans::default(),
             entry: String::new(),
-            json: json::Writer::default(),
+            json: if format.json {
+                json::Writer::new()
+            } else {
+                json::Writer::default()
+            },
+            lost: json::Lost::default(),
             clock: Clock::now(),
             last_enter_ns: None,
             summary: Summary::default(),
@@ -276,6 +283,35 @@ impl Printer {
         self.out.write_all(line.as_bytes())
     }
 
+    /// With --json, a loss record for the calls lost since the last one.
+    fn write_losses(&mut self, losses: Losses) {
+        if !self.format.json || self.write_error.is_some() {
+            return;
+        }
+        let now = json::Lost {
+            ring_full: losses.ring_full,
+            in_flight: losses.in_flight,
+            malformed: self.malformed,
+        };
+        if now == self.lost {
+            return;
+        }
+        let new = json::Lost {
+            ring_full: now.ring_full.saturating_sub(self.lost.ring_full),
+            in_flight: now.in_flight.saturating_sub(self.lost.in_flight),
+            malformed: now.malformed.saturating_sub(self.lost.malformed),
+        };
+        self.lost = now;
+        let line = &mut self.line;
+        line.clear();
+        self.json
+            .lost(line, self.clock.wall_ns(self.clock.mono_ns()), new);
+        line.push('\n');
+        if let Err(e) = self.out.write_all(line.as_bytes()) {
+            self.write_error = Some(e);
+        }
+    }
+
     pub fn flush(&mut self) {
         if self.write_error.is_none() {
             if let Err(e) = self.out.flush() {
@@ -307,7 +343,8 @@ impl Sink for Printer {
         let line = &mut self.line;
         line.clear();
         if self.format.json {
-            self.json.note(line, note);
+            let now = self.clock.wall_ns(self.clock.mono_ns());
+            self.json.note(line, now, note);
         } else {
             write_ids(line, note.pid, note.tid, &note.comm);
             line.push_str(&note.text);
@@ -319,12 +356,14 @@ impl Sink for Printer {
         }
     }
 
-    fn tick(&mut self, _: Losses) -> bool {
+    fn tick(&mut self, losses: Losses) -> bool {
+        self.write_losses(losses);
         self.flush();
         self.write_error.is_none()
     }
 
-    fn finish(&mut self, _: Losses) -> crate::error::Result<()> {
+    fn finish(&mut self, losses: Losses) -> crate::error::Result<()> {
+        self.write_losses(losses);
         self.write_summary();
         match &self.write_error {
             // The reader went away (a closed pipe), or a second signal
@@ -481,18 +520,24 @@ struct Clock {
     offset_ns: i128,
 }
 
+fn clock_ns(id: nix::time::ClockId) -> i128 {
+    nix::time::clock_gettime(id)
+        .map(|t| i128::from(t.tv_sec()) * 1_000_000_000 + i128::from(t.tv_nsec()))
+        .unwrap_or(0)
+}
+
 impl Clock {
     fn now() -> Self {
-        let ns = |id| {
-            nix::time::clock_gettime(id)
-                .map(|t| i128::from(t.tv_sec()) * 1_000_000_000 + i128::from(t.tv_nsec()))
-                .unwrap_or(0)
-        };
-        let mono = ns(nix::time::ClockId::CLOCK_MONOTONIC);
-        let real = ns(nix::time::ClockId::CLOCK_REALTIME);
+        let mono = clock_ns(nix::time::ClockId::CLOCK_MONOTONIC);
+        let real = clock_ns(nix::time::ClockId::CLOCK_REALTIME);
         Clock {
             offset_ns: real - mono,
         }
+    }
+
+    /// CLOCK_MONOTONIC now, as the kernel stamps records.
+    fn mono_ns(&self) -> u64 {
+        u64::try_from(clock_ns(nix::time::ClockId::CLOCK_MONOTONIC)).unwrap_or(0)
     }
 
     fn wall_ns(&self, mono_ns: u64) -> u64 {
@@ -617,11 +662,18 @@ mod fuzz {
             let format = Format { json, fd_paths, timestamps: Timestamps::TimeOfDay(Precision::MICROS), durations: (!json).then_some(Precision::MICROS), ..Format::default() };
             let (text, lines, malformed) = printed(format, &records);
             prop_assert_eq!(lines + malformed, records.len() as u64);
-            prop_assert_eq!(text.lines().count() as u64, lines);
+            // In JSON, malformed records are told by one loss record at the end.
+            let told = u64::from(json && malformed > 0);
+            prop_assert_eq!(text.lines().count() as u64, lines + told);
             prop_assert!(!text.bytes().any(|b| b < 0x20 && b != b'\n'), "control byte in {:?}", text);
             if json {
                 for line in text.lines() {
                     prop_assert!(serde_json::from_str::<serde_json::Value>(line).is_ok(), "bad JSON {}", line);
+                }
+                if told > 0 {
+                    let last: serde_json::Value = serde_json::from_str(text.lines().last().unwrap()).unwrap();
+                    prop_assert_eq!(&last["type"], "lost");
+                    prop_assert_eq!(&last["malformed"], malformed);
                 }
             }
         }

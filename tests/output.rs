@@ -2,11 +2,18 @@
 
 mod common;
 
+// The JSON fields as documented: the tests check real traces against them.
+#[allow(dead_code)]
+#[path = "../src/json/schema.rs"]
+mod schema;
+
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use common::*;
+use schema::{Presence, Type};
+use serde_json::Value;
 
 fn trace_basic(args: &[&str], test: &str) -> (String, String, Option<i32>) {
     let dir = scratch_dir(test);
@@ -114,6 +121,208 @@ fn json_lines_parse_and_paths_round_trip() {
         .filter(|l| l.contains("\"unreadable\":true"))
         .count();
     assert_eq!(unreadable, 3, "the three unmapped path pointers");
+}
+
+/// Checks one record against the documented fields: every field it has is
+/// documented, every documented one is there with its type. Returns the
+/// names of the fields it has that are not null.
+fn check_fields(record: &Value, fields: &[schema::Field], line: &str) -> Vec<String> {
+    let object = record
+        .as_object()
+        .unwrap_or_else(|| panic!("not an object: {line}"));
+    for key in object.keys() {
+        assert!(
+            fields.iter().any(|f| f.name == key),
+            "field {key:?} is not in src/json/schema.rs: {line}"
+        );
+    }
+    let mut present = Vec::new();
+    for f in fields {
+        let value = match (object.get(f.name), f.presence) {
+            (None, Presence::Sometimes) => continue,
+            (None, _) => panic!("{} missing: {line}", f.name),
+            (Some(Value::Null), Presence::OrNull) => continue,
+            (Some(value), _) => value,
+        };
+        let typed = match f.ty {
+            Type::String => value.is_string(),
+            Type::Integer => value.is_i64() || value.is_u64(),
+            Type::Boolean => value.is_boolean(),
+            Type::Array => value.is_array(),
+        };
+        assert!(typed, "{} is not of type {:?}: {line}", f.name, f.ty);
+        present.push(f.name.to_string());
+    }
+    present
+}
+
+/// Every documented field, on a real trace: each record has exactly the
+/// documented fields with their types, and each field that may be null or
+/// absent shows up with a value somewhere in the trace.
+#[test]
+fn json_records_have_the_documented_fields() {
+    if !privileged() {
+        return;
+    }
+    let dir = scratch_dir("json-schema");
+    let out = run(ftrace()
+        .args(["--json", "-e", "trace=all", "--"])
+        .arg(workload(Arch::X86_64))
+        .arg("decode")
+        .current_dir(&dir));
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let host = std::fs::read_to_string("/proc/sys/kernel/hostname").unwrap();
+    let mut seen = std::collections::BTreeSet::new();
+    let mut calls = 0;
+    for line in stdout(&out).lines() {
+        let v: Value = serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}: {line}"));
+        assert_eq!(v["schema"], schema::VERSION, "{line}");
+        assert_eq!(v["type"], "call", "{line}");
+        calls += 1;
+        seen.extend(check_fields(&v, schema::CALL, line));
+        for arg in v["args"].as_array().unwrap() {
+            seen.extend(
+                check_fields(arg, schema::ARG, line)
+                    .into_iter()
+                    .map(|n| format!("args.{n}")),
+            );
+        }
+        assert_eq!(v["host"], host.trim_end(), "{line}");
+        // The time both ways, and past what a double holds exactly.
+        let ns = v["time_ns"].as_u64().unwrap();
+        assert!(ns > 1 << 53, "{line}");
+        let nanos = format!(".{:09}Z", ns % 1_000_000_000);
+        assert!(v["time"].as_str().unwrap().ends_with(&nanos), "{line}");
+        // path: the first path argument, as its text.
+        let first = v["args"].as_array().unwrap().iter().find(|a| {
+            a["decoded"].as_str().unwrap().starts_with('"')
+                || a["unreadable"] == true
+                || a["hex"].is_string()
+        });
+        match first {
+            Some(arg) if arg["str"].is_string() => assert_eq!(v["path"], arg["str"], "{line}"),
+            Some(arg) if arg["hex"].is_string() => {
+                assert!(v["path"].as_str().unwrap().contains('\u{fffd}'), "{line}")
+            }
+            _ => assert!(v["path"].is_null(), "{line}"),
+        }
+    }
+    assert!(calls > 50);
+    for f in schema::CALL {
+        assert!(
+            seen.contains(f.name),
+            "no record of the trace has {}",
+            f.name
+        );
+    }
+    for f in schema::ARG {
+        // Only the race scenario makes a path change during a call.
+        if f.name != "changed" {
+            assert!(
+                seen.contains(&format!("args.{}", f.name)),
+                "no argument has {}",
+                f.name
+            );
+        }
+    }
+}
+
+/// DEL, C1 controls and bidirectional controls never reach a terminal
+/// that shows the file: they are \u escapes, and parse back.
+#[test]
+fn json_controls_never_reach_a_terminal() {
+    if !privileged() {
+        return;
+    }
+    let hostile = "csi\u{9b}31m del\u{7f} rlo\u{202e}txt.exe lri\u{2066}x\u{2069} c1end\u{9f}";
+    let out = run(ftrace()
+        .args(["--json", "-e", "trace=openat", "--", "cat"])
+        .arg(hostile));
+    let bytes = &out.stdout;
+    for raw in [
+        &b"\x7f"[..],
+        b"\xc2\x9b",
+        b"\xc2\x9f",
+        b"\xe2\x80\xae",
+        b"\xe2\x81\xa6",
+        b"\xe2\x81\xa9",
+    ] {
+        assert!(
+            !bytes.windows(raw.len()).any(|w| w == raw),
+            "{raw:x?} written raw: {}",
+            stdout(&out)
+        );
+    }
+    let text = stdout(&out);
+    assert!(
+        text.contains(r"csi\u009b31m del\u007f rlo\u202etxt.exe lri\u2066x\u2069 c1end\u009f"),
+        "{text}"
+    );
+    let record = text
+        .lines()
+        .map(|l| serde_json::from_str::<Value>(l).unwrap())
+        .find(|v| v["path"] == hostile)
+        .unwrap_or_else(|| panic!("no record of cat's open: {text}"));
+    assert_eq!(record["args"][1]["str"], hostile);
+    assert_eq!(record["errno"], "ENOENT");
+}
+
+/// "ftrace-cli: N calls lost (...)" on stderr, or 0.
+fn lost_on_stderr(stderr: &str) -> u64 {
+    stderr
+        .lines()
+        .find_map(|l| l.strip_prefix("ftrace-cli: ")?.split_once(" calls lost"))
+        .map_or(0, |(n, _)| n.parse().unwrap())
+}
+
+/// Calls lost in a storm are told in the stream itself, by loss records
+/// that add up to the count on stderr.
+#[test]
+fn json_tells_losses_in_the_stream() {
+    if !privileged() {
+        return;
+    }
+    let dir = scratch_dir("json-lost");
+    let file = dir.join("trace.json");
+    let calls = 100_000;
+    let out = run(ftrace()
+        .args(["--json", "--buffer-size", "4K", "-e", "trace=openat", "-o"])
+        .arg(&file)
+        .arg("--")
+        .arg(workload(Arch::X86_64))
+        .args(["storm", &calls.to_string()]));
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let lost = lost_on_stderr(&stderr(&out));
+    assert!(
+        lost > 0,
+        "a one-page buffer overflows in this storm: {}",
+        stderr(&out)
+    );
+    let trace = std::fs::read_to_string(&file).unwrap();
+    let (mut told, mut records, mut storm_calls) = (0, 0, 0);
+    for line in trace.lines() {
+        let v: Value = serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}: {line}"));
+        match v["type"].as_str() {
+            Some("lost") => {
+                check_fields(&v, schema::LOST, line);
+                let n = v["calls"].as_u64().unwrap();
+                assert!(n > 0, "{line}");
+                let parts = ["ring_full", "in_flight", "malformed"].map(|k| v[k].as_u64().unwrap());
+                assert_eq!(parts.iter().sum::<u64>(), n, "{line}");
+                told += n;
+                records += 1;
+            }
+            Some("call") => storm_calls += u64::from(v["path"] == "/dev/null"),
+            _ => panic!("no type: {line}"),
+        }
+    }
+    assert!(records > 0);
+    assert_eq!(told, lost, "loss records against stderr");
+    // The loader's own opens may be among the lost.
+    assert!(
+        (calls..calls + 10).contains(&(storm_calls + lost)),
+        "{storm_calls} + {lost}"
+    );
 }
 
 #[test]
