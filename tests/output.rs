@@ -166,7 +166,7 @@ fn json_records_have_the_documented_fields() {
     }
     let dir = scratch_dir("json-schema");
     let out = run(ftrace()
-        .args(["--json", "-e", "trace=all", "--"])
+        .args(["--json", "-y", "-e", "trace=all", "--"])
         .arg(workload(Arch::X86_64))
         .arg("decode")
         .current_dir(&dir));
@@ -193,37 +193,54 @@ fn json_records_have_the_documented_fields() {
         assert!(ns > 1 << 53, "{line}");
         let nanos = format!(".{:09}Z", ns % 1_000_000_000);
         assert!(v["time"].as_str().unwrap().ends_with(&nanos), "{line}");
-        // path: the first path argument, as its text.
-        let first = v["args"].as_array().unwrap().iter().find(|a| {
-            a["decoded"].as_str().unwrap().starts_with('"')
-                || a["unreadable"] == true
-                || a["hex"].is_string()
-        });
-        match first {
-            Some(arg) if arg["str"].is_string() => assert_eq!(v["path"], arg["str"], "{line}"),
-            Some(arg) if arg["hex"].is_string() => {
-                assert!(v["path"].as_str().unwrap().contains('\u{fffd}'), "{line}")
+        // path: the first path argument, as its text. A captured path has
+        // str, hex or unreadable; one that is NULL has none of them, and
+        // then comes before any captured one.
+        let args = v["args"].as_array().unwrap();
+        let captured = args
+            .iter()
+            .position(|a| a["str"].is_string() || a["hex"].is_string() || a["unreadable"] == true);
+        match (captured.map(|i| &args[i]), v["path"].as_str()) {
+            (Some(arg), Some(path)) if arg["str"].is_string() => {
+                assert_eq!(path, arg["str"], "{line}")
             }
-            _ => assert!(v["path"].is_null(), "{line}"),
+            (Some(arg), Some(path)) if arg["hex"].is_string() => {
+                assert!(path.contains('\u{fffd}'), "{line}")
+            }
+            (Some(arg), None) if arg["unreadable"] == true => {}
+            (Some(_), None) => {
+                let before = &args[..captured.unwrap()];
+                assert!(before.iter().any(|a| a["decoded"] == "NULL"), "{line}")
+            }
+            (None, path) => assert!(path.is_none(), "{line}"),
+            _ => panic!("path is not the first path argument: {line}"),
         }
     }
     assert!(calls > 50);
+    // Each field that may be null or absent has a value somewhere, but
+    // for those only other scenarios make (a path changed during the call,
+    // paths of deleted files, cut or unknown to the kernel, a container:
+    // tests/targets.rs has one).
+    let elsewhere = |name: &str| {
+        name == "changed"
+            || name == "container_id"
+            || ["deleted", "truncated", "unknown", "hex"].iter().any(|s| {
+                name.starts_with("ret_path") && name.ends_with(s) || name == format!("path_{s}")
+            })
+    };
     for f in schema::CALL {
         assert!(
-            seen.contains(f.name),
+            seen.contains(f.name) || elsewhere(f.name),
             "no record of the trace has {}",
             f.name
         );
     }
     for f in schema::ARG {
-        // Only the race scenario makes a path change during a call.
-        if f.name != "changed" {
-            assert!(
-                seen.contains(&format!("args.{}", f.name)),
-                "no argument has {}",
-                f.name
-            );
-        }
+        assert!(
+            seen.contains(&format!("args.{}", f.name)) || elsewhere(f.name),
+            "no argument has {}",
+            f.name
+        );
     }
 }
 
@@ -290,7 +307,10 @@ fn json_tells_losses_in_the_stream() {
         .arg(&file)
         .arg("--")
         .arg(workload(Arch::X86_64))
-        .args(["storm", &calls.to_string()]));
+        .args(["storm", &calls.to_string()])
+        // cargo's library path has the loader try dozens of paths, calls
+        // that could be lost among the storm's.
+        .env_remove("LD_LIBRARY_PATH"));
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let lost = lost_on_stderr(&stderr(&out));
     assert!(

@@ -3,6 +3,11 @@
 
 mod common;
 
+// The JSON fields as documented.
+#[allow(dead_code)]
+#[path = "../src/json/schema.rs"]
+mod schema;
+
 use std::io::{BufRead, BufReader, Write};
 use std::os::fd::AsRawFd;
 use std::process::{Command, Stdio};
@@ -412,6 +417,53 @@ fn a_call_in_progress_at_attach_prints_unfinished_then_resumed() {
              {pid} files <... openat resumed>) = 3\n"
         )
     );
+}
+
+/// In JSON, the calls in progress are records of their own, with the
+/// documented fields; the resumed call is a call record with its arguments.
+#[test]
+fn json_calls_in_progress_are_in_progress_records() {
+    if !privileged() {
+        return;
+    }
+    let dir = scratch_dir("json-in-progress");
+    let process = blocked_on_fifo(&workload(Arch::X86_64), &dir);
+    let pid = process.pid();
+    let tracing = start_tracing(&["--json", "-p", &pid.to_string()]);
+    let writer = std::fs::OpenOptions::new()
+        .write(true)
+        .open(dir.join("fifo"))
+        .unwrap();
+    let (trace, err, status) = tracing.finish(LIMIT);
+    drop(writer);
+    assert_eq!(status, Some(0), "{err}");
+    let records: Vec<serde_json::Value> = trace
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+        .collect();
+    assert_eq!(records.len(), 2, "{trace}");
+    let (note, resumed) = (&records[0], &records[1]);
+    let mut keys: Vec<_> = note.as_object().unwrap().keys().cloned().collect();
+    keys.sort();
+    let mut documented: Vec<_> = schema::IN_PROGRESS
+        .iter()
+        .map(|f| f.name.to_string())
+        .collect();
+    documented.sort();
+    assert_eq!(keys, documented, "{note}");
+    assert_eq!(note["type"], "in_progress");
+    assert_eq!(note["state"], "unfinished");
+    assert_eq!(note["pid"], pid);
+    assert_eq!(note["syscall"], "openat");
+    assert_eq!(
+        note["call"],
+        "openat(AT_FDCWD, \"fifo\", O_RDONLY <unfinished ...>"
+    );
+    assert_eq!(resumed["type"], "call");
+    assert_eq!(resumed["call"], "<... openat resumed>) = 3");
+    assert_eq!(resumed["ret"], 3);
+    assert_eq!(resumed["path"], "fifo");
+    assert_eq!(resumed["args"][2]["decoded"], "O_RDONLY", "{resumed}");
 }
 
 #[test]
