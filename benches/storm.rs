@@ -36,7 +36,8 @@ usage: cargo bench --bench storm [-- OPTIONS]
   --count N          openat+close pairs per storm (default 1000000)
   --rounds R         rounds, every case once per round (default 5)
   --strace-count M   pairs under strace and for its untraced baseline (default N/10)
-  --buffer-size B    ftrace-cli's --buffer-size (default: its own, 8M)";
+  --buffer-size B    ftrace-cli's --buffer-size (default: its own, 8M)
+  --hooks-only       only the cost of each hook (bpf_stats), no timed cases";
 
 struct Options {
     count: u64,
@@ -44,6 +45,8 @@ struct Options {
     /// Pairs under strace, which is slow, and for their untraced baseline.
     strace_count: u64,
     buffer_size: Option<String>,
+    /// Skip the timed cases: for quick work on the BPF program.
+    hooks_only: bool,
 }
 
 /// The options, and whether cargo bench (rather than cargo test) runs us.
@@ -56,6 +59,7 @@ fn parse_options() -> Result<(Options, bool), String> {
     let mut rounds = if bench_mode { 5 } else { 1 };
     let mut strace_count = None;
     let mut buffer_size = None;
+    let mut hooks_only = false;
     while let Some(arg) = args.next() {
         let mut value = |name: &str| args.next().ok_or(format!("{name} needs a value"));
         match arg.as_str() {
@@ -64,6 +68,7 @@ fn parse_options() -> Result<(Options, bool), String> {
             "--rounds" => rounds = number(&value("--rounds")?)? as usize,
             "--strace-count" => strace_count = Some(number(&value("--strace-count")?)?),
             "--buffer-size" => buffer_size = Some(value("--buffer-size")?),
+            "--hooks-only" => hooks_only = true,
             "-h" | "--help" => return Err(String::new()),
             other => return Err(format!("unknown argument {other:?}")),
         }
@@ -77,6 +82,7 @@ fn parse_options() -> Result<(Options, bool), String> {
         rounds,
         strace_count,
         buffer_size,
+        hooks_only,
     };
     Ok((opts, bench_mode))
 }
@@ -234,6 +240,13 @@ fn run(opts: &Options) -> Result<bool, String> {
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("storm");
     let _ = fs::remove_dir_all(&dir);
     fs::create_dir_all(&dir).map_err(|e| format!("creating {}: {e}", dir.display()))?;
+    // A name of its own: tests running meanwhile run the workload too, and
+    // -c must not count their calls as the storm's.
+    let workload = {
+        let copy = dir.join("bench-storm");
+        fs::copy(&workload, &copy).map_err(|e| format!("copying the workload: {e}"))?;
+        copy
+    };
     let idle = common::background(Command::new("sleep").arg("1000000"));
     let bench = Bench {
         opts,
@@ -256,7 +269,9 @@ fn run(opts: &Options) -> Result<bool, String> {
         Case::UntracedSleep,
         Case::FtraceSleep,
     ];
-    if strace.is_some() {
+    if opts.hooks_only {
+        cases.clear();
+    } else if strace.is_some() {
         cases.extend([Case::UntracedSmall, Case::StraceSeccomp, Case::StracePlain]);
     }
 
@@ -283,7 +298,7 @@ fn run(opts: &Options) -> Result<bool, String> {
     let hooks = bench.hook_costs();
     let _ = fs::remove_dir_all(&bench.dir);
 
-    let ok = report(opts, &cases, &samples, strace.as_deref());
+    let ok = opts.hooks_only || report(opts, &cases, &samples, strace.as_deref());
     match hooks {
         Ok(lines) => lines.iter().for_each(|l| println!("{l}")),
         Err(e) => println!("hook costs: not measured: {e}"),
@@ -468,10 +483,15 @@ impl Bench<'_> {
         let trace = self.dir.join("hooks");
         let mut lines = Vec::new();
         for (what, args) in [
-            ("captured", ["-c", name.as_str()]),
-            ("filtered out", ["-p", pid.as_str()]),
+            ("captured", &["-c", name.as_str()][..]),
+            ("captured with -y", &["-c", name.as_str(), "-y"]),
+            (
+                "filtered out by -P /nonexistent/",
+                &["-c", name.as_str(), "-P", "/nonexistent/"],
+            ),
+            ("filtered out", &["-p", pid.as_str()]),
         ] {
-            let mut args: Vec<OsString> = args.map(OsString::from).to_vec();
+            let mut args: Vec<OsString> = args.iter().map(OsString::from).collect();
             args.extend(["-o".into(), trace.clone().into()]);
             let (tracer, _, _) = self.start_ftrace(&args)?;
             let programs = bpf_programs(tracer.child.id());
@@ -743,9 +763,9 @@ fn count_events(path: &Path, format: Format) -> Result<(u64, Vec<String>), Strin
         let line = line.map_err(|e| format!("reading {}: {e}", path.display()))?;
         let ours = match format {
             Format::Strace => true,
-            Format::Text => line.split(|&b| b == b' ').nth(1) == Some(b"files"),
+            Format::Text => line.split(|&b| b == b' ').nth(1) == Some(b"bench-storm"),
             Format::Json => {
-                let comm = b"\"comm\":\"files\",";
+                let comm = b"\"comm\":\"bench-storm\",";
                 line.windows(comm.len()).any(|w| w == comm)
             }
         };

@@ -205,4 +205,9 @@ struct task_struct {
 	char comm[16];
 } __attribute__((preserve_access_index));
 
+/* The state of an open-coded loop (bpf_for), opaque to programs. */
+struct bpf_iter_num {
+	__u64 __opaque[1];
+} __attribute__((aligned(8)));
+
 #endif

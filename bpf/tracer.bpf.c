@@ -513,7 +513,7 @@ static __always_inline bool changed(const struct in_flight *call, __u64 i, const
  * Descriptor paths (-y): the text readlink(/proc/PID/fd/N) would give at
  * exit, as the kernel's d_path builds it. The walk goes from the file's
  * dentry up to the task's root, crossing mounts through struct mount, and
- * writes the components backwards into path_buf; bpf_loop bounds it.
+ * writes the components backwards into path_buf; FD_PATH_STEPS bounds it.
  */
 
 #define AT_FDCWD -100
@@ -534,6 +534,11 @@ _Static_assert(FD_PATH_MAX < CAPTURE_MAX, "a path fits a capture");
 #define DMA_BUF_MAGIC 0x444d4142
 
 struct path_buf {
+	/* The text so far is bytes[pos..FD_PATH_END). In map memory, not on
+	 * the stack: the verifier forgets it between steps of the walk, or
+	 * it would follow every length the walk could reach. */
+	__u32 pos;
+	__u32 floor; /* pos before the first component: after " (deleted)" */
 	__u8 bytes[FD_PATH_END + NAME_MAX + 1];
 };
 
@@ -544,33 +549,42 @@ struct {
 	__type(value, struct path_buf);
 } path_buf SEC(".maps");
 
-/* A walk in progress: the text so far is buf[pos..FD_PATH_END). */
+/* A walk in progress. */
 struct walk {
 	struct dentry *dentry;
 	struct mount *mnt;
 	struct dentry *root_dentry;
 	struct vfsmount *root_mnt;
-	__u8 *buf;
-	__u32 pos;
-	__u32 floor; /* pos before the first component: after " (deleted)" */
+	struct path_buf *buf;
 	__u8 status; /* 0 while walking, then CAPTURE_OK or CAPTURE_CUT */
 	__u8 flags;  /* enum capture_flags */
 };
 
 static __always_inline bool prepend(struct walk *w, const void *src, __u32 len)
 {
-	if (len > NAME_MAX || len > w->pos)
+	__u32 pos;
+
+	if (len > NAME_MAX || len > w->buf->pos)
 		return false;
-	w->pos -= len;
-	return !bpf_probe_read_kernel(w->buf + (w->pos & (FD_PATH_END - 1)), len, src);
+	pos = w->buf->pos -= len;
+	/* The masks change nothing (len <= NAME_MAX = 0xff, pos < FD_PATH_END)
+	 * but show the verifier the bounds on the registers the copy uses. */
+	barrier_var(pos);
+	barrier_var(len);
+	return !bpf_probe_read_kernel(w->buf->bytes + (pos & (FD_PATH_END - 1)), len & NAME_MAX, src);
 }
 
 static __always_inline bool prepend_char(struct walk *w, __u8 c)
 {
-	if (!w->pos)
+	__u32 pos;
+
+	if (!w->buf->pos)
 		return false;
-	w->pos--;
-	w->buf[w->pos & (FD_PATH_END - 1)] = c;
+	pos = --w->buf->pos;
+	/* The compiler may know the mask changes nothing; the verifier must
+	 * see it. */
+	barrier_var(pos);
+	w->buf->bytes[pos & (FD_PATH_END - 1)] = c;
 	return true;
 }
 
@@ -586,52 +600,51 @@ static __always_inline bool prepend_number(struct walk *w, __u64 n)
 	return true;
 }
 
-static __always_inline struct vfsmount *vfsmount_of(struct mount *mnt)
-{
-	return (void *)mnt + bpf_core_field_offset(struct mount, mnt);
-}
-
+/* The struct mount a path's vfsmount is the `mnt` member of. */
 static __always_inline struct mount *mount_of(struct vfsmount *vfs)
 {
-	return (void *)vfs - bpf_core_field_offset(struct mount, mnt);
+	return bpf_core_cast((void *)vfs - bpf_core_field_offset(struct mount, mnt),
+			     struct mount);
 }
 
-/* bpf_loop callback: one component, or one mount crossed (prepend_path). */
-static long walk_step(__u64 i, struct walk *w)
+/* One component, or one mount crossed (prepend_path); true at the end.
+ * Kernel pointers are followed by direct loads (BTF-typed, fault-safe):
+ * a helper call each would cost several times the whole step. */
+static __always_inline bool walk_step(struct walk *w)
 {
 	struct dentry *dentry = w->dentry, *parent;
 	struct mount *mnt = w->mnt, *up;
-	struct vfsmount *vfs = vfsmount_of(mnt);
+	struct vfsmount *vfs = &mnt->mnt;
 	const unsigned char *name;
 	__u32 len;
 
 	if (dentry == w->root_dentry && vfs == w->root_mnt)
 		goto done;
-	if (dentry == BPF_CORE_READ(vfs, mnt_root)) {
-		up = BPF_CORE_READ(mnt, mnt_parent);
+	if (dentry == vfs->mnt_root) {
+		up = mnt->mnt_parent;
 		if (up == mnt)
 			goto done; /* the namespace's root, outside the task's */
-		w->dentry = BPF_CORE_READ(mnt, mnt_mountpoint);
+		w->dentry = mnt->mnt_mountpoint;
 		w->mnt = up;
-		return 0;
+		return false;
 	}
-	parent = BPF_CORE_READ(dentry, d_parent);
+	parent = dentry->d_parent;
 	if (parent == dentry) {
 		/* Escaped from its mount: d_path gives "/". */
-		w->pos = w->floor;
+		w->buf->pos = w->buf->floor;
 		goto done;
 	}
-	name = BPF_CORE_READ(dentry, d_name.name);
-	len = BPF_CORE_READ(dentry, d_name.len);
+	name = dentry->d_name.name;
+	len = dentry->d_name.len;
 	if (!prepend(w, name, len) || !prepend_char(w, '/')) {
 		w->status = CAPTURE_CUT;
-		return 1;
+		return true;
 	}
 	w->dentry = parent;
-	return 0;
+	return false;
 done:
 	w->status = CAPTURE_OK;
-	return 1;
+	return true;
 }
 
 /* The names /proc gives the files of pseudo filesystems (their d_dname):
@@ -639,22 +652,21 @@ done:
 static __always_inline bool pseudo_name(struct walk *w, struct dentry *dentry,
 					struct vfsmount *vfs)
 {
-	const struct dentry_operations *ops = BPF_CORE_READ(dentry, d_op);
-	const unsigned char *name = BPF_CORE_READ(dentry, d_name.name);
-	__u32 len = BPF_CORE_READ(dentry, d_name.len);
+	const struct dentry_operations *ops = dentry->d_op;
+	const unsigned char *name = dentry->d_name.name;
+	__u32 len = dentry->d_name.len;
 	unsigned long magic;
 	bool ok;
 
 	/* Only unmounted pseudo files: parentless, not a mount's root. */
-	if (!ops || !BPF_CORE_READ(ops, d_dname) || BPF_CORE_READ(dentry, d_parent) != dentry ||
-	    dentry == BPF_CORE_READ(vfs, mnt_root))
+	if (dentry->d_parent != dentry || dentry == vfs->mnt_root || !ops || !ops->d_dname)
 		return false;
-	magic = BPF_CORE_READ(dentry, d_sb, s_magic);
+	magic = dentry->d_sb->s_magic;
 	switch (magic) {
 	case PIPEFS_MAGIC:
 	case SOCKFS_MAGIC:
 		ok = prepend_char(w, ']') &&
-		     prepend_number(w, BPF_CORE_READ(dentry, d_inode, i_ino)) &&
+		     prepend_number(w, dentry->d_inode->i_ino) &&
 		     prepend(w, magic == PIPEFS_MAGIC ? "pipe:[" : "socket:[",
 			     magic == PIPEFS_MAGIC ? 6 : 8);
 		break;
@@ -683,14 +695,13 @@ static __always_inline bool pseudo_name(struct walk *w, struct dentry *dentry,
 /* The file descriptor fd of task refers to, or NULL. */
 static __always_inline struct file *fd_file(struct task_struct *task, int fd)
 {
-	struct fdtable *fdt = BPF_CORE_READ(task, files, fdt);
-	struct file **fds = BPF_CORE_READ(fdt, fd);
+	struct fdtable *fdt = task->files->fdt;
 	struct file *file = NULL;
 
-	if (fd < 0 || fd >= BPF_CORE_READ(fdt, max_fds))
+	if (fd < 0 || fd >= fdt->max_fds)
 		return NULL;
-	bpf_probe_read_kernel(&file, sizeof(file), fds + fd);
-	return file;
+	bpf_probe_read_kernel(&file, sizeof(file), fdt->fd + fd);
+	return bpf_core_cast(file, struct file);
 }
 
 /* Appends the path of the file behind a descriptor argument or the result;
@@ -707,6 +718,7 @@ static __always_inline __u32 capture_fd_path(const struct capture_plan *plan,
 	struct file *file;
 	__u32 zero = 0, len, pos;
 	long fd;
+	int step;
 
 	hdr->status = CAPTURE_NULL;
 	if (plan->arg < MAX_ARGS)
@@ -716,43 +728,47 @@ static __always_inline __u32 capture_fd_path(const struct capture_plan *plan,
 	else
 		fd = state->ret;
 	if (fd == AT_FDCWD && plan->kind == CAPTURE_DIRFD_PATH) {
-		dentry = BPF_CORE_READ(fs, pwd.dentry);
-		vfs = BPF_CORE_READ(fs, pwd.mnt);
+		dentry = fs->pwd.dentry;
+		vfs = fs->pwd.mnt;
 	} else {
 		if (fd < 0 || fd > 0x7fffffff)
 			return 0;
 		file = fd_file(task, fd);
 		if (!file)
 			return 0;
-		dentry = BPF_CORE_READ(file, f_path.dentry);
-		vfs = BPF_CORE_READ(file, f_path.mnt);
+		dentry = file->f_path.dentry;
+		vfs = file->f_path.mnt;
 	}
 	w.buf = bpf_map_lookup_elem(&path_buf, &zero);
 	if (!w.buf || !dentry || !vfs)
 		return 0;
-	w.pos = FD_PATH_END;
+	w.buf->pos = FD_PATH_END;
 	if (!pseudo_name(&w, dentry, vfs)) {
 		/* d_unlinked(): unhashed, and not a root. */
-		if (!BPF_CORE_READ(dentry, d_hash.pprev) &&
-		    BPF_CORE_READ(dentry, d_parent) != dentry)
+		if (!dentry->d_hash.pprev && dentry->d_parent != dentry)
 			w.flags |= CAPTURE_FD_DELETED;
-		w.floor = w.pos;
+		w.buf->floor = w.buf->pos;
 		w.dentry = dentry;
 		w.mnt = mount_of(vfs);
-		w.root_dentry = BPF_CORE_READ(fs, root.dentry);
-		w.root_mnt = BPF_CORE_READ(fs, root.mnt);
-		bpf_loop(FD_PATH_STEPS, walk_step, &w, 0);
+		w.root_dentry = fs->root.dentry;
+		w.root_mnt = fs->root.mnt;
+		/* An open-coded loop: bpf_loop's indirect call per step would
+		 * cost more than the step. */
+		bpf_for(step, 0, FD_PATH_STEPS) {
+			if (walk_step(&w))
+				break;
+		}
 		if (!w.status)
 			w.status = CAPTURE_CUT; /* deeper than the walk goes */
-		if (w.status == CAPTURE_OK && w.pos == w.floor)
+		if (w.status == CAPTURE_OK && w.buf->pos == w.buf->floor)
 			prepend_char(&w, '/'); /* the root itself */
 	}
 	/* A whole buffer is one byte more than readlink gives. */
-	if (w.status == CAPTURE_OK && w.pos == 0)
+	if (w.status == CAPTURE_OK && w.buf->pos == 0)
 		w.status = CAPTURE_CUT;
 	hdr->status = w.status;
 	hdr->flags = w.flags;
-	pos = w.pos;
+	pos = w.buf->pos;
 	if (w.status == CAPTURE_FAULT || pos >= FD_PATH_END)
 		return 0;
 	/* pos < FD_PATH_END already; the mask shows it to the verifier, and
@@ -760,7 +776,7 @@ static __always_inline __u32 capture_fd_path(const struct capture_plan *plan,
 	barrier_var(pos);
 	pos &= FD_PATH_END - 1;
 	len = FD_PATH_END - pos;
-	bpf_probe_read_kernel(data, len, w.buf + pos);
+	bpf_probe_read_kernel(data, len, w.buf->bytes + pos);
 	return len;
 }
 
