@@ -92,8 +92,11 @@ struct sigpending {
 	sigset_t signal;
 } __attribute__((preserve_access_index));
 
+struct file;
+
 struct mm_struct {
 	atomic_t mm_users;
+	struct file *exe_file;
 } __attribute__((preserve_access_index));
 
 struct bpf_local_storage;
@@ -185,6 +188,14 @@ struct pid {
 	struct upid numbers[];
 } __attribute__((preserve_access_index));
 
+struct mnt_namespace {
+	struct ns_common ns;
+} __attribute__((preserve_access_index));
+
+struct nsproxy {
+	struct mnt_namespace *mnt_ns;
+} __attribute__((preserve_access_index));
+
 /* include/linux/sched.h */
 #define PF_KTHREAD 0x00200000
 
@@ -203,6 +214,8 @@ struct task_struct {
 	struct signal_struct *signal;
 	struct sigpending pending;
 	char comm[16];
+	struct nsproxy *nsproxy;
+	__u64 self_exec_id; /* counts the task's execs */
 } __attribute__((preserve_access_index));
 
 /* The state of an open-coded loop (bpf_for), opaque to programs. */

@@ -44,6 +44,9 @@ enum limits {
 	ARG_CWD = 7,
 	/* Entries of trace_paths (-P). */
 	MAX_TRACE_PATHS = 32,
+	/* The capture.arg of the path of the task's executable (--json): sent
+	 * after the others, only when it is not the one the thread last sent. */
+	ARG_EXE = 8,
 };
 
 /* The value of a tgid in the targets map. */
@@ -155,6 +158,10 @@ struct record {
 	__u32 host_tid;
 	__u32 host_ppid;
 	__u32 uid;
+	/* --json: the inode numbers of the task's pid and mount namespaces
+	 * (as /proc/PID/ns/{pid,mnt} show them); 0 otherwise. */
+	__u32 pid_ns;
+	__u32 mnt_ns;
 	__u16 call;
 	__u8 flags;
 	__u8 captures;
@@ -175,6 +182,10 @@ struct in_flight {
 	__u8 compat;
 	__u8 active;  /* between a traced entry and its exit */
 	__u8 resumed; /* entered before tracing began: the record is flagged RECORD_RESUMED */
+	/* --json: the executable this thread's records last carried, as its
+	 * struct file and the thread's exec count then; 0 before the first. */
+	__u64 exe_file;
+	__u64 exe_exec_id;
 };
 
 /* One argument's copy, as a record carries it. */

@@ -45,6 +45,9 @@ const volatile __u32 cgroup_levels[MAX_CGROUPS];
 /* -y or -P: plans name descriptors. Without them the verifier drops that
  * code (a known constant), most of what it would check at start-up. */
 const volatile bool name_files = false;
+/* --json: records carry the namespaces, and the executable when it is
+ * new to the thread. Text output does not pay for them. */
+const volatile bool task_details = false;
 const volatile bool only_success = false; /* -z */
 const volatile bool only_failure = false; /* -Z */
 /* -P: the calls that touch one of these paths, alone, are sent. */
@@ -115,8 +118,9 @@ struct {
 #define CAPTURE_LIMIT (SCRATCH_SIZE - sizeof(struct capture) - CAPTURE_MAX)
 _Static_assert(BYTES_MAX <= CAPTURE_MAX, "byte captures fit as strings do");
 _Static_assert(sizeof(struct record) + MAX_CAPTURES * (sizeof(struct capture) + CAPTURE_MAX +
-					    CAPTURE_ALIGN) <= SCRATCH_SIZE,
-	       "every capture at its largest fits");
+					    CAPTURE_ALIGN) + CAPTURE_ALIGN + sizeof(struct capture) <=
+		       SCRATCH_SIZE,
+	       "every capture at its largest fits, and the executable's header");
 
 struct scratch {
 	__u8 bytes[SCRATCH_SIZE];
@@ -704,41 +708,18 @@ static __always_inline struct file *fd_file(struct task_struct *task, int fd)
 	return bpf_core_cast(file, struct file);
 }
 
-/* Appends the path of the file behind a descriptor argument or the result;
- * returns the bytes stored. */
-static __always_inline __u32 capture_fd_path(const struct capture_plan *plan,
-					     const struct capture_state *state,
-					     struct capture *hdr, __u8 *data)
+/* Appends the path of the file at (dentry, vfs), as the task's root shows
+ * it and as d_path builds it; returns the bytes stored. */
+static __always_inline __u32 capture_file_path(struct task_struct *task, struct dentry *dentry,
+					       struct vfsmount *vfs, struct capture *hdr,
+					       __u8 *data)
 {
-	struct task_struct *task = bpf_get_current_task_btf();
 	struct fs_struct *fs = task->fs;
-	struct dentry *dentry;
-	struct vfsmount *vfs;
 	struct walk w = {};
-	struct file *file;
 	__u32 zero = 0, len, pos;
-	long fd;
 	int step;
 
 	hdr->status = CAPTURE_NULL;
-	if (plan->arg < MAX_ARGS)
-		fd = (int)state->call->args[plan->arg];
-	else if (plan->arg == ARG_CWD)
-		fd = AT_FDCWD;
-	else
-		fd = state->ret;
-	if (fd == AT_FDCWD && plan->kind == CAPTURE_DIRFD_PATH) {
-		dentry = fs->pwd.dentry;
-		vfs = fs->pwd.mnt;
-	} else {
-		if (fd < 0 || fd > 0x7fffffff)
-			return 0;
-		file = fd_file(task, fd);
-		if (!file)
-			return 0;
-		dentry = file->f_path.dentry;
-		vfs = file->f_path.mnt;
-	}
 	w.buf = bpf_map_lookup_elem(&path_buf, &zero);
 	if (!w.buf || !dentry || !vfs)
 		return 0;
@@ -780,6 +761,41 @@ static __always_inline __u32 capture_fd_path(const struct capture_plan *plan,
 	return len;
 }
 
+/* Appends the path of the file behind a descriptor argument or the result;
+ * returns the bytes stored. */
+static __always_inline __u32 capture_fd_path(const struct capture_plan *plan,
+					     const struct capture_state *state,
+					     struct capture *hdr, __u8 *data)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct fs_struct *fs = task->fs;
+	struct dentry *dentry;
+	struct vfsmount *vfs;
+	struct file *file;
+	long fd;
+
+	hdr->status = CAPTURE_NULL;
+	if (plan->arg < MAX_ARGS)
+		fd = (int)state->call->args[plan->arg];
+	else if (plan->arg == ARG_CWD)
+		fd = AT_FDCWD;
+	else
+		fd = state->ret;
+	if (fd == AT_FDCWD && plan->kind == CAPTURE_DIRFD_PATH) {
+		dentry = fs->pwd.dentry;
+		vfs = fs->pwd.mnt;
+	} else {
+		if (fd < 0 || fd > 0x7fffffff)
+			return 0;
+		file = fd_file(task, fd);
+		if (!file)
+			return 0;
+		dentry = file->f_path.dentry;
+		vfs = file->f_path.mnt;
+	}
+	return capture_file_path(task, dentry, vfs, hdr, data);
+}
+
 /* bpf_loop callback: appends capture i of the plan to the record. */
 static long capture_one(__u64 i, struct capture_state *state)
 {
@@ -818,6 +834,61 @@ static long capture_one(__u64 i, struct capture_state *state)
 	state->size = off + sizeof(*hdr) + len;
 	state->count++;
 	return 0;
+}
+
+/* The inode number of the task's own pid namespace. */
+static __always_inline __u32 pid_ns_inum(struct task_struct *task)
+{
+	struct pid *pid = task->thread_pid;
+	struct upid upid = {};
+
+	if (!pid)
+		return 0;
+	if (bpf_probe_read_kernel(&upid, sizeof(upid), &pid->numbers[pid->level]))
+		return 0;
+	return BPF_CORE_READ(upid.ns, ns.inum);
+}
+
+/* The executable's path fits whole when its header starts at or below this. */
+#define EXE_LIMIT (SCRATCH_SIZE - sizeof(struct capture) - FD_PATH_END)
+
+/*
+ * --json: the path of the task's executable, `exe` (its mm->exe_file),
+ * walked as -y walks a descriptor's file, as one more capture (ARG_EXE)
+ * after the others. Returns whether the record carries it: not when the
+ * other captures left no room for a whole path, rare, and then says so.
+ */
+static __always_inline bool capture_exe(struct task_struct *task, struct file *exe,
+					struct capture_state *state)
+{
+	struct capture *hdr;
+	__u32 len = 0;
+	__u64 off, at;
+
+	off = ((__u64)state->size + CAPTURE_ALIGN - 1) & ~(__u64)(CAPTURE_ALIGN - 1);
+	if (off > SCRATCH_SIZE - sizeof(*hdr))
+		return false; /* cannot happen: a header fits (see the assert) */
+	barrier_var(off);
+	hdr = (struct capture *)(state->buf + off);
+	hdr->arg = ARG_EXE;
+	hdr->flags = 0;
+	hdr->reserved = 0;
+	hdr->status = CAPTURE_NULL; /* none: a kernel thread, or an exiting task */
+	/* A copy of off the compiler cannot tie to hdr's: the verifier must
+	 * see this bound on the pointer the walk writes through. */
+	at = off;
+	barrier_var(at);
+	if (at > EXE_LIMIT)
+		hdr->status = CAPTURE_NO_ROOM;
+	else if (exe)
+		len = capture_file_path(task, exe->f_path.dentry, exe->f_path.mnt, hdr,
+					state->buf + at + sizeof(*hdr));
+	if (len > FD_PATH_END)
+		len = 0;
+	hdr->len = len;
+	state->size = off + sizeof(*hdr) + len;
+	state->count++;
+	return hdr->status != CAPTURE_NO_ROOM;
 }
 
 /* SIGKILL, exit_group and another thread's exec all queue SIGKILL to every
@@ -1025,7 +1096,9 @@ int BPF_PROG(sys_exit, struct pt_regs *regs, long ret)
 	struct in_flight *call;
 	struct record *rec;
 	struct capture_state state;
-	__u64 size, flags;
+	struct file *exe = NULL;
+	bool exe_sent = false;
+	__u64 size, flags, exec_id = 0;
 	__u32 zero = 0;
 	__u8 *buf;
 
@@ -1079,6 +1152,8 @@ int BPF_PROG(sys_exit, struct pt_regs *regs, long ret)
 	if (dying(task))
 		rec->flags |= RECORD_DYING;
 	bpf_get_current_comm(rec->comm, sizeof(rec->comm));
+	rec->pid_ns = 0;
+	rec->mnt_ns = 0;
 
 	state.buf = buf;
 	state.call = call;
@@ -1086,18 +1161,35 @@ int BPF_PROG(sys_exit, struct pt_regs *regs, long ret)
 	state.size = sizeof(*rec);
 	state.count = 0;
 	bpf_loop(MAX_CAPTURES, capture_one, &state, 0);
-	rec->captures = state.count;
 	if (trace_path_count && !touches_trace_path(&state))
 		return 0;
+	if (task_details) {
+		rec->pid_ns = pid_ns_inum(task);
+		rec->mnt_ns = task->nsproxy->mnt_ns->ns.inum;
+		/* The path only when the thread has not sent it: a new thread,
+		 * an exec (counted, so a struct file at a reused address is not
+		 * taken for the old one), or a record that did not get out. */
+		exe = task->mm->exe_file;
+		exec_id = task->self_exec_id;
+		if ((__u64)exe != call->exe_file || exec_id != call->exe_exec_id)
+			exe_sent = capture_exe(task, exe, &state);
+	}
+	rec->captures = state.count;
 	size = state.size;
+	/* Check and use the same register, not two copies of state.size. */
+	barrier_var(size);
 	if (size > SCRATCH_SIZE)
 		return 0;
 
 	flags = bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= wakeup_bytes
 			? BPF_RB_FORCE_WAKEUP
 			: BPF_RB_NO_WAKEUP;
-	if (bpf_ringbuf_output(&events, buf, size, flags))
+	if (bpf_ringbuf_output(&events, buf, size, flags)) {
 		__sync_fetch_and_add(&lost_records, 1);
+	} else if (exe_sent) {
+		call->exe_file = (__u64)exe;
+		call->exe_exec_id = exec_id;
+	}
 	return 0;
 }
 

@@ -33,6 +33,8 @@ pub struct Fields<'a> {
     pub duration_ns: u64,
     /// The container id the caller's cgroup path shows.
     pub container_id: Option<&'a str>,
+    /// The caller's executable, as its latest record from the kernel named it.
+    pub exe: Option<&'a str>,
 }
 
 /// Calls lost since the previous loss record.
@@ -117,6 +119,12 @@ impl Writer {
         write_u64(out, header.cgroup_id);
         out.push_str(",\"container_id\":");
         write_opt_str(out, f.container_id);
+        out.push_str(",\"pid_ns\":");
+        write_u64(out, header.pid_ns.into());
+        out.push_str(",\"mnt_ns\":");
+        write_u64(out, header.mnt_ns.into());
+        out.push_str(",\"exe\":");
+        write_opt_str(out, f.exe);
         out.push_str(",\"comm\":");
         write_lossy(out, f.event.comm);
         out.push_str(",\"syscall\":");
@@ -252,6 +260,27 @@ fn write_fd_path(out: &mut String, prefix: &str, memory: &Memory) {
                 field(out, "path_deleted");
                 out.push_str("true");
             }
+        }
+    }
+}
+
+/// What `exe` says of the executable's path the kernel sent: as readlink
+/// of /proc/PID/exe reads, lossy; `None` when it has none or is unknown.
+pub fn exe_text(memory: &Memory) -> Option<String> {
+    match *memory {
+        Memory::Null | Memory::Unreadable => None,
+        Memory::Bytes { data, complete }
+        | Memory::Changed { data, complete }
+        | Memory::Deleted { data, complete } => {
+            let mut text = String::new();
+            if !complete {
+                text.push_str(crate::decode::call::FD_PATH_CUT);
+            }
+            text.push_str(&String::from_utf8_lossy(data));
+            if matches!(memory, Memory::Deleted { .. }) {
+                text.push_str(" (deleted)");
+            }
+            Some(text)
         }
     }
 }
@@ -545,6 +574,7 @@ mod tests {
                 wall_ns: 0,
                 duration_ns: 0,
                 container_id: None,
+                exe: None,
             },
         );
         let value: serde_json::Value = serde_json::from_str(&line).unwrap();

@@ -4,6 +4,7 @@
 //! prefix fields hold no unescaped space, so `cut -d' '` and awk see the same
 //! fields on every line. With --json each line is one JSON object instead.
 
+use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::fs::File;
 use std::io::{self, Seek, Write};
@@ -104,6 +105,9 @@ pub struct Printer {
     last_enter_ns: Option<u64>,
     summary: Summary,
     containers: Containers,
+    /// --json: each thread's executable, as the kernel last sent it (by
+    /// host tid; a thread's first record carries it, and any after an exec).
+    exes: HashMap<u32, Option<String>>,
     /// -P: the kernel's choice of calls, checked byte for byte.
     trace_paths: TracePaths,
     /// Lines written.
@@ -133,6 +137,7 @@ impl Printer {
             last_enter_ns: None,
             summary: Summary::default(),
             containers: Containers::default(),
+            exes: HashMap::new(),
             trace_paths: TracePaths::default(),
             lines: 0,
             malformed: 0,
@@ -158,6 +163,9 @@ impl Printer {
                 return;
             }
         };
+        if let Some(exe) = &event.exe {
+            self.exes.insert(event.header.host_tid, json::exe_text(exe));
+        }
         let call = event.call();
         if !self.trace_paths.is_empty() && !self.trace_paths.selects(&call) {
             return; // a hash collision in the kernel's filter
@@ -277,6 +285,7 @@ impl Printer {
                 wall_ns: self.clock.wall_ns(header.enter_ns),
                 duration_ns: duration,
                 container_id: self.containers.of(header.cgroup_id, header.tid),
+                exe: self.exes.get(&header.host_tid).and_then(|e| e.as_deref()),
             },
         );
         line.push('\n');

@@ -21,6 +21,9 @@ pub struct Event<'a> {
     /// What was copied for each argument, by argument number, and for the
     /// result (`ARG_RESULT`) and the working directory (`ARG_CWD`).
     pub captured: [Memory<'a>; 8],
+    /// --json: the thread's executable, when the kernel sent it (only when
+    /// it is not the one the thread's records last carried).
+    pub exe: Option<Memory<'a>>,
     /// The thread's name, without the NUL padding.
     pub comm: &'a [u8],
 }
@@ -48,6 +51,7 @@ impl<'a> Event<'a> {
         let comm = &comm[..comm.iter().position(|&b| b == 0).unwrap_or(comm.len())];
 
         let mut captured = [Memory::Null; 8];
+        let mut exe = None;
         let mut offset = HEADER;
         for _ in 0..header.captures {
             offset = offset.next_multiple_of(ALIGN);
@@ -60,9 +64,13 @@ impl<'a> Event<'a> {
                 .get(offset..offset.saturating_add(len))
                 .ok_or(ParseError::CaptureOverrun)?;
             offset += len;
-            let slot = captured
-                .get_mut(usize::from(hdr.arg))
-                .ok_or(ParseError::BadCapture(hdr.arg))?;
+            let slot = if u32::from(hdr.arg) == limits::ARG_EXE.0 {
+                exe.insert(Memory::Null)
+            } else {
+                captured
+                    .get_mut(usize::from(hdr.arg))
+                    .ok_or(ParseError::BadCapture(hdr.arg))?
+            };
             *slot = match capture_status(u32::from(hdr.status)) {
                 capture_status::CAPTURE_NULL => Memory::Null,
                 capture_status::CAPTURE_FAULT | capture_status::CAPTURE_NO_ROOM => {
@@ -86,6 +94,7 @@ impl<'a> Event<'a> {
             header,
             syscall,
             captured,
+            exe,
             comm,
         })
     }
@@ -204,9 +213,23 @@ pub(crate) mod tests {
             Some(ParseError::BadStatus(9))
         );
         assert_eq!(
-            Event::parse(&encode(&openat_header(), &[(8, OK, b"")])).err(),
-            Some(ParseError::BadCapture(8))
+            Event::parse(&encode(&openat_header(), &[(9, OK, b"")])).err(),
+            Some(ParseError::BadCapture(9))
         );
+    }
+
+    #[test]
+    fn the_executable_is_apart_from_the_arguments() {
+        let exe = limits::ARG_EXE.0 as u8;
+        let bytes = encode(
+            &openat_header(),
+            &[(1, OK, b"/etc"), (exe, OK, b"/bin/cat")],
+        );
+        let event = Event::parse(&bytes).unwrap();
+        assert_eq!(event.exe.and_then(|m| m.data()), Some(&b"/bin/cat"[..]));
+        assert_eq!(event.captured[1].data(), Some(&b"/etc"[..]));
+        let bytes = encode(&openat_header(), &[]);
+        assert!(Event::parse(&bytes).unwrap().exe.is_none());
     }
 
     #[test]

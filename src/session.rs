@@ -137,6 +137,7 @@ pub fn run(cli: Cli) -> Result<i32> {
         only_failure,
         fd_paths: cli.fd_paths,
         trace_paths: &trace_paths,
+        task_details: cli.json,
         buffer_size: cli.buffer_size,
     };
 

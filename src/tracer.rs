@@ -41,6 +41,8 @@ pub struct Config<'a> {
     pub fd_paths: bool,
     /// -P: only the calls that touch these paths.
     pub trace_paths: &'a TracePaths,
+    /// --json: records carry the namespaces and the executable.
+    pub task_details: bool,
     pub buffer_size: u32,
 }
 
@@ -177,6 +179,7 @@ impl<'obj> Tracer<'obj> {
         }
         rodata.follow_forks = config.follow_forks;
         rodata.only_success = config.only_success;
+        rodata.task_details = config.task_details;
         rodata.only_failure = config.only_failure;
         // Wake the reader once a quarter of the buffer is pending; below
         // that it reads on its own timer. Saves a wakeup per record in a storm.

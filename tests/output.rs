@@ -172,12 +172,16 @@ fn json_records_have_the_documented_fields() {
         .current_dir(&dir));
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let host = std::fs::read_to_string("/proc/sys/kernel/hostname").unwrap();
+    let exe = workload(Arch::X86_64).canonicalize().unwrap();
+    let (pid_ns, mnt_ns) = (namespace("pid"), namespace("mnt"));
     let mut seen = std::collections::BTreeSet::new();
     let mut calls = 0;
     for line in stdout(&out).lines() {
         let v: Value = serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}: {line}"));
         assert_eq!(v["schema"], schema::VERSION, "{line}");
         assert_eq!(v["type"], "call", "{line}");
+        assert_eq!(v["exe"], exe.to_str().unwrap(), "{line}");
+        assert_eq!((&v["pid_ns"], &v["mnt_ns"]), (&pid_ns, &mnt_ns), "{line}");
         calls += 1;
         seen.extend(check_fields(&v, schema::CALL, line));
         for arg in v["args"].as_array().unwrap() {
@@ -242,6 +246,96 @@ fn json_records_have_the_documented_fields() {
             f.name
         );
     }
+}
+
+/// This process's namespace of `kind`, as its inode number.
+fn namespace(kind: &str) -> Value {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::metadata(format!("/proc/self/ns/{kind}"))
+        .unwrap()
+        .ino()
+        .into()
+}
+
+/// exe follows a thread through exec, and the namespaces are the caller's.
+#[test]
+fn json_exe_follows_exec_and_namespaces_are_the_callers() {
+    if !privileged() {
+        return;
+    }
+    let dir = scratch_dir("json-exe");
+    let script = format!(
+        "cat /dev/null; exec {} basic",
+        workload(Arch::X86_64).display()
+    );
+    let out = run(ftrace()
+        .args(["--json", "-f", "-e", "trace=openat", "--"])
+        .args(["unshare", "-p", "-f", "-m", "sh", "-c", &script])
+        .current_dir(&dir));
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let exe_of = |name: &str| {
+        std::fs::canonicalize(which(name))
+            .unwrap()
+            .to_string_lossy()
+            .into_owned()
+    };
+    let records: Vec<Value> = stdout(&out)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+        .collect();
+    let exes_of = |comm: &str| -> Vec<&str> {
+        records
+            .iter()
+            .filter(|v| v["comm"] == comm)
+            .map(|v| v["exe"].as_str().unwrap())
+            .collect()
+    };
+    let text = stdout(&out);
+    assert!(!exes_of("unshare").is_empty(), "{text}");
+    assert!(
+        exes_of("unshare").iter().all(|&e| e == exe_of("unshare")),
+        "{text}"
+    );
+    assert!(exes_of("cat").iter().all(|&e| e == exe_of("cat")), "{text}");
+    // sh, then the same thread once it has exec'd the workload.
+    let workload = workload(Arch::X86_64).canonicalize().unwrap();
+    let sh: Vec<_> = records.iter().filter(|v| v["comm"] == "sh").collect();
+    let files: Vec<_> = records.iter().filter(|v| v["comm"] == "files").collect();
+    assert!(!sh.is_empty() && !files.is_empty(), "{text}");
+    assert!(sh.iter().all(|v| v["exe"] == exe_of("sh")), "{text}");
+    assert!(
+        files.iter().all(|v| v["exe"] == workload.to_str().unwrap()),
+        "{text}"
+    );
+    assert_eq!(sh[0]["tid"], files[0]["tid"], "{text}");
+    // unshare starts in ours; sh, cat and the workload run in their own.
+    let (pid_ns, mnt_ns) = (namespace("pid"), namespace("mnt"));
+    assert_eq!(
+        (
+            &records[0]["comm"],
+            &records[0]["pid_ns"],
+            &records[0]["mnt_ns"]
+        ),
+        (&Value::from("unshare"), &pid_ns, &mnt_ns)
+    );
+    for v in records.iter().filter(|v| v["comm"] != "unshare") {
+        assert_ne!(v["pid_ns"], pid_ns, "{v}");
+        assert_ne!(v["mnt_ns"], mnt_ns, "{v}");
+        assert_eq!(
+            (&v["pid_ns"], &v["mnt_ns"]),
+            (&sh[0]["pid_ns"], &sh[0]["mnt_ns"]),
+            "{v}"
+        );
+    }
+}
+
+/// The path of program `name`, as the shell finds it.
+fn which(name: &str) -> std::path::PathBuf {
+    let out = Command::new("sh")
+        .args(["-c", &format!("command -v {name}")])
+        .output()
+        .unwrap();
+    String::from_utf8(out.stdout).unwrap().trim().into()
 }
 
 /// DEL, C1 controls and bidirectional controls never reach a terminal
@@ -332,7 +426,11 @@ fn json_tells_losses_in_the_stream() {
                 told += n;
                 records += 1;
             }
-            Some("call") => storm_calls += u64::from(v["path"] == "/dev/null"),
+            Some("call") => {
+                // The kernel sends exe again after a record that was lost.
+                assert!(v["exe"].is_string(), "{line}");
+                storm_calls += u64::from(v["path"] == "/dev/null")
+            }
             _ => panic!("no type: {line}"),
         }
     }
@@ -343,6 +441,49 @@ fn json_tells_losses_in_the_stream() {
         (calls..calls + 10).contains(&(storm_calls + lost)),
         "{storm_calls} + {lost}"
     );
+}
+
+/// A thread's executable is sent by the kernel with its first record, and
+/// again after one that was lost: storms started together on a one-page
+/// buffer lose some processes' first records, yet every record names its
+/// executable.
+#[test]
+fn json_exe_survives_losses() {
+    if !privileged() {
+        return;
+    }
+    let dir = scratch_dir("json-exe-lost");
+    let file = dir.join("trace.json");
+    let script = format!(
+        "for i in 1 2 3 4 5 6 7 8; do {} storm 20000 2>/dev/null & done; wait",
+        workload(Arch::X86_64).display()
+    );
+    let out = run(ftrace()
+        .args([
+            "--json",
+            "-f",
+            "--buffer-size",
+            "4K",
+            "-e",
+            "trace=openat",
+            "-o",
+        ])
+        .arg(&file)
+        .args(["--", "sh", "-c", &script])
+        .env_remove("LD_LIBRARY_PATH"));
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(lost_on_stderr(&stderr(&out)) > 0, "{}", stderr(&out));
+    let exe = workload(Arch::X86_64).canonicalize().unwrap();
+    let trace = std::fs::read_to_string(&file).unwrap();
+    let mut storm_calls = 0;
+    for line in trace.lines() {
+        let v: Value = serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}: {line}"));
+        if v["comm"] == "files" {
+            assert_eq!(v["exe"], exe.to_str().unwrap(), "{line}");
+            storm_calls += 1;
+        }
+    }
+    assert!(storm_calls > 0);
 }
 
 #[test]

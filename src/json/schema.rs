@@ -118,6 +118,24 @@ pub const CALL: &[Field] = &[
         "the container id its cgroup path shows (docker, containerd, cri-o, podman); else `null`",
     ),
     field(
+        "pid_ns",
+        Integer,
+        Always,
+        "the inode number of the caller's pid namespace, as `/proc/PID/ns/pid` shows it",
+    ),
+    field(
+        "mnt_ns",
+        Integer,
+        Always,
+        "the inode number of its mount namespace, as `/proc/PID/ns/mnt` shows it",
+    ),
+    field(
+        "exe",
+        String,
+        OrNull,
+        "the caller's executable, as the kernel names it (`/proc/PID/exe`, ` (deleted)` included; `...` starts a path longer than 4095 bytes, given by its end); bytes that are not UTF-8 are replaced by U+FFFD; `null` when unknown",
+    ),
+    field(
         "comm",
         String,
         Always,
