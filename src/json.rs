@@ -1,10 +1,12 @@
 //! --json: one JSON object per call (JSON Lines), and one per loss. The
 //! fields are described once, in [`schema`]; the writer follows its order.
 //!
-//! Records are written straight into the printer's line buffer by the small
-//! writer below: no per-record allocation, each argument's `decoded` text
-//! taken from the call text already rendered, and strings escaped by one
-//! scan that copies runs of plain bytes whole.
+//! Records are written straight into the output buffer by the small writer
+//! below: no per-record allocation, each argument's `decoded` text taken
+//! from the call text already rendered, what stays the same from one call
+//! of a thread to the next (host, ids, namespaces, exe, comm) rendered once
+//! and copied, and strings escaped by a scan that passes over plain bytes
+//! eight at a time.
 //!
 //! Paths are bytes, not text: a path that is valid UTF-8 is given as
 //! `"str"`, any other as `"hex"` (its bytes in hexadecimal), so every path
@@ -12,7 +14,7 @@
 
 pub mod schema;
 
-use std::fmt::Write as _;
+use std::io::Write as _;
 
 use crate::decode::{errno_message, errno_name, ArgKind, ArgSpans, Call, Memory, Raw};
 use crate::inprogress::Note;
@@ -31,10 +33,39 @@ pub struct Fields<'a> {
     pub spans: &'a ArgSpans,
     pub wall_ns: u64,
     pub duration_ns: u64,
-    /// The container id the caller's cgroup path shows.
-    pub container_id: Option<&'a str>,
-    /// The caller's executable, as its latest record from the kernel named it.
-    pub exe: Option<&'a str>,
+}
+
+/// What names the caller in a record, from `host` to `comm`: the same in
+/// every call of a thread until it changes its name, ids or executable.
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct Who {
+    ids: [u32; 9],
+    cgroup_id: u64,
+    comm: [u8; 16],
+}
+
+impl Who {
+    fn of(event: &Event) -> Self {
+        let h = &event.header;
+        let mut comm = [0; 16];
+        let n = event.comm.len().min(16);
+        comm[..n].copy_from_slice(&event.comm[..n]);
+        Who {
+            ids: [
+                h.pid,
+                h.tid,
+                h.ppid,
+                h.host_pid,
+                h.host_tid,
+                h.host_ppid,
+                h.uid,
+                h.pid_ns,
+                h.mnt_ns,
+            ],
+            cgroup_id: h.cgroup_id,
+            comm,
+        }
+    }
 }
 
 /// Calls lost since the previous loss record.
@@ -45,109 +76,138 @@ pub struct Lost {
     pub malformed: u64,
 }
 
-/// Writes records. What is the same in every record is rendered once: the
-/// host, and the date of the last second seen, so that `time` costs a
-/// copy, not a calendar computation, per record.
+/// Writes records. What is the same from one record to the next is
+/// rendered once: the host, the caller of the last call, and the date of
+/// the last second seen, so that `time` costs a copy, not a calendar
+/// computation, per record.
 #[derive(Default)]
 pub struct Writer {
     /// `,"host":"NAME"`.
-    host: String,
+    host: Vec<u8>,
+    /// The caller of the last call, and its fields from `host` to `comm`.
+    who: Option<Who>,
+    who_json: Vec<u8>,
     /// `(seconds since the epoch, "YYYY-MM-DDTHH:MM:SS.")` of the last record.
-    second: Option<(u64, String)>,
+    second: Option<(u64, Vec<u8>)>,
 }
 
 impl Writer {
     pub fn new() -> Self {
         let name = nix::unistd::gethostname().unwrap_or_default();
-        let mut host = String::from(",\"host\":");
+        let mut host = b",\"host\":".to_vec();
         write_lossy(&mut host, name.as_encoded_bytes());
-        Writer { host, second: None }
+        Writer {
+            host,
+            ..Writer::default()
+        }
+    }
+
+    /// Whether `event` comes from the caller of the last call, as it was then.
+    pub fn knows_caller(&self, event: &Event) -> bool {
+        self.who == Some(Who::of(event))
+    }
+
+    /// Renders the caller's fields for this call and those that follow from
+    /// it: its container, and its executable as the kernel last sent it.
+    pub fn set_caller(&mut self, event: &Event, container_id: Option<&str>, exe: Option<&str>) {
+        let h = &event.header;
+        let out = &mut self.who_json;
+        out.clear();
+        out.extend_from_slice(&self.host);
+        for (name, id) in [
+            (",\"pid\":", h.pid),
+            (",\"tid\":", h.tid),
+            (",\"ppid\":", h.ppid),
+            (",\"host_pid\":", h.host_pid),
+            (",\"host_tid\":", h.host_tid),
+            (",\"host_ppid\":", h.host_ppid),
+            (",\"uid\":", h.uid),
+        ] {
+            push(out, name);
+            write_u64(out, id.into());
+        }
+        push(out, ",\"cgroup_id\":");
+        write_u64(out, h.cgroup_id);
+        push(out, ",\"container_id\":");
+        write_opt_str(out, container_id);
+        push(out, ",\"pid_ns\":");
+        write_u64(out, h.pid_ns.into());
+        push(out, ",\"mnt_ns\":");
+        write_u64(out, h.mnt_ns.into());
+        push(out, ",\"exe\":");
+        write_opt_str(out, exe);
+        push(out, ",\"comm\":");
+        write_lossy(out, event.comm);
+        self.who = Some(Who::of(event));
+    }
+
+    /// Forgets the caller's fields: an executable changed.
+    pub fn forget_caller(&mut self) {
+        self.who = None;
     }
 
     /// `{"schema":N,"type":"TYPE","time":...,"time_ns":N`: how every record begins.
-    fn begin(&mut self, out: &mut String, kind: &str, wall_ns: u64) {
-        out.push_str("{\"schema\":");
+    fn begin(&mut self, out: &mut Vec<u8>, kind: &str, wall_ns: u64) {
+        push(out, "{\"schema\":");
         write_u64(out, schema::VERSION);
-        out.push_str(",\"type\":\"");
-        out.push_str(kind);
-        out.push_str("\",\"time\":\"");
+        push(out, ",\"type\":\"");
+        push(out, kind);
+        push(out, "\",\"time\":\"");
         self.write_time(out, wall_ns);
-        out.push_str("\",\"time_ns\":");
+        push(out, "\",\"time_ns\":");
         write_u64(out, wall_ns);
     }
 
     /// Appends a loss record, without the newline.
-    pub fn lost(&mut self, out: &mut String, wall_ns: u64, lost: Lost) {
+    pub fn lost(&mut self, out: &mut Vec<u8>, wall_ns: u64, lost: Lost) {
         self.begin(out, "lost", wall_ns);
-        out.push_str(&self.host);
-        out.push_str(",\"calls\":");
+        out.extend_from_slice(&self.host);
+        push(out, ",\"calls\":");
         write_u64(out, lost.ring_full + lost.in_flight + lost.malformed);
-        out.push_str(",\"ring_full\":");
+        push(out, ",\"ring_full\":");
         write_u64(out, lost.ring_full);
-        out.push_str(",\"in_flight\":");
+        push(out, ",\"in_flight\":");
         write_u64(out, lost.in_flight);
-        out.push_str(",\"malformed\":");
+        push(out, ",\"malformed\":");
         write_u64(out, lost.malformed);
-        out.push('}');
+        out.push(b'}');
     }
 
     /// Appends one call as a JSON object, without the newline.
-    pub fn call(&mut self, out: &mut String, f: &Fields) {
+    pub fn call(&mut self, out: &mut Vec<u8>, f: &Fields) {
         let header = &f.event.header;
         let call = f.call;
         self.begin(out, "call", f.wall_ns);
-        out.push_str(",\"mono_ns\":");
+        push(out, ",\"mono_ns\":");
         write_u64(out, header.enter_ns);
-        out.push_str(",\"duration_ns\":");
+        push(out, ",\"duration_ns\":");
         write_u64(out, f.duration_ns);
-        out.push_str(&self.host);
-        out.push_str(",\"pid\":");
-        write_u64(out, header.pid.into());
-        out.push_str(",\"tid\":");
-        write_u64(out, header.tid.into());
-        out.push_str(",\"ppid\":");
-        write_u64(out, header.ppid.into());
-        out.push_str(",\"host_pid\":");
-        write_u64(out, header.host_pid.into());
-        out.push_str(",\"host_tid\":");
-        write_u64(out, header.host_tid.into());
-        out.push_str(",\"host_ppid\":");
-        write_u64(out, header.host_ppid.into());
-        out.push_str(",\"uid\":");
-        write_u64(out, header.uid.into());
-        out.push_str(",\"cgroup_id\":");
-        write_u64(out, header.cgroup_id);
-        out.push_str(",\"container_id\":");
-        write_opt_str(out, f.container_id);
-        out.push_str(",\"pid_ns\":");
-        write_u64(out, header.pid_ns.into());
-        out.push_str(",\"mnt_ns\":");
-        write_u64(out, header.mnt_ns.into());
-        out.push_str(",\"exe\":");
-        write_opt_str(out, f.exe);
-        out.push_str(",\"comm\":");
-        write_lossy(out, f.event.comm);
-        out.push_str(",\"syscall\":");
+        debug_assert!(self.knows_caller(f.event), "set_caller first");
+        out.extend_from_slice(&self.who_json);
+        push(out, ",\"syscall\":");
         write_str(out, call.syscall.name());
-        out.push_str(if call.compat {
-            ",\"compat\":true,\"path\":"
-        } else {
-            ",\"compat\":false,\"path\":"
-        });
+        push(
+            out,
+            if call.compat {
+                ",\"compat\":true,\"path\":"
+            } else {
+                ",\"compat\":false,\"path\":"
+            },
+        );
         write_first_path(out, call);
-        out.push_str(",\"args\":[");
+        push(out, ",\"args\":[");
         for (i, (param, span)) in call.params().zip(f.spans).enumerate() {
             if i > 0 {
-                out.push(',');
+                out.push(b',');
             }
-            out.push_str("{\"name\":");
+            push(out, "{\"name\":");
             write_str(out, param.name);
-            out.push_str(",\"raw\":");
+            push(out, ",\"raw\":");
             match call.raw(param) {
                 Raw::Signed(v) => write_i64(out, v),
                 Raw::Unsigned(v) => write_u64(out, v),
             }
-            out.push_str(",\"decoded\":");
+            push(out, ",\"decoded\":");
             write_str(out, f.args_text.get(span.clone()).unwrap_or_default());
             match param.kind() {
                 ArgKind::Path if call.raw(param) != Raw::Unsigned(0) => {
@@ -156,16 +216,16 @@ impl Writer {
                 ArgKind::Fd | ArgKind::Dirfd => write_fd_path(out, "", call.memory(param)),
                 _ => {}
             }
-            out.push('}');
+            out.push(b'}');
         }
-        out.push_str("],\"ret\":");
+        push(out, "],\"ret\":");
         match call.errno() {
             Some(errno) => {
-                out.push_str("-1,\"errno\":");
+                push(out, "-1,\"errno\":");
                 write_opt_str(out, errno_name(errno));
-                out.push_str(",\"errno_num\":");
+                push(out, ",\"errno_num\":");
                 write_u64(out, errno.into());
-                out.push_str(",\"error\":");
+                push(out, ",\"error\":");
                 write_opt_str(out, errno_message(errno));
             }
             None => {
@@ -173,48 +233,48 @@ impl Writer {
                 if call.returned_fd().is_some() {
                     write_fd_path(out, "ret_", call.returned_fd_path());
                 }
-                out.push_str(",\"errno\":null,\"errno_num\":null,\"error\":null");
+                push(out, ",\"errno\":null,\"errno_num\":null,\"error\":null");
             }
         }
-        out.push_str(",\"call\":");
+        push(out, ",\"call\":");
         write_str(out, f.text);
-        out.push('}');
+        out.push(b'}');
     }
 
     /// Appends a call in progress (at attach or at detach), without the
     /// newline.
-    pub fn note(&mut self, out: &mut String, wall_ns: u64, note: &Note) {
+    pub fn note(&mut self, out: &mut Vec<u8>, wall_ns: u64, note: &Note) {
         self.begin(out, "in_progress", wall_ns);
-        out.push_str(&self.host);
-        out.push_str(",\"pid\":");
+        out.extend_from_slice(&self.host);
+        push(out, ",\"pid\":");
         write_u64(out, note.pid.into());
-        out.push_str(",\"tid\":");
+        push(out, ",\"tid\":");
         write_u64(out, note.tid.into());
-        out.push_str(",\"comm\":");
+        push(out, ",\"comm\":");
         write_lossy(out, &note.comm);
-        out.push_str(",\"syscall\":");
+        push(out, ",\"syscall\":");
         write_str(out, note.syscall.name());
-        out.push_str(",\"state\":");
+        push(out, ",\"state\":");
         write_str(out, note.state.name());
-        out.push_str(",\"call\":");
+        push(out, ",\"call\":");
         write_str(out, &note.text);
-        out.push('}');
+        out.push(b'}');
     }
 
     /// RFC 3339 UTC with nanoseconds.
-    fn write_time(&mut self, out: &mut String, wall_ns: u64) {
+    fn write_time(&mut self, out: &mut Vec<u8>, wall_ns: u64) {
         let secs = wall_ns / 1_000_000_000;
         let prefix = match &mut self.second {
             Some((s, prefix)) if *s == secs => prefix,
             slot => {
-                let mut prefix = String::with_capacity(24);
+                let mut prefix = Vec::with_capacity(24);
                 write_date_time(&mut prefix, secs);
                 &mut slot.insert((secs, prefix)).1
             }
         };
-        out.push_str(prefix);
+        out.extend_from_slice(prefix);
         write_fixed(out, wall_ns % 1_000_000_000, 9);
-        out.push('Z');
+        out.push(b'Z');
     }
 }
 
@@ -224,18 +284,18 @@ impl Writer {
 /// `{prefix}path_deleted` when the file is deleted (the path is the one it
 /// had), `{prefix}path_unknown` when the kernel names it in a way not
 /// spelled out; none when no file was open there.
-fn write_fd_path(out: &mut String, prefix: &str, memory: &Memory) {
-    let field = |out: &mut String, name: &str| {
-        out.push_str(",\"");
-        out.push_str(prefix);
-        out.push_str(name);
-        out.push_str("\":");
+fn write_fd_path(out: &mut Vec<u8>, prefix: &str, memory: &Memory) {
+    let field = |out: &mut Vec<u8>, name: &str| {
+        push(out, ",\"");
+        push(out, prefix);
+        push(out, name);
+        push(out, "\":");
     };
     match *memory {
         Memory::Null => {}
         Memory::Unreadable => {
             field(out, "path_unknown");
-            out.push_str("true");
+            push(out, "true");
         }
         Memory::Bytes { data, complete }
         | Memory::Changed { data, complete }
@@ -247,18 +307,18 @@ fn write_fd_path(out: &mut String, prefix: &str, memory: &Memory) {
                 }
                 Err(_) => {
                     field(out, "path_hex");
-                    out.push('"');
+                    out.push(b'"');
                     write_hex(out, data);
-                    out.push('"');
+                    out.push(b'"');
                 }
             }
             if !complete {
                 field(out, "path_truncated");
-                out.push_str("true");
+                push(out, "true");
             }
             if matches!(memory, Memory::Deleted { .. }) {
                 field(out, "path_deleted");
-                out.push_str("true");
+                push(out, "true");
             }
         }
     }
@@ -286,7 +346,7 @@ pub fn exe_text(memory: &Memory) -> Option<String> {
 }
 
 /// The first path argument's string, lossy; null when there is none.
-fn write_first_path(out: &mut String, call: &Call) {
+fn write_first_path(out: &mut Vec<u8>, call: &Call) {
     let path = call
         .params()
         .find(|p| p.kind() == ArgKind::Path)
@@ -294,35 +354,35 @@ fn write_first_path(out: &mut String, call: &Call) {
         .and_then(|p| call.memory(p).data());
     match path {
         Some(bytes) => write_lossy(out, bytes),
-        None => out.push_str("null"),
+        None => push(out, "null"),
     }
 }
 
 /// The path fields of a path argument.
-fn write_path(out: &mut String, memory: &Memory) {
+fn write_path(out: &mut Vec<u8>, memory: &Memory) {
     match *memory {
         Memory::Bytes { data, complete }
         | Memory::Changed { data, complete }
         | Memory::Deleted { data, complete } => {
             match std::str::from_utf8(data) {
                 Ok(s) => {
-                    out.push_str(",\"str\":");
+                    push(out, ",\"str\":");
                     write_str(out, s);
                 }
                 Err(_) => {
-                    out.push_str(",\"hex\":\"");
+                    push(out, ",\"hex\":\"");
                     write_hex(out, data);
-                    out.push('"');
+                    out.push(b'"');
                 }
             }
             if !complete {
-                out.push_str(",\"truncated\":true");
+                push(out, ",\"truncated\":true");
             }
             if matches!(memory, Memory::Changed { .. }) {
-                out.push_str(",\"changed\":true");
+                push(out, ",\"changed\":true");
             }
         }
-        Memory::Null | Memory::Unreadable => out.push_str(",\"unreadable\":true"),
+        Memory::Null | Memory::Unreadable => push(out, ",\"unreadable\":true"),
     }
 }
 
@@ -351,15 +411,38 @@ fn escaped_for_terminals(c: char) -> bool {
     matches!(c, '\u{7f}'..='\u{9f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
 
+/// Whether any of the 8 bytes of `w` may be special: below 0x20, `"`,
+/// `\\`, or 0x7F and above. It may say yes for a plain byte that follows
+/// a special one (the borrow of the subtractions), never no for a
+/// special one.
+fn maybe_special(w: u64) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let zero_in = |x: u64| x.wrapping_sub(ONES) & !x;
+    let control = w.wrapping_sub(ONES * 0x20) & !w;
+    let quote = zero_in(w ^ (ONES * u64::from(b'"')));
+    let backslash = zero_in(w ^ (ONES * u64::from(b'\\')));
+    let del_or_above = w | w.wrapping_add(ONES);
+    (control | quote | backslash | del_or_above) & HIGH != 0
+}
+
 /// Appends `s` as a JSON string: `"`, `\` and the controls escaped as
 /// serde_json escapes them (`\n`, `\t`, ... or `\u00XX`), and DEL, C1 and
 /// bidirectional controls as `\uXXXX` too.
-pub fn write_str(out: &mut String, s: &str) {
-    out.push('"');
+pub fn write_str(out: &mut Vec<u8>, s: &str) {
+    out.push(b'"');
     let bytes = s.as_bytes();
     let mut plain = 0;
     let mut i = 0;
     while i < bytes.len() {
+        // Eight plain bytes at a time: most strings have no special byte.
+        if let Some(word) = bytes.get(i..i + 8) {
+            let word = u64::from_le_bytes(word.try_into().unwrap_or_default());
+            if !maybe_special(word) {
+                i += 8;
+                continue;
+            }
+        }
         if !SPECIAL[usize::from(bytes[i])] {
             i += 1;
             continue;
@@ -382,61 +465,68 @@ pub fn write_str(out: &mut String, s: &str) {
                 continue;
             }
         };
-        out.push_str(s.get(plain..i).unwrap_or_default());
+        out.extend_from_slice(&bytes[plain..i]);
         if escape.is_empty() {
             let _ = write!(out, "\\u{:04x}", u32::from(c));
         } else {
-            out.push_str(escape);
+            push(out, escape);
         }
         i += c.len_utf8();
         plain = i;
     }
-    out.push_str(s.get(plain..).unwrap_or_default());
-    out.push('"');
+    out.extend_from_slice(&bytes[plain..]);
+    out.push(b'"');
 }
 
-fn write_opt_str(out: &mut String, s: Option<&str>) {
+fn push(out: &mut Vec<u8>, s: &str) {
+    out.extend_from_slice(s.as_bytes());
+}
+
+fn write_opt_str(out: &mut Vec<u8>, s: Option<&str>) {
     match s {
         Some(s) => write_str(out, s),
-        None => out.push_str("null"),
+        None => push(out, "null"),
     }
 }
 
 /// Bytes that are usually text, as a string: lossy when not UTF-8 (comm,
 /// whose bytes the README says may be replaced).
-fn write_lossy(out: &mut String, bytes: &[u8]) {
+fn write_lossy(out: &mut Vec<u8>, bytes: &[u8]) {
     match std::str::from_utf8(bytes) {
         Ok(s) => write_str(out, s),
         Err(_) => write_str(out, &String::from_utf8_lossy(bytes)),
     }
 }
 
-fn write_hex(out: &mut String, bytes: &[u8]) {
+fn write_hex(out: &mut Vec<u8>, bytes: &[u8]) {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";
     for &b in bytes {
-        out.push(char::from(DIGITS[usize::from(b >> 4)]));
-        out.push(char::from(DIGITS[usize::from(b & 0xf)]));
+        out.push(DIGITS[usize::from(b >> 4)]);
+        out.push(DIGITS[usize::from(b & 0xf)]);
     }
 }
 
-pub fn write_u64(out: &mut String, n: u64) {
-    out.push_str(itoa::Buffer::new().format(n));
+pub fn write_u64(out: &mut Vec<u8>, n: u64) {
+    push(out, itoa::Buffer::new().format(n));
 }
 
-pub fn write_i64(out: &mut String, n: i64) {
-    out.push_str(itoa::Buffer::new().format(n));
+pub fn write_i64(out: &mut Vec<u8>, n: i64) {
+    push(out, itoa::Buffer::new().format(n));
 }
 
 /// `n` in decimal, zero-padded to `width` digits.
-fn write_fixed(out: &mut String, n: u64, width: usize) {
+fn write_fixed(out: &mut Vec<u8>, n: u64, width: usize) {
     let mut buf = itoa::Buffer::new();
     let digits = buf.format(n);
-    out.extend(std::iter::repeat_n('0', width.saturating_sub(digits.len())));
-    out.push_str(digits);
+    out.extend(std::iter::repeat_n(
+        b'0',
+        width.saturating_sub(digits.len()),
+    ));
+    push(out, digits);
 }
 
 /// `YYYY-MM-DDTHH:MM:SS.` for seconds since the epoch, UTC.
-fn write_date_time(out: &mut String, secs: u64) {
+fn write_date_time(out: &mut Vec<u8>, secs: u64) {
     let (days, rem) = (secs / 86_400, secs % 86_400);
     let (year, month, day) = civil_from_days(days as i64);
     let _ = write!(
@@ -469,9 +559,9 @@ mod tests {
     use crate::decode::{self, write_call_with_spans, Style};
 
     fn time(writer: &mut Writer, ns: u64) -> String {
-        let mut s = String::new();
+        let mut s = Vec::new();
         writer.write_time(&mut s, ns);
-        s
+        String::from_utf8(s).unwrap()
     }
 
     #[test]
@@ -498,9 +588,34 @@ mod tests {
     }
 
     fn json_str(s: &str) -> String {
-        let mut out = String::new();
+        let mut out = Vec::new();
         write_str(&mut out, s);
-        out
+        String::from_utf8(out).unwrap()
+    }
+
+    /// serde_json's text for `s`, with the characters a terminal acts on
+    /// as \u escapes.
+    fn serde_json_terminal_safe(s: &str) -> String {
+        let mut expected = String::new();
+        for c in serde_json::to_string(s).unwrap().chars() {
+            if escaped_for_terminals(c) {
+                expected.push_str(&format!("\\u{:04x}", u32::from(c)));
+            } else {
+                expected.push(c);
+            }
+        }
+        expected
+    }
+
+    proptest::proptest! {
+        /// The eight-bytes-at-a-time scan misses nothing, wherever the
+        /// special characters fall.
+        #[test]
+        fn any_string_escapes_as_serde_json_does(
+            s in "([a-z/. ]{0,9}[\"\\\\\u{0}-\u{1f}\u{7f}-\u{a0}é日🦀\u{2028}-\u{206a}]?){0,12}"
+        ) {
+            proptest::prop_assert_eq!(json_str(&s), serde_json_terminal_safe(&s));
+        }
     }
 
     #[test]
@@ -562,8 +677,10 @@ mod tests {
         };
         let bytes = crate::record::tests::encode(&header, &[]);
         let event = Event::parse(&bytes).unwrap();
-        let mut line = String::new();
-        Writer::default().call(
+        let mut line = Vec::new();
+        let mut writer = Writer::default();
+        writer.set_caller(&event, None, None);
+        writer.call(
             &mut line,
             &Fields {
                 event: &event,
@@ -573,11 +690,9 @@ mod tests {
                 spans: &spans,
                 wall_ns: 0,
                 duration_ns: 0,
-                container_id: None,
-                exe: None,
             },
         );
-        let value: serde_json::Value = serde_json::from_str(&line).unwrap();
+        let value: serde_json::Value = serde_json::from_slice(&line).unwrap();
         let args = &value["args"];
         assert_eq!(args[0]["str"], "ok\n\"");
         assert_eq!(args[0]["decoded"], "\"ok\\n\\\"\"");

@@ -165,6 +165,7 @@ impl Printer {
         };
         if let Some(exe) = &event.exe {
             self.exes.insert(event.header.host_tid, json::exe_text(exe));
+            self.json.forget_caller();
         }
         let call = event.call();
         if !self.trace_paths.is_empty() && !self.trace_paths.selects(&call) {
@@ -256,9 +257,8 @@ impl Printer {
         self.out.write_all(line.as_bytes())
     }
 
+    /// Writes the record straight into the output buffer.
     fn write_json(&mut self, event: &Event, call: &Call, duration: u64) -> io::Result<()> {
-        let line = &mut self.line;
-        line.clear();
         let args_text = if event.resumed() {
             // The call text holds no arguments: render them apart.
             self.entry.clear();
@@ -274,8 +274,14 @@ impl Printer {
             &self.call
         };
         let header = &event.header;
+        if !self.json.knows_caller(event) {
+            let exe = self.exes.get(&header.host_tid).and_then(|e| e.as_deref());
+            let container_id = self.containers.of(header.cgroup_id, header.tid);
+            self.json.set_caller(event, container_id, exe);
+        }
+        let out = &mut self.out.buf;
         self.json.call(
-            line,
+            out,
             &json::Fields {
                 event,
                 call,
@@ -284,12 +290,10 @@ impl Printer {
                 spans: &self.spans,
                 wall_ns: self.clock.wall_ns(header.enter_ns),
                 duration_ns: duration,
-                container_id: self.containers.of(header.cgroup_id, header.tid),
-                exe: self.exes.get(&header.host_tid).and_then(|e| e.as_deref()),
             },
         );
-        line.push('\n');
-        self.out.write_all(line.as_bytes())
+        out.push(b'\n');
+        Ok(())
     }
 
     /// With --json, a loss record for the calls lost since the last one.
@@ -311,14 +315,10 @@ impl Printer {
             malformed: now.malformed.saturating_sub(self.lost.malformed),
         };
         self.lost = now;
-        let line = &mut self.line;
-        line.clear();
+        let out = &mut self.out.buf;
         self.json
-            .lost(line, self.clock.wall_ns(self.clock.mono_ns()), new);
-        line.push('\n');
-        if let Err(e) = self.out.write_all(line.as_bytes()) {
-            self.write_error = Some(e);
-        }
+            .lost(out, self.clock.wall_ns(self.clock.mono_ns()), new);
+        out.push(b'\n');
     }
 
     pub fn flush(&mut self) {
@@ -349,15 +349,17 @@ impl Sink for Printer {
         if self.write_error.is_some() || self.format.summary == SummaryMode::Only {
             return;
         }
-        let line = &mut self.line;
-        line.clear();
         if self.format.json {
             let now = self.clock.wall_ns(self.clock.mono_ns());
-            self.json.note(line, now, note);
-        } else {
-            write_ids(line, note.pid, note.tid, &note.comm);
-            line.push_str(&note.text);
+            self.json.note(&mut self.out.buf, now, note);
+            self.out.buf.push(b'\n');
+            self.lines += 1;
+            return;
         }
+        let line = &mut self.line;
+        line.clear();
+        write_ids(line, note.pid, note.tid, &note.comm);
+        line.push_str(&note.text);
         line.push('\n');
         match self.out.write_all(line.as_bytes()) {
             Ok(()) => self.lines += 1,
@@ -658,6 +660,63 @@ mod fuzz {
         let text = std::fs::read_to_string(&path).unwrap();
         std::fs::remove_file(&path).unwrap();
         (text, printer.lines, printer.malformed)
+    }
+
+    /// Each JSON record names its own caller, however the callers
+    /// alternate, and the executable from the thread's latest record that
+    /// carried one.
+    #[test]
+    fn each_json_record_names_its_own_caller() {
+        let exe = crate::bpf::types::limits::ARG_EXE.0 as u8;
+        let ok = capture_status::CAPTURE_OK;
+        let caller = |tid: u32, comm: &[u8]| {
+            let mut header = record {
+                call: crate::plan::call_id(crate::decode::Syscall::named("openat")),
+                pid: tid,
+                tid,
+                host_tid: tid,
+                ..Default::default()
+            };
+            for (to, &b) in header.comm.iter_mut().zip(comm) {
+                *to = b as i8;
+            }
+            header
+        };
+        let (a, b) = (caller(10, b"alpha"), caller(20, b"beta"));
+        let records = [
+            encode(&a, &[(exe, ok, b"/bin/a")]),
+            encode(&b, &[]),
+            encode(&a, &[]),
+            encode(&a, &[(exe, ok, b"/bin/a2")]),
+            encode(&b, &[(exe, ok, b"/bin/b")]),
+            encode(&b, &[]),
+        ];
+        let format = Format {
+            json: true,
+            ..Format::default()
+        };
+        let (text, lines, _) = printed(format, &records);
+        assert_eq!(lines, 6, "{text}");
+        let seen: Vec<(u64, String, serde_json::Value)> = text
+            .lines()
+            .map(|l| {
+                let v: serde_json::Value = serde_json::from_str(l).unwrap();
+                let comm = v["comm"].as_str().unwrap().to_string();
+                (v["tid"].as_u64().unwrap(), comm, v["exe"].clone())
+            })
+            .collect();
+        let expect = |tid, comm: &str, exe: Option<&str>| (tid, comm.to_string(), exe.into());
+        assert_eq!(
+            seen,
+            [
+                expect(10, "alpha", Some("/bin/a")),
+                expect(20, "beta", None),
+                expect(10, "alpha", Some("/bin/a")),
+                expect(10, "alpha", Some("/bin/a2")),
+                expect(20, "beta", Some("/bin/b")),
+                expect(20, "beta", Some("/bin/b")),
+            ]
+        );
     }
 
     proptest! {
