@@ -88,12 +88,15 @@ enum capture_match {
 
 /* One -P path, as the kernel compares it: the FNV-1a hash of its `len`
  * bytes. A `prefix` one ends with '/' and selects every path it starts.
- * A match is only likely: user space checks the bytes. */
+ * A match is only likely: user space checks the bytes. Its last component
+ * (without a prefix's '/') is text[last_start..last_start + last_len). */
 struct trace_path {
 	__u64 hash;
 	__u16 len;
+	__u16 last_start;
+	__u16 last_len;
 	__u8 prefix;
-	__u8 reserved[5];
+	__u8 reserved;
 };
 
 /* One capture of a plan. */

@@ -909,9 +909,9 @@ static __always_inline bool dying(struct task_struct *task)
 }
 
 /*
- * -P: whether a call touches one of trace_paths. Each candidate path (a
- * descriptor's, a path argument, resolved against its dirfd or the cwd
- * when relative) is hashed byte by byte with FNV-1a and compared with the
+ * -P, second pass, on the captured call: whether it touches one of
+ * trace_paths. Each candidate path (a descriptor's, a path argument,
+ * resolved against its dirfd or the cwd when relative) is hashed byte by byte with FNV-1a and compared with the
  * paths' hashes: in full at its end, and for the prefix ones after each
  * '/'. A hash match is only likely: user space checks the bytes, so a
  * collision can never print a call that does not match.
@@ -1078,6 +1078,232 @@ static __always_inline bool touches_trace_path(const struct capture_state *state
 	return sel.hit;
 }
 
+/*
+ * -P, first pass: whether a call may touch one of trace_paths, decided
+ * before anything is captured, from what costs little: the first and last
+ * bytes of each path argument, and the names of the dentries behind each
+ * descriptor. It never turns away a call that touches one; the few it
+ * lets through wrongly are dropped by touches_trace_path once captured.
+ * Without it, every call paid for walks and a hash of every byte.
+ */
+
+/* The text of trace_paths[k], set before load; 8 bytes of slack for the
+ * word loads at its end. */
+struct trace_path_text {
+	__u8 bytes[FD_PATH_END + 8];
+};
+struct trace_path_text trace_path_texts[MAX_TRACE_PATHS] = {};
+
+struct prefilter_buf {
+	__u8 arg[FD_PATH_END + 8];  /* a path argument */
+	__u8 name[FD_PATH_END + 8]; /* a dentry's name */
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct prefilter_buf);
+} prefilter_buf SEC(".maps");
+
+static __always_inline __u64 word_at(const __u8 *bytes, __u32 off)
+{
+	barrier_var(off);
+	return *(const __u64 *)(bytes + (off & (FD_PATH_END - 1)));
+}
+
+/* Whether a[ao..ao+n) and b[bo..bo+n) agree in their first and last 8
+ * bytes: all of them when n <= 8. */
+static __always_inline bool ends_alike(const __u8 *a, __u32 ao, const __u8 *b, __u32 bo, __u32 n)
+{
+	if (n < 8) {
+		__u64 mask = (1ULL << ((n & 7) * 8)) - 1;
+
+		return !((word_at(a, ao) ^ word_at(b, bo)) & mask);
+	}
+	return word_at(a, ao) == word_at(b, bo) &&
+	       word_at(a, ao + n - 8) == word_at(b, bo + n - 8);
+}
+
+/* What name_form compares with the trace paths' last components ("b" of
+ * "/a/b" and of the prefix "/a/b/"; empty for "/"). */
+struct name_match {
+	const unsigned char *name; /* kernel memory, read into buf if needed */
+	__u8 *buf;
+	__u32 len;
+	bool read;
+	bool leaf; /* the file's own name: whole paths too, not only prefixes */
+	bool hit;
+};
+
+/* bpf_loop callback: whether trace path k's file could bear this name.
+ * The name is read only when a length matches. */
+static long name_form(__u64 k, struct name_match *m)
+{
+	const struct trace_path *tp = &trace_paths[k & (MAX_TRACE_PATHS - 1)];
+
+	if ((!m->leaf && !tp->prefix) || tp->last_len != m->len)
+		return 0;
+	if (!m->read) {
+		m->read = true;
+		if (m->len > NAME_MAX ||
+		    bpf_probe_read_kernel(m->buf, m->len & NAME_MAX, m->name)) {
+			m->hit = true; /* cannot tell: let the second pass judge */
+			return 1;
+		}
+	}
+	m->hit = ends_alike(m->buf, 0, trace_path_texts[k & (MAX_TRACE_PATHS - 1)].bytes,
+			    tp->last_start, m->len);
+	return m->hit;
+}
+
+/* Whether dentry (or, for the prefix paths, one of its ancestors up to
+ * the task's root) has the name a trace path's file would have. */
+static __always_inline bool names_alike(struct dentry *dentry, struct vfsmount *vfs,
+					struct prefilter_buf *pb)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct dentry *root = task->fs->root.dentry, *parent;
+	struct vfsmount *root_mnt = task->fs->root.mnt;
+	struct mount *mnt = mount_of(vfs), *up;
+	struct name_match m = { .buf = pb->name, .leaf = true };
+	int step;
+
+	bpf_for(step, 0, FD_PATH_STEPS) {
+		vfs = &mnt->mnt;
+		if (dentry == root && vfs == root_mnt)
+			break;
+		if (dentry == vfs->mnt_root) {
+			up = mnt->mnt_parent;
+			if (up == mnt)
+				break;
+			dentry = mnt->mnt_mountpoint;
+			mnt = up;
+			continue;
+		}
+		m.name = dentry->d_name.name;
+		m.len = dentry->d_name.len;
+		m.read = false;
+		bpf_loop(trace_path_count, name_form, &m, 0);
+		if (m.hit)
+			return true;
+		m.leaf = false;
+		parent = dentry->d_parent;
+		if (parent == dentry)
+			break;
+		dentry = parent;
+	}
+	/* The root itself: the paths "/" and "/" as a prefix, whose last
+	 * component is empty, name it. */
+	m.len = 0;
+	m.read = true;
+	m.leaf = true;
+	bpf_loop(trace_path_count, name_form, &m, 0);
+	return m.hit;
+}
+
+/* The dentry and mount of the file behind descriptor fd. */
+static __always_inline bool fd_dentry(long fd, struct dentry **dentry, struct vfsmount **vfs)
+{
+	struct file *file;
+
+	if (fd < 0 || fd > 0x7fffffff)
+		return false;
+	file = fd_file(bpf_get_current_task_btf(), fd);
+	if (!file)
+		return false;
+	*dentry = file->f_path.dentry;
+	*vfs = file->f_path.mnt;
+	return *dentry && *vfs;
+}
+
+/* Whether the path argument s[0..n) may name trace_paths[k]: as it is,
+ * or, when relative, appended to its directory's path. A relative one
+ * against a prefix path is let through: where the directory's path ends
+ * inside the prefix is not known before the walk. */
+static __always_inline bool arg_alike(__u32 k, const __u8 *s, __u32 n)
+{
+	const struct trace_path *tp = &trace_paths[k & (MAX_TRACE_PATHS - 1)];
+	const __u8 *t = trace_path_texts[k & (MAX_TRACE_PATHS - 1)].bytes;
+	__u32 len = tp->len;
+
+	if (len > FD_PATH_MAX || n > FD_PATH_MAX)
+		return false;
+	if (tp->prefix ? n >= len && ends_alike(s, 0, t, 0, len)
+		       : n == len && ends_alike(s, 0, t, 0, n))
+		return true;
+	if (s[0] == '/')
+		return false;
+	if (tp->prefix || (s[0] == '.' && s[1 & (FD_PATH_END - 1)] == '/'))
+		return true;
+	/* A whole path ends with "/" and the argument. */
+	return len > n && t[(len - n - 1) & (FD_PATH_END - 1)] == '/' &&
+	       ends_alike(s, 0, t, len - n, n);
+}
+
+/* What arg_form compares with the trace paths. */
+struct arg_match {
+	const __u8 *arg;
+	__u32 len;
+	bool hit;
+};
+
+/* bpf_loop callback: whether the argument may name trace path k. */
+static long arg_form(__u64 k, struct arg_match *m)
+{
+	m->hit = arg_alike(k, m->arg, m->len);
+	return m->hit;
+}
+
+/* What candidate works on, shared across bpf_loop iterations. */
+struct candidates {
+	const struct in_flight *call;
+	long ret;
+	struct prefilter_buf *pb;
+	bool hit;
+};
+
+/* bpf_loop callback: whether capture i of the plan may name a trace path. */
+static long candidate(__u64 i, struct candidates *c)
+{
+	const struct capture_plan *plan = &c->call->plan.captures[i & 7];
+	struct arg_match m = {};
+	struct dentry *dentry;
+	struct vfsmount *vfs;
+	long fd, len;
+
+	if (i >= MAX_CAPTURES || plan->kind == CAPTURE_NONE)
+		return 1;
+	if (plan->match_as == MATCH_FD) {
+		fd = plan->arg < MAX_ARGS ? (int)c->call->args[plan->arg] : c->ret;
+		c->hit = fd != AT_FDCWD && fd_dentry(fd, &dentry, &vfs) &&
+			 names_alike(dentry, vfs, c->pb);
+		return c->hit;
+	}
+	if (plan->match_as != MATCH_PATH || plan->arg >= MAX_ARGS || !c->call->args[plan->arg])
+		return 0;
+	len = bpf_probe_read_user_str(c->pb->arg, FD_PATH_END, (void *)c->call->args[plan->arg]);
+	if (len <= 1)
+		return 0;
+	m.arg = c->pb->arg;
+	m.len = len - 1;
+	bpf_loop(trace_path_count, arg_form, &m, 0);
+	c->hit = m.hit;
+	return c->hit;
+}
+
+static __always_inline bool may_touch_trace_path(const struct in_flight *call, long ret)
+{
+	struct candidates c = { .call = call, .ret = ret };
+	__u32 zero = 0;
+
+	c.pb = bpf_map_lookup_elem(&prefilter_buf, &zero);
+	if (!c.pb)
+		return true;
+	bpf_loop(MAX_CAPTURES, candidate, &c, 0);
+	return c.hit;
+}
+
 static __always_inline bool wanted_result(long ret)
 {
 	bool failed = ret < 0 && ret >= -4095;
@@ -1120,6 +1346,8 @@ int BPF_PROG(sys_exit, struct pt_regs *regs, long ret)
 		return 0;
 
 	if (!wanted_result(ret))
+		return 0;
+	if (trace_path_count && !may_touch_trace_path(call, ret))
 		return 0;
 	buf = bpf_map_lookup_elem(&scratch, &zero);
 	if (!buf)

@@ -1,7 +1,9 @@
-//! -P PATH: only the calls that touch PATH. The kernel drops the others by
-//! hash (see `touches_trace_path` in the BPF program); the few it lets
-//! through by a hash collision are dropped here, where the bytes are
-//! compared.
+//! -P PATH: only the calls that touch PATH. The kernel drops the others in
+//! two passes: before capturing anything, from the ends of each path
+//! argument and the names along each descriptor's dentries
+//! (`may_touch_trace_path` in the BPF program); then, for what is left, by
+//! a hash of the whole paths (`touches_trace_path`). The few a hash
+//! collision lets through are dropped here, where the bytes are compared.
 //!
 //! A call touches PATH when one of these names PATH, or, for a PATH that
 //! ends with '/', lies beneath it (or is that directory):
@@ -82,14 +84,26 @@ impl TracePaths {
         self.whole.is_empty() && self.prefixes.is_empty()
     }
 
-    /// The kernel's table: each form's hash and length.
-    pub fn kernel_table(&self) -> Vec<trace_path> {
-        let entry = |bytes: &Vec<u8>, prefix: bool| trace_path {
-            hash: fnv1a(bytes),
-            len: bytes.len() as u16,
-            prefix: u8::from(prefix),
-            ..Default::default()
-        };
+    /// The kernel's table: each form's hash, length and last component,
+    /// with its bytes.
+    pub fn kernel_table(&self) -> Vec<(trace_path, &[u8])> {
+        fn entry(bytes: &[u8], prefix: bool) -> (trace_path, &[u8]) {
+            let body = if prefix {
+                &bytes[..bytes.len() - 1]
+            } else {
+                bytes
+            };
+            let last_start = body.iter().rposition(|&b| b == b'/').map_or(0, |i| i + 1);
+            let form = trace_path {
+                hash: fnv1a(bytes),
+                len: bytes.len() as u16,
+                last_start: last_start as u16,
+                last_len: (body.len() - last_start) as u16,
+                prefix: u8::from(prefix),
+                ..Default::default()
+            };
+            (form, bytes)
+        }
         self.whole
             .iter()
             .map(|p| entry(p, false))
@@ -208,6 +222,39 @@ mod tests {
         assert!(TracePaths::new(&[PathBuf::new()]).is_err());
         assert_eq!(fnv1a(b""), 0xcbf2_9ce4_8422_2325);
         assert_eq!(fnv1a(b"a"), 0xaf63_dc4c_8601_ec8c);
+    }
+
+    /// The kernel's first pass compares last components: "f" of "/d/f",
+    /// "dir" of the prefix "/d/dir/", nothing of "/".
+    #[test]
+    fn kernel_table_knows_last_components() {
+        let p = set(&["/d/dir/", "/d/f", "/"]);
+        let last: Vec<_> = p
+            .kernel_table()
+            .iter()
+            .map(|(form, bytes)| {
+                let start = form.last_start as usize;
+                let text = &bytes[start..start + form.last_len as usize];
+                (
+                    String::from_utf8_lossy(bytes).into_owned(),
+                    text.to_vec(),
+                    form.prefix,
+                )
+            })
+            .collect();
+        let want = |path: &str, last: &str, prefix: u8| {
+            (path.to_string(), last.as_bytes().to_vec(), prefix)
+        };
+        assert_eq!(
+            last,
+            [
+                want("/d/dir", "dir", 0),
+                want("/d/f", "f", 0),
+                want("/", "", 0),
+                want("/d/dir/", "dir", 1),
+                want("/", "", 1),
+            ]
+        );
     }
 
     /// An openat with dirfd `dirfd` (captured as `dir`) and path `path`.

@@ -190,8 +190,9 @@ impl<'obj> Tracer<'obj> {
             .bss_data
             .as_deref_mut()
             .ok_or_else(|| Error::Runtime("the tracer's bss is not mapped".into()))?;
-        for (slot, entry) in bss.trace_paths.iter_mut().zip(table) {
-            *slot = entry;
+        for (i, (form, bytes)) in table.into_iter().enumerate() {
+            bss.trace_paths[i] = form;
+            bss.trace_path_texts[i].bytes[..bytes.len()].copy_from_slice(bytes);
         }
 
         open.maps
