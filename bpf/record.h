@@ -189,6 +189,9 @@ struct in_flight {
 	 * struct file and the thread's exec count then; 0 before the first. */
 	__u64 exe_file;
 	__u64 exe_exec_id;
+	/* --json: the inode of the thread's pid namespace, which stays the
+	 * same for its life; 0 until its first record. */
+	__u32 pid_ns;
 };
 
 /* One argument's copy, as a record carries it. */

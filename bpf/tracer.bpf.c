@@ -1392,7 +1392,11 @@ int BPF_PROG(sys_exit, struct pt_regs *regs, long ret)
 	if (trace_path_count && !touches_trace_path(&state))
 		return 0;
 	if (task_details) {
-		rec->pid_ns = pid_ns_inum(task);
+		/* Two helper calls, once per thread: a task never leaves its
+		 * pid namespace. */
+		if (!call->pid_ns)
+			call->pid_ns = pid_ns_inum(task);
+		rec->pid_ns = call->pid_ns;
 		rec->mnt_ns = task->nsproxy->mnt_ns->ns.inum;
 		/* The path only when the thread has not sent it: a new thread,
 		 * an exec (counted, so a struct file at a reused address is not
