@@ -29,6 +29,11 @@ enum limits {
 	NO_ARG = 0xff,
 	/* Most --cgroup options. */
 	MAX_CGROUPS = 16,
+	/* Most pointers of an array capture that are read (and counted). */
+	ARRAY_COUNT_MAX = 65536,
+	/* Room for the captures a call makes at entry (see CAPTURE_AT_ENTRY):
+	 * with the storage's own header, within a 16 KiB kernel allocation. */
+	ENTRY_BYTES = 16128,
 	/* Bits of target_bits: a target tgid sets bit tgid % TARGET_BITS. */
 	TARGET_BITS = 4096,
 	/* Bits of comm_bits: a -c name sets bit comm_bit(its first 8 bytes). */
@@ -61,10 +66,16 @@ enum capture_kind {
 	/* The NUL-terminated string args[arg] points to, at most CAPTURE_MAX - 1 bytes. */
 	CAPTURE_STRING = 1,
 	/* The bytes args[arg] points to: `size` of them, or with len_arg set,
-	 * args[len_arg] of them but at most `size`. When they cannot all be
-	 * read, the first `head` bytes alone are (a struct with a tail that
-	 * may lie on an unmapped page). */
+	 * args[len_arg] (or the result, ARG_RESULT) of them but at most `size`.
+	 * When they cannot all be read, the first `head` bytes alone are (a
+	 * struct with a tail that may lie on an unmapped page). */
 	CAPTURE_BYTES = 2,
+	/* A NULL-terminated array of string pointers (argv): a struct
+	 * capture_array, then one struct capture and its bytes per string, for
+	 * the first `items` strings, each read as CAPTURE_STRING of `size`;
+	 * a string that could not be read (CAPTURE_FAULT) carries its 8-byte
+	 * pointer instead. */
+	CAPTURE_STRING_ARRAY = 3,
 	/* The file behind descriptor args[arg] (or the result), as readlink of
 	 * /proc/PID/fd/N gives it at exit: OK, CUT when longer or deeper than
 	 * the walk goes (then the end of the path, nearest the file), NULL when
@@ -99,20 +110,33 @@ struct trace_path {
 	__u8 reserved;
 };
 
+/* When a capture is taken (capture_plan.when). */
+enum capture_when {
+	/* Only if the call succeeded: an output buffer. */
+	CAPTURE_IF_OK = 1,
+	/* At entry, and used if the call succeeded: exec replaces the memory.
+	 * A failed call is read again at exit, as the kernel left it. */
+	CAPTURE_AT_ENTRY = 2,
+};
+
 /* One capture of a plan. */
 struct capture_plan {
 	__u8 kind; /* enum capture_kind */
 	__u8 arg;  /* the argument, or ARG_RESULT */
 	__u8 len_arg;
 	__u8 match_as; /* enum capture_match, with -P */
-	__u16 size;
+	__u16 size; /* most bytes, NUL included; 0: CAPTURE_MAX */
 	__u16 head; /* CAPTURE_BYTES: what to read when the whole cannot be; 0: nothing */
+	__u16 items; /* CAPTURE_STRING_ARRAY: most strings copied */
+	__u8 when;   /* enum capture_when bits */
+	__u8 reserved;
 };
 
 /* How the tracer handles one syscall number; call 0: not traced. */
 struct call_plan {
 	__u16 call;      /* user space's id for the call, echoed in records */
 	__u8 split_arg;  /* ia32: a 64-bit argument passed as two 32-bit halves, or NO_ARG */
+	__u8 at_entry;   /* some capture has CAPTURE_AT_ENTRY */
 	__u8 reserved;
 	struct capture_plan captures[MAX_CAPTURES]; /* the first with kind CAPTURE_NONE ends them */
 };
@@ -125,6 +149,25 @@ enum capture_status {
 	CAPTURE_CUT = 4,     /* string with no NUL within CAPTURE_MAX - 1 bytes;
 			      * bytes: only the plan's `head` could be read */
 	CAPTURE_NO_ROOM = 5, /* the record had no room left for it */
+};
+
+/* How the pointers of an array capture ended. */
+enum array_end {
+	ARRAY_NULL = 1,  /* at the NULL pointer: `count` is the array's length */
+	ARRAY_FAULT = 2, /* reading pointer `count` failed */
+	ARRAY_LIMIT = 3, /* ARRAY_COUNT_MAX pointers read, none NULL */
+};
+
+/* The start of an array capture's bytes. */
+struct capture_array {
+	__u32 count; /* pointers before the end */
+	__u8 end;    /* enum array_end */
+	__u8 reserved[3];
+	/* `strings` struct capture follow, each with its bytes and starting
+	 * at a multiple of CAPTURE_ALIGN from the start of the array's bytes;
+	 * fewer than asked for when the record had no room for more. */
+	__u32 strings;
+	__u32 reserved2;
 };
 
 enum capture_flags {

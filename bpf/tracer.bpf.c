@@ -74,6 +74,9 @@ enum limits _limits = 0;
 enum capture_status _capture_status = 0;
 enum capture_kind _capture_kind = 0;
 enum capture_flags _capture_flags = 0;
+enum capture_when _capture_when = 0;
+enum array_end _array_end = 0;
+struct capture_array _capture_array = {};
 enum record_flags _record_flags = 0;
 enum capture_match _capture_match = 0;
 enum target_kind _target_kind = 0;
@@ -111,20 +114,43 @@ struct {
 	__type(value, __u8);
 } comms SEC(".maps");
 
-/* Room for the header and every capture at its largest, rounded up to a
- * power of two so that offsets can be bounded for the verifier. */
+/* Room for the header and the captures, a power of two so that offsets
+ * can be bounded for the verifier. What does not fit is marked
+ * CAPTURE_NO_ROOM (a long argv at a large -s). */
 #define SCRATCH_SIZE 32768
 /* A capture starting at or below this offset fits whatever its size. */
 #define CAPTURE_LIMIT (SCRATCH_SIZE - sizeof(struct capture) - CAPTURE_MAX)
+/* Captured bytes starting at or below this offset fit whatever their size. */
+#define DATA_LIMIT (SCRATCH_SIZE - CAPTURE_MAX)
+/* Kept free of captured bytes so that every capture's header fits: a
+ * capture that has no room is still there, marked CAPTURE_NO_ROOM. */
+#define HEADER_RESERVE ((MAX_CAPTURES + 1) * (sizeof(struct capture) + CAPTURE_ALIGN))
 _Static_assert(BYTES_MAX <= CAPTURE_MAX, "byte captures fit as strings do");
-_Static_assert(sizeof(struct record) + MAX_CAPTURES * (sizeof(struct capture) + CAPTURE_MAX +
-					    CAPTURE_ALIGN) + CAPTURE_ALIGN + sizeof(struct capture) <=
-		       SCRATCH_SIZE,
-	       "every capture at its largest fits, and the executable's header");
+
+_Static_assert(ENTRY_BYTES + sizeof(struct record) <= SCRATCH_SIZE, "entry captures fit a record");
+_Static_assert(HEADER_RESERVE < ENTRY_BYTES, "capture headers always fit");
 
 struct scratch {
 	__u8 bytes[SCRATCH_SIZE];
 };
+
+/* The captures an exec read at entry (CAPTURE_AT_ENTRY), until its exit;
+ * only threads inside such a call have one. */
+struct entry_captures {
+	__u32 size;
+	__u32 count;
+	__u32 faults; /* counted only if the captures are used */
+	__u16 offset[MAX_CAPTURES]; /* as capture_state's, in the record */
+	__u8 reserved[6];
+	__u8 bytes[ENTRY_BYTES]; /* the record's bytes after its header */
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct entry_captures);
+} entry_captures SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -404,113 +430,230 @@ static __always_inline void fingerprint_strings(struct task_struct *task, struct
 	}
 }
 
-SEC("tp_btf/sys_enter")
-int BPF_PROG(sys_enter, struct pt_regs *regs, long nr)
-{
-	struct task_struct *task;
-	struct in_flight *call;
-	const volatile struct call_plan *plan;
-	bool compat;
-
-	if (!maybe_traced(nr))
-		return 0;
-	task = bpf_get_current_task_btf();
-	if (!trace_allowed(task))
-		return 0;
-
-	compat = task->thread_info.status & TS_COMPAT;
-	plan = compat ? &compat_plans[nr] : &native_plans[nr];
-	if (!plan->call)
-		return 0;
-
-	call = bpf_task_storage_get(&in_flight, task, NULL, BPF_LOCAL_STORAGE_GET_F_CREATE);
-	if (!call) {
-		__sync_fetch_and_add(&lost_in_flight, 1);
-		return 0;
-	}
-	call->plan = *plan;
-	read_args(regs, compat, call->args);
-	if (compat && call->plan.split_arg < MAX_ARGS - 1)
-		merge_split_arg(call->args, call->plan.split_arg);
-	call->compat = compat;
-	fingerprint_strings(task, call);
-	call->enter_ns = bpf_ktime_get_ns();
-	call->nr = nr;
-	call->resumed = 0;
-	call->active = 1;
-	return 0;
-}
-
 /* What capture_one works on, shared across bpf_loop iterations. */
 struct capture_state {
 	__u8 *buf; /* the record being built (map memory) */
 	const struct in_flight *call;
 	long ret;
-	__u32 size; /* bytes of the record so far */
-	__u8 count; /* captures written */
-	__u16 offset[MAX_CAPTURES]; /* where each capture starts */
+	__u32 size;  /* bytes of the record so far */
+	__u32 room;  /* bytes the captures may fill: less at entry (ENTRY_BYTES) */
+	__u32 faults; /* user memory that could not be read */
+	__u8 count;  /* captures written */
+	__u8 at_entry;   /* taking the CAPTURE_AT_ENTRY captures, at entry */
+	__u8 failed;     /* at exit: the call failed */
+	__u8 entry_used; /* at exit: the entry captures are in the record */
+	/* Where capture i of the plan starts in the record; 0: not there
+	 * (the record's header is at 0). */
+	__u16 offset[MAX_CAPTURES];
 };
 
-/* Reads one user pointer argument into data; returns the bytes stored. */
-static __always_inline __u32 read_user(const struct capture_plan *plan, const struct in_flight *call,
-				       struct capture *hdr, __u8 *data)
+/* capture_state's offset[], as -P's selection takes it. */
+struct capture_offsets {
+	__u16 at[MAX_CAPTURES];
+};
+
+/* One capture for append_capture: what it needs of the call, copied. */
+struct capture_job {
+	__u64 args[MAX_ARGS];
+	__s64 ret;
+	__u64 fingerprint; /* of the string at entry; 0: none */
+	struct capture_plan plan;
+	__u32 size;   /* bytes of the record so far, then with the capture */
+	__u32 room;
+	__u32 faults; /* user memory that could not be read */
+	__u8 compat;
+	__u8 lost;    /* taken at entry by a call that succeeded, and lost */
+	__u8 reserved[2];
+};
+
+/* Most bytes a string capture reads, NUL included. */
+static __always_inline __u32 string_limit(const struct capture_plan *plan)
 {
+	__u32 limit = plan->size;
+
+	if (!limit || limit > CAPTURE_MAX)
+		limit = CAPTURE_MAX;
+	return limit;
+}
+
+/* Reads the string at ptr into data, of at most limit bytes NUL included;
+ * returns the bytes stored, without the NUL. The caller counts a fault. */
+static __always_inline __u32 read_string(struct capture *hdr, __u8 *data, const void *ptr,
+					 __u32 limit)
+{
+	long n;
+
+	if (limit > CAPTURE_MAX)
+		limit = CAPTURE_MAX;
+	n = bpf_probe_read_user_str(data, limit, ptr);
+	/* A path with no NUL before a fault: as strace, one whose first
+	 * PATH_MAX bytes are readable is shown cut, only a shorter one as
+	 * unreadable. (A constant size: the verifier takes no other here.) */
+	if (n < 0 && limit == CAPTURE_MAX &&
+	    !bpf_probe_read_user(data, CAPTURE_MAX - 1, ptr)) {
+		hdr->status = CAPTURE_CUT;
+		return CAPTURE_MAX - 1;
+	}
+	if (n <= 0) {
+		hdr->status = CAPTURE_FAULT;
+		return 0;
+	}
+	/* n counts the NUL; a full buffer means the string went on. */
+	hdr->status = n == limit ? CAPTURE_CUT : CAPTURE_OK;
+	return n - 1;
+}
+
+/* What array_one works on: the strings of a CAPTURE_STRING_ARRAY. */
+struct array_state {
+	__u8 *buf;
+	__u64 base;  /* the user array */
+	__u32 size;  /* bytes of the record so far */
+	__u32 room;
+	__u32 count; /* pointers read */
+	__u32 strings;
+	__u32 faults;
+	__u32 items; /* strings to copy */
+	__u32 limit; /* bytes per string, NUL included */
+	__u8 end;    /* enum array_end */
+	__u8 compat;
+	__u8 full;   /* no room for another string */
+};
+
+/* bpf_loop callback: reads pointer i of the array and copies its string. */
+static long array_one(__u64 i, struct array_state *st)
+{
+	__u32 word = st->compat ? 4 : 8;
+	struct capture *hdr;
+	__u64 ptr = 0;
+	__u64 off;
+	__u32 len;
+
+	if (bpf_probe_read_user(&ptr, word, (const void *)(st->base + i * word))) {
+		st->end = ARRAY_FAULT;
+		st->faults++;
+		return 1;
+	}
+	if (!ptr) {
+		st->end = ARRAY_NULL;
+		return 1;
+	}
+	st->count++;
+	if (i >= st->items || st->full)
+		return 0;
+	off = ((__u64)st->size + CAPTURE_ALIGN - 1) & ~(__u64)(CAPTURE_ALIGN - 1);
+	if (off > CAPTURE_LIMIT || off + sizeof(*hdr) + st->limit + sizeof(ptr) > st->room) {
+		st->full = 1;
+		return 0;
+	}
+	barrier_var(off);
+	hdr = (struct capture *)(st->buf + off);
+	hdr->arg = 0;
+	hdr->flags = 0;
+	hdr->reserved = 0;
+	len = read_string(hdr, st->buf + off + sizeof(*hdr), (const void *)ptr, st->limit);
+	if (len > CAPTURE_MAX)
+		len = 0;
+	if (hdr->status == CAPTURE_FAULT) {
+		st->faults++;
+		/* User space prints the pointer of a string it cannot show. */
+		*(__u64 *)(st->buf + off + sizeof(*hdr)) = ptr;
+		len = sizeof(ptr);
+	}
+	hdr->len = len;
+	st->size = off + sizeof(*hdr) + len;
+	st->strings++;
+	return 0;
+}
+
+/* An array capture's bytes: its struct capture_array, then the strings;
+ * returns the bytes stored. */
+static __always_inline __u32 read_array(struct capture_job *job, __u8 *buf,
+					struct capture *hdr, __u64 data_off, const void *ptr)
+{
+	struct capture_array *head;
+	struct array_state st = {};
+
+	if (data_off > DATA_LIMIT || data_off + sizeof(*head) > job->room) {
+		hdr->status = CAPTURE_NO_ROOM;
+		return 0;
+	}
+	barrier_var(data_off);
+	head = (struct capture_array *)(buf + data_off);
+	st.buf = buf;
+	st.base = (__u64)ptr;
+	st.size = data_off + sizeof(*head);
+	st.room = job->room;
+	st.items = job->plan.items;
+	st.limit = string_limit(&job->plan);
+	st.end = ARRAY_LIMIT;
+	st.compat = job->compat;
+	bpf_loop(ARRAY_COUNT_MAX, array_one, &st, 0);
+	job->faults += st.faults;
+	head->count = st.count;
+	head->end = st.end;
+	head->reserved[0] = head->reserved[1] = head->reserved[2] = 0;
+	head->strings = st.strings;
+	head->reserved2 = 0;
+	hdr->status = CAPTURE_OK;
+	return st.size - data_off;
+}
+
+/* Reads one user pointer argument into the record; returns the bytes stored. */
+static __always_inline __u32 read_user(struct capture_job *job, __u8 *buf, struct capture *hdr,
+				       __u64 data_off)
+{
+	const struct capture_plan *plan = &job->plan;
 	const void *ptr;
 	__u64 len;
-	long n;
 
 	if (plan->arg >= MAX_ARGS)
 		return 0;
-	ptr = (const void *)call->args[plan->arg];
+	ptr = (const void *)job->args[plan->arg];
 	if (!ptr) {
 		hdr->status = CAPTURE_NULL;
 		return 0;
 	}
+	if (plan->kind == CAPTURE_STRING_ARRAY)
+		return read_array(job, buf, hdr, data_off, ptr);
 	if (plan->kind == CAPTURE_BYTES) {
 		len = plan->size;
-		if (plan->len_arg < MAX_ARGS && call->args[plan->len_arg] < len)
-			len = call->args[plan->len_arg];
+		if (plan->len_arg < MAX_ARGS && job->args[plan->len_arg] < len)
+			len = job->args[plan->len_arg];
+		if (plan->len_arg == ARG_RESULT)
+			len = job->ret < 0 ? 0 : (__u64)job->ret < len ? (__u64)job->ret : len;
 		if (len > BYTES_MAX)
 			len = BYTES_MAX;
-		if (!len || !bpf_probe_read_user(data, len, ptr)) {
+		if (data_off > DATA_LIMIT || data_off + len > job->room) {
+			hdr->status = CAPTURE_NO_ROOM;
+			return 0;
+		}
+		barrier_var(data_off);
+		if (!len || !bpf_probe_read_user(buf + data_off, len, ptr)) {
 			hdr->status = CAPTURE_OK;
 			return len;
 		}
-		__sync_fetch_and_add(&capture_faults, 1);
+		job->faults++;
 		len = plan->head;
 		if (len > BYTES_MAX)
 			len = BYTES_MAX;
 		barrier_var(len);
-		if (len && !bpf_probe_read_user(data, len, ptr)) {
+		if (len && !bpf_probe_read_user(buf + data_off, len, ptr)) {
 			hdr->status = CAPTURE_CUT;
 			return len;
 		}
 		hdr->status = CAPTURE_FAULT;
 		return 0;
 	}
-	n = bpf_probe_read_user_str(data, CAPTURE_MAX, ptr);
-	/* No NUL before a fault: as strace, a string whose first PATH_MAX
-	 * bytes are readable is shown cut, only a shorter one as unreadable. */
-	if (n < 0 && !bpf_probe_read_user(data, CAPTURE_MAX - 1, ptr)) {
-		hdr->status = CAPTURE_CUT;
-		return CAPTURE_MAX - 1;
-	}
-	if (n <= 0) {
-		hdr->status = CAPTURE_FAULT;
-		__sync_fetch_and_add(&capture_faults, 1);
+	len = string_limit(plan);
+	if (data_off > DATA_LIMIT || data_off + len > job->room) {
+		hdr->status = CAPTURE_NO_ROOM;
 		return 0;
 	}
-	/* n counts the NUL; a full buffer means the string went on. */
-	hdr->status = n == CAPTURE_MAX ? CAPTURE_CUT : CAPTURE_OK;
-	return n - 1;
-}
-
-static __always_inline bool changed(const struct in_flight *call, __u64 i, const __u8 *bytes,
-				    __u32 len)
-{
-	if (i >= MAX_CAPTURES || !call->fingerprint[i])
-		return false;
-	return fingerprint(bytes, len) != call->fingerprint[i];
+	barrier_var(data_off);
+	len = read_string(hdr, buf + data_off, ptr, len);
+	if (hdr->status == CAPTURE_FAULT)
+		job->faults++;
+	return len;
 }
 
 /*
@@ -761,27 +904,27 @@ static __always_inline __u32 capture_file_path(struct task_struct *task, struct 
 	return len;
 }
 
-/* Appends the path of the file behind a descriptor argument or the result;
- * returns the bytes stored. */
-static __always_inline __u32 capture_fd_path(const struct capture_plan *plan,
-					     const struct capture_state *state,
-					     struct capture *hdr, __u8 *data)
+/* Where fd_path writes the path. */
+struct fd_path_out {
+	__u8 bytes[FD_PATH_END];
+};
+
+/* Writes the path of the file behind descriptor fd (kind CAPTURE_FD_PATH or
+ * CAPTURE_DIRFD_PATH) into out and its status into hdr; returns the bytes
+ * written. A global function: the verifier checks it once, apart from the
+ * capture loops that call it. */
+__noinline int fd_path(long fd, int kind, struct capture *hdr, struct fd_path_out *out)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
 	struct fs_struct *fs = task->fs;
 	struct dentry *dentry;
 	struct vfsmount *vfs;
 	struct file *file;
-	long fd;
 
+	if (!hdr || !out)
+		return 0;
 	hdr->status = CAPTURE_NULL;
-	if (plan->arg < MAX_ARGS)
-		fd = (int)state->call->args[plan->arg];
-	else if (plan->arg == ARG_CWD)
-		fd = AT_FDCWD;
-	else
-		fd = state->ret;
-	if (fd == AT_FDCWD && plan->kind == CAPTURE_DIRFD_PATH) {
+	if (fd == AT_FDCWD && kind == CAPTURE_DIRFD_PATH) {
 		dentry = fs->pwd.dentry;
 		vfs = fs->pwd.mnt;
 	} else {
@@ -793,44 +936,147 @@ static __always_inline __u32 capture_fd_path(const struct capture_plan *plan,
 		dentry = file->f_path.dentry;
 		vfs = file->f_path.mnt;
 	}
-	return capture_file_path(task, dentry, vfs, hdr, data);
+	return capture_file_path(task, dentry, vfs, hdr, out->bytes);
+}
+
+static __always_inline bool is_fd_path(const struct capture_plan *plan)
+{
+	return plan->kind == CAPTURE_FD_PATH || plan->kind == CAPTURE_DIRFD_PATH;
+}
+
+/* Whether capture plan is taken in this pass; a capture skipped prints as
+ * its address (a failed call's output) or was taken at entry. */
+static __always_inline bool taken(const struct capture_plan *plan, const struct capture_state *state)
+{
+	if (state->at_entry)
+		return plan->when & CAPTURE_AT_ENTRY;
+	if ((plan->when & CAPTURE_IF_OK) && state->failed)
+		return false;
+	if ((plan->when & CAPTURE_AT_ENTRY) && !state->failed && state->entry_used)
+		return false;
+	return true;
+}
+
+/* Appends one capture to the record in scratch; returns 0 when it had no
+ * room even for the header. A global function: the verifier checks it
+ * once, apart from the loops that call it. */
+__noinline int append_capture(struct scratch *scratch, struct capture_job *job)
+{
+	struct capture *hdr;
+	__u8 *buf;
+	__u64 off;
+	__u32 len;
+
+	if (!scratch || !job)
+		return 0;
+	buf = scratch->bytes;
+	off = ((__u64)job->size + CAPTURE_ALIGN - 1) & ~(__u64)(CAPTURE_ALIGN - 1);
+	if (off > SCRATCH_SIZE - sizeof(*hdr))
+		return 0; /* cannot happen: room keeps HEADER_RESERVE free */
+	/* Keep the compiler from using an unchecked copy of off below. */
+	barrier_var(off);
+	hdr = (struct capture *)(buf + off);
+	hdr->arg = job->plan.arg;
+	hdr->flags = 0;
+	hdr->reserved = 0;
+	if (job->lost) {
+		/* Succeeded, but what entry read was lost: the memory is gone. */
+		hdr->status = CAPTURE_NO_ROOM;
+		len = 0;
+	} else {
+		len = read_user(job, buf, hdr, off + sizeof(*hdr));
+	}
+	if (len > SCRATCH_SIZE)
+		len = 0;
+	if (job->plan.kind == CAPTURE_STRING && job->fingerprint &&
+	    (hdr->status == CAPTURE_OK || hdr->status == CAPTURE_CUT)) {
+		__u64 data_off = off + sizeof(*hdr);
+
+		barrier_var(data_off);
+		if (data_off <= DATA_LIMIT && fingerprint(buf + data_off, len) != job->fingerprint)
+			hdr->flags |= CAPTURE_CHANGED;
+	}
+	hdr->len = len;
+	job->size = off + sizeof(*hdr) + len;
+	return 1;
 }
 
 /* bpf_loop callback: appends capture i of the plan to the record. */
 static long capture_one(__u64 i, struct capture_state *state)
 {
 	const struct capture_plan *plan;
-	struct capture *hdr;
-	__u64 off;
-	__u32 len;
-	__u8 *data;
+	struct capture_job job = {};
 
 	if (i >= MAX_CAPTURES)
 		return 1;
 	plan = &state->call->plan.captures[i];
 	if (plan->kind == CAPTURE_NONE)
 		return 1;
+	if (is_fd_path(plan) || !taken(plan, state))
+		return 0;
+	for (int a = 0; a < MAX_ARGS; a++)
+		job.args[a] = state->call->args[a];
+	job.ret = state->ret;
+	if (!state->at_entry)
+		job.fingerprint = state->call->fingerprint[i];
+	job.plan = *plan;
+	job.size = state->size;
+	job.room = state->room;
+	job.compat = state->call->compat;
+	job.lost = (plan->when & CAPTURE_AT_ENTRY) && !state->at_entry && !state->failed;
+	if (!append_capture((struct scratch *)state->buf, &job))
+		return 1;
+	/* Where append_capture put it: the size so far, aligned. */
+	state->offset[i] = (state->size + CAPTURE_ALIGN - 1) & ~(CAPTURE_ALIGN - 1);
+	state->size = job.size;
+	state->faults += job.faults;
+	state->count++;
+	return 0;
+}
+
+/* bpf_loop callback: appends capture i if it names a descriptor's file, at
+ * exit. A pass of its own, so that the verifier explores the path walk
+ * apart from the user memory reads. */
+static long capture_fd_one(__u64 i, struct capture_state *state)
+{
+	const struct capture_plan *plan;
+	struct capture *hdr;
+	__u64 off;
+	__u32 len = 0;
+	long fd;
+
+	if (i >= MAX_CAPTURES)
+		return 1;
+	plan = &state->call->plan.captures[i];
+	if (plan->kind == CAPTURE_NONE)
+		return 1;
+	if (!is_fd_path(plan))
+		return 0;
 	off = ((__u64)state->size + CAPTURE_ALIGN - 1) & ~(__u64)(CAPTURE_ALIGN - 1);
-	if (off > CAPTURE_LIMIT)
-		return 1; /* cannot happen: every capture fits (see the assert) */
-	/* Keep the compiler from using an unchecked copy of off below. */
+	if (off > SCRATCH_SIZE - sizeof(*hdr))
+		return 1; /* cannot happen: room keeps HEADER_RESERVE free */
 	barrier_var(off);
 	hdr = (struct capture *)(state->buf + off);
-	data = state->buf + off + sizeof(*hdr);
-	state->offset[i] = off;
 	hdr->arg = plan->arg;
 	hdr->flags = 0;
 	hdr->reserved = 0;
-	if (name_files && (plan->kind == CAPTURE_FD_PATH || plan->kind == CAPTURE_DIRFD_PATH))
-		len = capture_fd_path(plan, state, hdr, data);
-	else
-		len = read_user(plan, state->call, hdr, data);
-	if (len > CAPTURE_MAX)
-		len = 0;
-	if (plan->kind == CAPTURE_STRING && hdr->status != CAPTURE_NULL &&
-	    hdr->status != CAPTURE_FAULT && changed(state->call, i, data, len))
-		hdr->flags |= CAPTURE_CHANGED;
+	if (off + sizeof(*hdr) > DATA_LIMIT || off + sizeof(*hdr) + FD_PATH_END > state->room) {
+		hdr->status = CAPTURE_NO_ROOM;
+	} else {
+		if (plan->arg < MAX_ARGS)
+			fd = (int)state->call->args[plan->arg];
+		else if (plan->arg == ARG_CWD)
+			fd = AT_FDCWD;
+		else
+			fd = state->ret;
+		barrier_var(off);
+		len = fd_path(fd, plan->kind, hdr,
+			      (struct fd_path_out *)(state->buf + off + sizeof(*hdr)));
+		if (len > FD_PATH_END)
+			len = 0;
+	}
 	hdr->len = len;
+	state->offset[i] = off;
 	state->size = off + sizeof(*hdr) + len;
 	state->count++;
 	return 0;
@@ -889,6 +1135,83 @@ static __always_inline bool capture_exe(struct task_struct *task, struct file *e
 	state->size = off + sizeof(*hdr) + len;
 	state->count++;
 	return hdr->status != CAPTURE_NO_ROOM;
+}
+
+/* Exec replaces the memory its arguments are in: what the plan marks
+ * CAPTURE_AT_ENTRY is read now, into the thread's entry storage, and put
+ * in the record at exit if the call succeeded. */
+static __always_inline void capture_at_entry(struct task_struct *task, struct in_flight *call)
+{
+	struct capture_state state = {};
+	struct entry_captures *saved;
+	__u32 zero = 0;
+	__u64 size;
+	__u8 *buf;
+
+	buf = bpf_map_lookup_elem(&scratch, &zero);
+	if (!buf)
+		return;
+	saved = bpf_task_storage_get(&entry_captures, task, NULL, BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (!saved) {
+		__sync_fetch_and_add(&lost_in_flight, 1);
+		return;
+	}
+	/* Laid out as they will be in the record, after its header. */
+	state.buf = buf;
+	state.call = call;
+	state.size = sizeof(struct record);
+	state.room = sizeof(struct record) + ENTRY_BYTES - HEADER_RESERVE;
+	state.at_entry = 1;
+	bpf_loop(MAX_CAPTURES, capture_one, &state, 0);
+	size = (__u64)state.size - sizeof(struct record);
+	if (size > ENTRY_BYTES)
+		size = 0;
+	saved->size = size;
+	saved->count = size ? state.count : 0;
+	saved->faults = state.faults;
+	for (int i = 0; i < MAX_CAPTURES; i++)
+		saved->offset[i] = size ? state.offset[i] : 0;
+	if (size)
+		bpf_probe_read_kernel(saved->bytes, size, buf + sizeof(struct record));
+}
+
+SEC("tp_btf/sys_enter")
+int BPF_PROG(sys_enter, struct pt_regs *regs, long nr)
+{
+	struct task_struct *task;
+	struct in_flight *call;
+	const volatile struct call_plan *plan;
+	bool compat;
+
+	if (!maybe_traced(nr))
+		return 0;
+	task = bpf_get_current_task_btf();
+	if (!trace_allowed(task))
+		return 0;
+
+	compat = task->thread_info.status & TS_COMPAT;
+	plan = compat ? &compat_plans[nr] : &native_plans[nr];
+	if (!plan->call)
+		return 0;
+
+	call = bpf_task_storage_get(&in_flight, task, NULL, BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (!call) {
+		__sync_fetch_and_add(&lost_in_flight, 1);
+		return 0;
+	}
+	call->plan = *plan;
+	read_args(regs, compat, call->args);
+	if (compat && call->plan.split_arg < MAX_ARGS - 1)
+		merge_split_arg(call->args, call->plan.split_arg);
+	call->compat = compat;
+	fingerprint_strings(task, call);
+	if (call->plan.at_entry)
+		capture_at_entry(task, call);
+	call->enter_ns = bpf_ktime_get_ns();
+	call->nr = nr;
+	call->resumed = 0;
+	call->active = 1;
+	return 0;
 }
 
 /* SIGKILL, exit_group and another thread's exec all queue SIGKILL to every
@@ -994,44 +1317,50 @@ static __always_inline void hash_piece(struct path_hash *m, const __u8 *bytes, _
 
 /* What touches_trace_path works on, shared across bpf_loop iterations. */
 struct selection {
-	const struct capture_state *state;
+	const __u8 *buf; /* the record (map memory) */
+	const struct in_flight *call;
+	struct capture_offsets offsets;
 	const __u8 *base; /* the DIRFD_PATH capture's bytes, or NULL */
 	__u32 base_len;
 	bool hit;
 };
 
-/* A capture's header, or NULL. */
-static __always_inline struct capture *capture_at(const struct capture_state *state, __u64 i)
+/* Capture i's header, or NULL when the record lacks it. */
+static __always_inline struct capture *capture_at(const struct selection *sel, __u64 i)
 {
 	__u64 off;
 
-	if (i >= MAX_CAPTURES || i >= state->count)
+	if (i >= MAX_CAPTURES)
 		return NULL;
-	off = state->offset[i];
-	if (off > CAPTURE_LIMIT)
+	off = sel->offsets.at[i];
+	if (!off || off > CAPTURE_LIMIT)
 		return NULL;
 	barrier_var(off);
-	return (struct capture *)(state->buf + off);
+	return (struct capture *)(sel->buf + off);
 }
 
 /* bpf_loop callback: whether capture i names one of trace_paths. */
 static long select_one(__u64 i, struct selection *sel)
 {
 	const struct capture_plan *plan;
-	struct capture *hdr = capture_at(sel->state, i);
+	struct capture *hdr = capture_at(sel, i);
 	struct path_hash m = { .hash = FNV_OFFSET };
 	const __u8 *data;
 	__u32 len, start = 0;
 
-	if (!hdr || i >= MAX_CAPTURES)
+	if (i >= MAX_CAPTURES)
 		return 1;
-	plan = &sel->state->call->plan.captures[i];
+	plan = &sel->call->plan.captures[i];
+	if (plan->kind == CAPTURE_NONE)
+		return 1;
+	if (!hdr) /* not taken (an output of a failed call) */
+		return 0;
 	len = hdr->len;
 	data = (const __u8 *)(hdr + 1);
 	if (plan->match_as == MATCH_NONE || hdr->status != CAPTURE_OK || !len || len >= FD_PATH_END)
 		return 0;
 	if (plan->match_as == MATCH_FD && plan->kind == CAPTURE_DIRFD_PATH &&
-	    plan->arg < MAX_ARGS && (int)sel->state->call->args[plan->arg] == AT_FDCWD)
+	    plan->arg < MAX_ARGS && (int)sel->call->args[plan->arg] == AT_FDCWD)
 		return 0;
 	/* The text as it is: whole, as strace compares it; beneath a prefix
 	 * path unless a ".." component may lead out of it. */
@@ -1060,14 +1389,22 @@ hit:
 	return 1;
 }
 
-static __always_inline bool touches_trace_path(const struct capture_state *state)
+/* A global function: the verifier checks it once, apart from the many
+ * states of the capture loops before it. */
+__noinline int touches_trace_path(struct scratch *scratch, const struct in_flight *call,
+				  const struct capture_offsets *offsets)
 {
-	struct selection sel = { .state = state };
+	struct selection sel = {};
 
+	if (!scratch || !call || !offsets)
+		return 0;
+	sel.buf = scratch->bytes;
+	sel.call = call;
+	sel.offsets = *offsets;
 	for (int i = 0; i < MAX_CAPTURES; i++) {
-		struct capture *hdr = capture_at(state, i);
+		struct capture *hdr = capture_at(&sel, i);
 
-		if (hdr && state->call->plan.captures[i].kind == CAPTURE_DIRFD_PATH &&
+		if (hdr && call->plan.captures[i].kind == CAPTURE_DIRFD_PATH &&
 		    hdr->status == CAPTURE_OK && hdr->len < FD_PATH_END) {
 			sel.base = (const __u8 *)(hdr + 1);
 			sel.base_len = hdr->len;
@@ -1282,6 +1619,12 @@ static long candidate(__u64 i, struct candidates *c)
 	}
 	if (plan->match_as != MATCH_PATH || plan->arg >= MAX_ARGS || !c->call->args[plan->arg])
 		return 0;
+	/* A successful exec's arguments are gone with its old memory: let
+	 * the second pass judge what entry read of them. */
+	if ((plan->when & CAPTURE_AT_ENTRY) && !(c->ret < 0 && c->ret >= -4095)) {
+		c->hit = true;
+		return 1;
+	}
 	len = bpf_probe_read_user_str(c->pb->arg, FD_PATH_END, (void *)c->call->args[plan->arg]);
 	if (len <= 1)
 		return 0;
@@ -1315,43 +1658,21 @@ static __always_inline bool wanted_result(long ret)
 	return true;
 }
 
-SEC("tp_btf/sys_exit")
-int BPF_PROG(sys_exit, struct pt_regs *regs, long ret)
+/* Builds the record of a call that ended and sends it. */
+static __always_inline void emit(struct task_struct *task, struct in_flight *call, long ret,
+				 struct entry_captures *saved)
 {
-	struct task_struct *task = bpf_get_current_task_btf();
-	struct in_flight *call;
+	struct capture_state state = {};
 	struct record *rec;
-	struct capture_state state;
 	struct file *exe = NULL;
 	bool exe_sent = false;
 	__u64 size, flags, exec_id = 0;
 	__u32 zero = 0;
 	__u8 *buf;
 
-	/* Calls no plan traces (a traced process's close, read, ...) end with
-	 * one table load, before the storage helper. */
-	if (!maybe_traced(regs->orig_ax))
-		return 0;
-	/* Threads that never made a traced call have no storage: the common
-	 * case for every syscall of every other process, told by one load. */
-	if (bpf_core_field_exists(task->bpf_storage) && !task->bpf_storage)
-		return 0;
-	call = bpf_task_storage_get(&in_flight, task, NULL, 0);
-	if (!call || !call->active)
-		return 0;
-	call->active = 0;
-	/* Set by user space for a call blocked at attach: if that call ended
-	 * before, this is another, untraced one. */
-	if (call->resumed && regs->orig_ax != call->nr)
-		return 0;
-
-	if (!wanted_result(ret))
-		return 0;
-	if (trace_path_count && !may_touch_trace_path(call, ret))
-		return 0;
 	buf = bpf_map_lookup_elem(&scratch, &zero);
 	if (!buf)
-		return 0;
+		return;
 
 	rec = (struct record *)buf;
 	rec->enter_ns = call->enter_ns;
@@ -1387,10 +1708,29 @@ int BPF_PROG(sys_exit, struct pt_regs *regs, long ret)
 	state.call = call;
 	state.ret = ret;
 	state.size = sizeof(*rec);
-	state.count = 0;
+	state.room = SCRATCH_SIZE - HEADER_RESERVE;
+	state.failed = ret < 0 && ret >= -4095;
+	if (saved && !state.failed) {
+		size = saved->size;
+		if (size <= ENTRY_BYTES && saved->count <= MAX_CAPTURES &&
+		    !bpf_probe_read_kernel(buf + sizeof(*rec), size, saved->bytes)) {
+			state.size += size;
+			state.count = saved->count;
+			state.faults = saved->faults;
+			state.entry_used = 1;
+			for (int i = 0; i < MAX_CAPTURES; i++)
+				state.offset[i] = saved->offset[i];
+		}
+	}
 	bpf_loop(MAX_CAPTURES, capture_one, &state, 0);
-	if (trace_path_count && !touches_trace_path(&state))
-		return 0;
+	/* Plans name descriptors only with -y or -P. */
+	if (name_files)
+		bpf_loop(MAX_CAPTURES, capture_fd_one, &state, 0);
+	if (state.faults)
+		__sync_fetch_and_add(&capture_faults, state.faults);
+	if (trace_path_count &&
+	    !touches_trace_path((struct scratch *)buf, call, (struct capture_offsets *)state.offset))
+		return;
 	if (task_details) {
 		/* Two helper calls, once per thread: a task never leaves its
 		 * pid namespace. */
@@ -1411,7 +1751,7 @@ int BPF_PROG(sys_exit, struct pt_regs *regs, long ret)
 	/* Check and use the same register, not two copies of state.size. */
 	barrier_var(size);
 	if (size > SCRATCH_SIZE)
-		return 0;
+		return;
 
 	flags = bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= wakeup_bytes
 			? BPF_RB_FORCE_WAKEUP
@@ -1422,6 +1762,38 @@ int BPF_PROG(sys_exit, struct pt_regs *regs, long ret)
 		call->exe_file = (__u64)exe;
 		call->exe_exec_id = exec_id;
 	}
+}
+
+SEC("tp_btf/sys_exit")
+int BPF_PROG(sys_exit, struct pt_regs *regs, long ret)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct entry_captures *saved = NULL;
+	struct in_flight *call;
+
+	/* Calls no plan traces (a traced process's close, read, ...) end with
+	 * one table load, before the storage helper. */
+	if (!maybe_traced(regs->orig_ax))
+		return 0;
+	/* Threads that never made a traced call have no storage: the common
+	 * case for every syscall of every other process, told by one load. */
+	if (bpf_core_field_exists(task->bpf_storage) && !task->bpf_storage)
+		return 0;
+	call = bpf_task_storage_get(&in_flight, task, NULL, 0);
+	if (!call || !call->active)
+		return 0;
+	call->active = 0;
+	/* Set by user space for a call blocked at attach: if that call ended
+	 * before, this is another, untraced one. */
+	if (call->resumed && regs->orig_ax != call->nr)
+		return 0;
+	if (call->plan.at_entry)
+		saved = bpf_task_storage_get(&entry_captures, task, NULL, 0);
+
+	if (wanted_result(ret) && (!trace_path_count || may_touch_trace_path(call, ret)))
+		emit(task, call, ret, saved);
+	if (saved)
+		bpf_task_storage_delete(&entry_captures, task);
 	return 0;
 }
 

@@ -8,6 +8,8 @@ include!(concat!(env!("OUT_DIR"), "/tracer.skel.rs"));
 unsafe impl plain::Plain for types::record {}
 // SAFETY: as above.
 unsafe impl plain::Plain for types::capture {}
+// SAFETY: as above.
+unsafe impl plain::Plain for types::capture_array {}
 
 /// The skeleton of `bpf/pidns.bpf.c`: pid translation inside a namespace.
 pub mod pidns {

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use clap::{ArgAction, Parser};
 
 use crate::cgroup::{parse_cgroup, Cgroup};
-use crate::decode::{class, Style, Syscall};
+use crate::decode::{class, Detail, Style, Syscall};
 use crate::filter::{
     parse_comm, parse_expr, parse_pid, parse_trace_set, parse_uid, Expr, Status, TraceSet,
 };
@@ -79,9 +79,10 @@ pub struct Cli {
     ///
     /// LIST is all, none, or items separated by commas, each a call name, a
     /// class (%file: the calls that take a file name; %desc: those that take
-    /// or return a descriptor) or /REGEX (POSIX extended, matched anywhere
-    /// in call names). An item that selects nothing is an error unless it
-    /// starts with ?; a LIST that starts with ! is negated.
+    /// or return a descriptor; %stat, %lstat, %fstat: the stat, lstat and
+    /// fstatat variants; %%stat: every stat variant) or /REGEX (POSIX extended, matched
+    /// anywhere in call names). An item that selects nothing is an error
+    /// unless it starts with ?; a LIST that starts with ! is negated.
     ///
     /// The calls: open, creat, openat, openat2; symlink, symlinkat, link,
     /// linkat, unlink, unlinkat; rename, renameat, renameat2; access,
@@ -89,9 +90,12 @@ pub struct Cli {
     /// rmdir; chown, lchown, chown32, lchown32, fchownat; mknod, mknodat;
     /// truncate, truncate64; chdir, chroot, pivot_root, acct, uselib;
     /// umount, umount2; swapon, swapoff; inotify_add_watch; open_tree,
-    /// fspick, move_mount; fanotify_init, fanotify_mark. chown32, lchown32,
-    /// truncate64 and umount exist only for 32-bit (ia32) processes, where
-    /// chown and lchown take 16-bit ids.
+    /// fspick, move_mount; fanotify_init, fanotify_mark; stat, lstat,
+    /// newfstatat, oldstat, oldlstat, stat64, lstat64, fstatat64, statx;
+    /// readlink, readlinkat, getcwd; execve, execveat. chown32, lchown32,
+    /// truncate64, umount, oldstat, oldlstat, stat64, lstat64 and fstatat64
+    /// exist only for 32-bit (ia32) processes, where chown and lchown take
+    /// 16-bit ids.
     ///
     /// Also status=successful or status=failed, as -z or -Z.
     #[arg(help_heading = FILTERS)]
@@ -111,6 +115,21 @@ pub struct Cli {
     #[arg(short = 'X', long = "const-print-style", value_name = "STYLE",
           value_parser = parse_style, default_value = "abbrev")]
     pub style: Style,
+
+    /// The most bytes of a string that is not a path (xattr values, argv
+    /// strings, mount data) to print, as strace -s; longer ones end in
+    /// "...". Paths always print whole. Without -v, also the most strings
+    /// of argv.
+    #[arg(help_heading = OUTPUT)]
+    #[arg(short = 's', long = "string-limit", value_name = "STRSIZE", default_value_t = 32,
+          value_parser = clap::value_parser!(u32).range(0..=4096))]
+    pub strsize: u32,
+
+    /// Print structures (struct stat, statx) and exec's environment whole,
+    /// as strace -v, instead of abbreviated.
+    #[arg(help_heading = OUTPUT)]
+    #[arg(short = 'v', long = "no-abbrev")]
+    pub verbose: bool,
 
     /// Write the trace to FILE (created or truncated) instead of stdout.
     /// Never coloured.
@@ -390,6 +409,16 @@ fn parse_absolute(s: &str) -> Result<Absolute, String> {
 
 fn parse_precision(s: &str) -> Result<Precision, String> {
     Precision::parse(s).ok_or_else(|| format!("'{s}' is not one of s, ms, us, ns"))
+}
+
+impl Cli {
+    /// -s and -v.
+    pub fn detail(&self) -> Detail {
+        Detail {
+            strsize: self.strsize as usize,
+            verbose: self.verbose,
+        }
+    }
 }
 
 fn parse_style(s: &str) -> Result<Style, String> {

@@ -227,16 +227,32 @@ fn select(token: &str) -> Result<Vec<Syscall>, String> {
     if token.eq_ignore_ascii_case("all") {
         return Ok(Syscall::all().collect());
     }
-    // strace takes class names with `%`, and a few without it (the old
-    // names), in any case.
-    let class = token.strip_prefix('%').unwrap_or(token);
-    if let Some(&(_, bits)) = class::NAMES
-        .iter()
-        .find(|(n, _)| n.eq_ignore_ascii_case(class))
-    {
-        return Ok(Syscall::all().filter(|s| s.in_class(bits)).collect());
+    if let Some(class) = class_name(token) {
+        if let Some(&(_, bits)) = class::NAMES
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(class))
+        {
+            return Ok(Syscall::all().filter(|s| s.in_class(bits)).collect());
+        }
     }
     Ok(Syscall::from_name(token).into_iter().collect())
+}
+
+/// strace's classes that it also takes without `%` (their old names).
+const BARE_CLASSES: &[&str] = &[
+    "desc", "file", "memory", "process", "signal", "ipc", "network",
+];
+
+/// The class a token names, in any case: `%NAME`, or one of strace's old
+/// bare names; None for a call name (`stat` is the call, `%stat` the class).
+fn class_name(token: &str) -> Option<&str> {
+    match token.strip_prefix('%') {
+        Some(class) => Some(class),
+        None => BARE_CLASSES
+            .iter()
+            .any(|c| c.eq_ignore_ascii_case(token))
+            .then_some(token),
+    }
 }
 
 /// The error for a token that selects no call.
@@ -245,7 +261,7 @@ fn nothing_selected(token: &str) -> String {
     if token.starts_with('/') {
         return format!("'{token}' matches no call ftrace-cli traces (see --help for the list)");
     }
-    let class = token.strip_prefix('%').unwrap_or(token);
+    let class = class_name(token).unwrap_or("");
     if OTHER_STRACE_CLASSES
         .iter()
         .any(|c| c.eq_ignore_ascii_case(class))
@@ -471,6 +487,29 @@ mod tests {
         assert_eq!(sets(&["trace=file"]), file);
         assert_eq!(sets(&["trace=%FILE"]), file);
         assert_eq!(sets(&["trace=%file,%desc"]).len(), Syscall::COUNT);
+        assert_eq!(
+            sets(&["trace=stat"]),
+            [Syscall::named("stat")],
+            "a call, not %stat"
+        );
+        let names = |list: &str| -> Vec<&str> { sets(&[list]).iter().map(|s| s.name()).collect() };
+        assert_eq!(names("trace=%stat"), ["stat", "oldstat", "stat64"]);
+        assert_eq!(names("trace=%lstat"), ["lstat", "oldlstat", "lstat64"]);
+        assert_eq!(
+            names("trace=%%stat"),
+            [
+                "stat",
+                "lstat",
+                "newfstatat",
+                "oldstat",
+                "oldlstat",
+                "stat64",
+                "lstat64",
+                "fstatat64",
+                "statx"
+            ]
+        );
+        assert!(names("trace=%file").contains(&"execve"));
         assert!(parse_trace_set("trace=%nosuch")
             .unwrap_err()
             .contains("%file"));

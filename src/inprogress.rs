@@ -252,6 +252,7 @@ fn entry_text(
         captured,
         ret: 0,
         unfinished: true,
+        detail: Default::default(),
     };
     decode::write_call_entry(out, &call, style, false);
 }

@@ -12,7 +12,7 @@ use std::os::fd::AsRawFd;
 
 use crate::cgroup::Containers;
 use crate::color;
-use crate::decode::{self, ArgSpans, Call, Style};
+use crate::decode::{self, ArgSpans, Call, Detail, Style};
 use crate::error::Error;
 use crate::inprogress::Note;
 use crate::json;
@@ -77,6 +77,8 @@ pub enum SummaryMode {
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Format {
     pub style: Style,
+    /// -s and -v.
+    pub detail: Detail,
     pub json: bool,
     pub timestamps: Timestamps,
     /// -r: time since the previous line's call began.
@@ -167,7 +169,7 @@ impl Printer {
             self.exes.insert(event.header.host_tid, json::exe_text(exe));
             self.json.forget_caller();
         }
-        let call = event.call();
+        let call = event.call_with(self.format.detail);
         if !self.trace_paths.is_empty() && !self.trace_paths.selects(&call) {
             return; // a hash collision in the kernel's filter
         }
@@ -182,7 +184,12 @@ impl Printer {
 
         self.call.clear();
         if event.resumed() {
-            decode::write_call_resumed(&mut self.call, &call, self.format.fd_paths);
+            decode::write_call_resumed(
+                &mut self.call,
+                &call,
+                self.format.style,
+                self.format.fd_paths,
+            );
         } else {
             decode::write_call_with_spans(
                 &mut self.call,

@@ -2,12 +2,19 @@
 //! is traced and what is copied at its exit. Derived from the rows of
 //! `decode::table`, so the BPF program holds no per-call code.
 
-use crate::bpf::types::{call_plan, capture_kind, capture_match, capture_plan, limits};
-use crate::decode::{Param, Render, RetKind, Syscall};
+use crate::bpf::types::{
+    call_plan, capture_kind, capture_match, capture_plan, capture_when, limits,
+};
+use crate::decode::stat::STATX_SIZE;
+use crate::decode::{Detail, Param, Render, RetKind, Syscall};
 
 const NO_ARG: u8 = limits::NO_ARG.0 as u8;
+const ARG_RESULT: u8 = limits::ARG_RESULT.0 as u8;
+const IF_OK: u8 = capture_when::CAPTURE_IF_OK.0 as u8;
+const AT_ENTRY: u8 = capture_when::CAPTURE_AT_ENTRY.0 as u8;
+const BYTES_MAX: usize = limits::BYTES_MAX.0 as usize;
+const CAPTURE_MAX: usize = limits::CAPTURE_MAX.0 as usize;
 const SLOTS: usize = limits::NR_SLOTS.0 as usize;
-const BYTES_MAX: u16 = limits::BYTES_MAX.0 as u16;
 
 /// `struct open_how` as of Linux 5.6 (OPEN_HOW_SIZE_VER0).
 const OPEN_HOW_SIZE: u16 = crate::decode::open::OPEN_HOW_SIZE as u16;
@@ -22,13 +29,36 @@ pub fn from_call_id(id: u16) -> Option<Syscall> {
     Syscall::from_index(usize::from(id).checked_sub(1)?)
 }
 
-/// What the kernel copies at exit for one parameter, if anything.
-fn capture(param: &Param) -> Option<capture_plan> {
-    let (kind, len_arg, size, head) = match param.render {
-        Render::Path | Render::LinkTarget => (capture_kind::CAPTURE_STRING, NO_ARG, 0, 0),
+/// What the kernel copies for one parameter, if anything.
+fn capture(param: &Param, compat: bool, detail: Detail) -> Option<capture_plan> {
+    const CAPTURE_STRING: capture_kind = capture_kind::CAPTURE_STRING;
+    const CAPTURE_BYTES: capture_kind = capture_kind::CAPTURE_BYTES;
+    const CAPTURE_STRING_ARRAY: capture_kind = capture_kind::CAPTURE_STRING_ARRAY;
+    // A string printed with -s: one byte more tells a longer one.
+    let strsize = detail.strsize.saturating_add(1).min(CAPTURE_MAX) as u16;
+    // Bytes printed with -s: no more than that is needed.
+    let strbytes = detail.strsize.min(BYTES_MAX) as u16;
+    // The strings of an array: all under -v, else strace's -s of them.
+    let items = if detail.verbose {
+        u16::MAX
+    } else {
+        detail.strsize.min(usize::from(u16::MAX)) as u16
+    };
+    let (kind, len_arg, size, head, when, items) = match param.render {
+        Render::Path | Render::LinkTarget => (CAPTURE_STRING, NO_ARG, 0, 0, 0, 0),
         // The struct and what lies past it, up to a page as strace reads
         // it; the struct alone when that tail cannot be read.
-        Render::OpenHow { size } => (capture_kind::CAPTURE_BYTES, size, BYTES_MAX, OPEN_HOW_SIZE),
+        Render::OpenHow { size } => (CAPTURE_BYTES, size, BYTES_MAX as u16, OPEN_HOW_SIZE, 0, 0),
+        Render::Stat(layout) => (CAPTURE_BYTES, NO_ARG, layout.size(compat), 0, IF_OK, 0),
+        Render::Statx => (CAPTURE_BYTES, NO_ARG, STATX_SIZE, 0, IF_OK, 0),
+        Render::OutString => (CAPTURE_BYTES, ARG_RESULT, strbytes, 0, IF_OK, 0),
+        Render::OutPath => (CAPTURE_BYTES, ARG_RESULT, BYTES_MAX as u16, 0, IF_OK, 0),
+        Render::Argv => (CAPTURE_STRING_ARRAY, NO_ARG, strsize, 0, AT_ENTRY, items),
+        // Counted only, unless -v prints them.
+        Render::Envp => {
+            let items = if detail.verbose { items } else { 0 };
+            (CAPTURE_STRING_ARRAY, NO_ARG, strsize, 0, AT_ENTRY, items)
+        }
         _ => return None,
     };
     Some(capture_plan {
@@ -37,6 +67,8 @@ fn capture(param: &Param) -> Option<capture_plan> {
         len_arg,
         size,
         head,
+        when,
+        items,
         ..Default::default()
     })
 }
@@ -110,7 +142,12 @@ fn with_match(mut capture: capture_plan, param: Option<&Param>) -> capture_plan 
 /// What the kernel copies at exit for a call: its parameters' captures,
 /// and with -y or -P the files behind its descriptors (and with -P the
 /// working directory), matched against the -P paths with -P.
-fn captures(syscall: Syscall, naming: Naming) -> impl Iterator<Item = capture_plan> {
+fn captures(
+    syscall: Syscall,
+    compat: bool,
+    detail: Detail,
+    naming: Naming,
+) -> impl Iterator<Item = capture_plan> {
     let params = syscall.params();
     let param_of = move |c: &capture_plan| params.iter().find(|p| p.arg == usize::from(c.arg));
     let named = naming.fd_paths || naming.trace_paths;
@@ -122,7 +159,7 @@ fn captures(syscall: Syscall, naming: Naming) -> impl Iterator<Item = capture_pl
     let cwd = cwd_path(syscall).filter(|_| naming.trace_paths);
     params
         .iter()
-        .filter_map(capture)
+        .filter_map(move |p| capture(p, compat, detail))
         .chain(fd_paths)
         .chain(cwd)
         .map(move |c| match naming.trace_paths {
@@ -132,15 +169,34 @@ fn captures(syscall: Syscall, naming: Naming) -> impl Iterator<Item = capture_pl
 }
 
 /// The plan for one call, on one ABI.
-fn plan(syscall: Syscall, compat: bool, naming: Naming) -> call_plan {
+fn plan(syscall: Syscall, compat: bool, detail: Detail, naming: Naming) -> call_plan {
     let params = syscall.params();
     let mut plan = call_plan {
         call: call_id(syscall),
         split_arg: NO_ARG,
         ..Default::default()
     };
-    for (slot, capture) in plan.captures.iter_mut().zip(captures(syscall, naming)) {
+    for (slot, capture) in plan
+        .captures
+        .iter_mut()
+        .zip(captures(syscall, compat, detail, naming))
+    {
         *slot = capture;
+    }
+    // A call that replaces the memory (exec) has all it points to read at
+    // entry, its path too; descriptors' files are named at exit.
+    if plan.captures.iter().any(|c| c.when & AT_ENTRY != 0) {
+        plan.at_entry = 1;
+        let user_memory = [
+            capture_kind::CAPTURE_STRING,
+            capture_kind::CAPTURE_BYTES,
+            capture_kind::CAPTURE_STRING_ARRAY,
+        ];
+        for capture in plan.captures.iter_mut() {
+            if user_memory.iter().any(|k| k.0 as u8 == capture.kind) {
+                capture.when |= AT_ENTRY;
+            }
+        }
     }
     if compat {
         // ia32 passes a 64-bit argument in two registers, low half first.
@@ -155,6 +211,7 @@ fn plan(syscall: Syscall, compat: bool, naming: Naming) -> call_plan {
 /// `selected`, with what `naming` asks for.
 pub fn plans(
     selected: &[Syscall],
+    detail: Detail,
     naming: Naming,
     native: &mut [call_plan; SLOTS],
     compat: &mut [call_plan; SLOTS],
@@ -162,10 +219,10 @@ pub fn plans(
     for &syscall in selected {
         let [native_nr, compat_nr] = syscall.def().numbers;
         if let Some(nr) = native_nr {
-            native[usize::from(nr)] = plan(syscall, false, naming);
+            native[usize::from(nr)] = plan(syscall, false, detail, naming);
         }
         if let Some(nr) = compat_nr {
-            compat[usize::from(nr)] = plan(syscall, true, naming);
+            compat[usize::from(nr)] = plan(syscall, true, detail, naming);
         }
     }
 }
@@ -192,7 +249,7 @@ mod tests {
                 fd_paths: true,
                 trace_paths: true,
             };
-            let captures = captures(syscall, naming).count();
+            let captures = captures(syscall, false, Detail::default(), naming).count();
             assert!(
                 captures <= limits::MAX_CAPTURES.0 as usize,
                 "{}",
@@ -207,7 +264,13 @@ mod tests {
         let mut compat = native;
         let openat = Syscall::named("openat");
         let mark = Syscall::named("fanotify_mark");
-        plans(&[openat, mark], Naming::default(), &mut native, &mut compat);
+        plans(
+            &[openat, mark],
+            Detail::default(),
+            Naming::default(),
+            &mut native,
+            &mut compat,
+        );
         assert_eq!(native[257].call, call_id(openat));
         assert_eq!(compat[295].call, call_id(openat));
         assert_eq!(native[257].captures[0].kind, STRING);
@@ -230,6 +293,7 @@ mod tests {
         let mut compat = native;
         plans(
             &[Syscall::named("openat2")],
+            Detail::default(),
             Naming::default(),
             &mut native,
             &mut compat,
@@ -251,6 +315,7 @@ mod tests {
                 Syscall::named("chown32"),
                 Syscall::named("truncate"),
             ],
+            Detail::default(),
             Naming::default(),
             &mut native,
             &mut compat,
@@ -269,6 +334,7 @@ mod tests {
         let mut compat = native;
         plans(
             &[Syscall::named("symlinkat")],
+            Detail::default(),
             Naming::default(),
             &mut native,
             &mut compat,
@@ -286,7 +352,7 @@ mod tests {
             fd_paths: true,
             ..Naming::default()
         };
-        plans(&calls, naming, &mut native, &mut compat);
+        plans(&calls, Detail::default(), naming, &mut native, &mut compat);
         let kinds = |plan: &call_plan| -> Vec<(u8, u8)> {
             plan.captures
                 .iter()
@@ -311,7 +377,7 @@ mod tests {
             trace_paths: true,
             ..Naming::default()
         };
-        plans(&calls, naming, &mut native, &mut compat);
+        plans(&calls, Detail::default(), naming, &mut native, &mut compat);
         let of = |plan: &call_plan| -> Vec<(u8, u8, u8)> {
             plan.captures
                 .iter()
@@ -332,5 +398,35 @@ mod tests {
             [(STRING, 0, none), (STRING, 2, path), (dirfd, 1, by_fd)],
             "symlinkat: the target is no file the call touches"
         );
+    }
+
+    #[test]
+    fn outputs_are_read_if_ok_and_exec_at_entry() {
+        let mut native = [call_plan::default(); SLOTS];
+        let mut compat = native;
+        let calls = [Syscall::named("stat"), Syscall::named("execve")];
+        let detail = Detail {
+            strsize: 10,
+            verbose: false,
+        };
+        plans(&calls, detail, Naming::default(), &mut native, &mut compat);
+        // stat: the path, then the buffer of the ABI's struct, if it succeeded.
+        assert_eq!(native[4].captures[1].when, IF_OK);
+        assert_eq!(native[4].captures[1].size, 144);
+        assert_eq!(compat[106].captures[1].size, 64);
+        assert_eq!(native[4].at_entry, 0);
+        // execve: everything at entry; argv's -s strings of -s + 1 bytes,
+        // envp only counted.
+        let exec = native[59];
+        assert_eq!(exec.at_entry, 1);
+        assert!(exec.captures[..3].iter().all(|c| c.when & AT_ENTRY != 0));
+        assert_eq!((exec.captures[1].items, exec.captures[1].size), (10, 11));
+        assert_eq!(exec.captures[2].items, 0);
+        let verbose = Detail {
+            verbose: true,
+            ..detail
+        };
+        plans(&calls, verbose, Naming::default(), &mut native, &mut compat);
+        assert_eq!(native[59].captures[2].items, u16::MAX);
     }
 }

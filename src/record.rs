@@ -5,8 +5,10 @@
 //! still trusts nothing in them: a short or inconsistent record is an error,
 //! never a panic.
 
-use crate::bpf::types::{capture, capture_flags, capture_status, limits, record, record_flags};
-use crate::decode::{Call, Memory, Syscall};
+use crate::bpf::types::{
+    array_end, capture, capture_array, capture_flags, capture_status, limits, record, record_flags,
+};
+use crate::decode::{Call, Detail, Memory, Syscall};
 use crate::plan;
 
 const HEADER: usize = std::mem::size_of::<record>();
@@ -99,8 +101,13 @@ impl<'a> Event<'a> {
         })
     }
 
-    /// The call, ready for the decoder.
+    /// The call, ready for the decoder, printed with the default -s and -v.
     pub fn call(&self) -> Call<'a> {
+        self.call_with(Detail::default())
+    }
+
+    /// The call, to be printed with `detail` (-s, -v).
+    pub fn call_with(&self, detail: Detail) -> Call<'a> {
         Call {
             syscall: self.syscall,
             args: self.header.args,
@@ -108,6 +115,7 @@ impl<'a> Event<'a> {
             captured: self.captured,
             ret: self.header.ret,
             unfinished: u32::from(self.header.flags) & record_flags::RECORD_DYING.0 != 0,
+            detail,
         }
     }
 
@@ -124,6 +132,77 @@ impl<'a> Event<'a> {
     pub fn resumed(&self) -> bool {
         u32::from(self.header.flags) & record_flags::RECORD_RESUMED.0 != 0
     }
+}
+
+/// How the pointers of an array capture ended (`enum array_end`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ArrayEnd {
+    /// At the NULL pointer.
+    Null,
+    /// Reading the next pointer failed.
+    Fault,
+    /// The kernel stopped counting (`ARRAY_COUNT_MAX`).
+    Limit,
+}
+
+/// One string of an array capture.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ArrayString<'a> {
+    /// Its bytes; `complete == false` when cut at the size asked for.
+    Bytes { data: &'a [u8], complete: bool },
+    /// The string at this pointer could not be read.
+    Fault(u64),
+}
+
+/// A `CAPTURE_STRING_ARRAY` capture: the pointers counted and the first
+/// strings, as many as asked for or as the record had room for.
+#[derive(Debug, PartialEq, Eq)]
+pub struct StringArray<'a> {
+    pub count: u32,
+    pub end: ArrayEnd,
+    pub strings: Vec<ArrayString<'a>>,
+}
+
+/// Parses the bytes of an array capture; None when they are inconsistent.
+pub fn string_array(data: &[u8]) -> Option<StringArray<'_>> {
+    let mut head = capture_array::default();
+    plain::copy_from_bytes(&mut head, data).ok()?;
+    let end = match array_end(u32::from(head.end)) {
+        array_end::ARRAY_NULL => ArrayEnd::Null,
+        array_end::ARRAY_FAULT => ArrayEnd::Fault,
+        array_end::ARRAY_LIMIT => ArrayEnd::Limit,
+        _ => return None,
+    };
+    let mut strings = Vec::new();
+    let mut offset = std::mem::size_of::<capture_array>();
+    for _ in 0..head.strings.min(head.count) {
+        offset = offset.next_multiple_of(ALIGN);
+        let mut hdr = capture::default();
+        plain::copy_from_bytes(&mut hdr, data.get(offset..)?).ok()?;
+        offset += CAPTURE_HEADER;
+        let bytes = data.get(offset..offset.checked_add(hdr.len as usize)?)?;
+        offset += bytes.len();
+        strings.push(match capture_status(u32::from(hdr.status)) {
+            capture_status::CAPTURE_OK => ArrayString::Bytes {
+                data: bytes,
+                complete: true,
+            },
+            capture_status::CAPTURE_CUT => ArrayString::Bytes {
+                data: bytes,
+                complete: false,
+            },
+            // A string that could not be read carries its pointer.
+            capture_status::CAPTURE_FAULT => {
+                ArrayString::Fault(u64::from_le_bytes(bytes.try_into().ok()?))
+            }
+            _ => return None,
+        });
+    }
+    Some(StringArray {
+        count: head.count,
+        end,
+        strings,
+    })
 }
 
 #[cfg(test)]
@@ -237,6 +316,44 @@ pub(crate) mod tests {
         let bytes = encode(&openat_header(), &[(1, OK, b"/etc"), (6, OK, b"x")]);
         for n in 0..=bytes.len() {
             let _ = Event::parse(&bytes[..n]);
+        }
+    }
+
+    #[test]
+    fn string_arrays_parse_or_are_refused() {
+        let mut data = Vec::new();
+        data.extend_from_slice(&2u32.to_le_bytes());
+        data.extend_from_slice(&[array_end::ARRAY_NULL.0 as u8, 0, 0, 0]);
+        data.extend_from_slice(&2u32.to_le_bytes());
+        data.extend_from_slice(&[0; 4]);
+        for (status, bytes) in [
+            (OK, &b"ls"[..]),
+            (capture_status::CAPTURE_FAULT, &[7, 0, 0, 0, 0, 0, 0, 0][..]),
+        ] {
+            data.resize(data.len().next_multiple_of(ALIGN), 0);
+            let hdr = capture {
+                status: status.0 as u8,
+                len: bytes.len() as u32,
+                ..Default::default()
+            };
+            data.extend_from_slice(unsafe { plain::as_bytes(&hdr) });
+            data.extend_from_slice(bytes);
+        }
+        let array = string_array(&data).unwrap();
+        assert_eq!(array.count, 2);
+        assert_eq!(array.end, ArrayEnd::Null);
+        assert_eq!(
+            array.strings,
+            [
+                ArrayString::Bytes {
+                    data: b"ls",
+                    complete: true
+                },
+                ArrayString::Fault(7)
+            ]
+        );
+        for n in 0..data.len() {
+            assert!(string_array(&data[..n]).is_none(), "{n} bytes");
         }
     }
 }

@@ -126,6 +126,7 @@ pub fn run(cli: Cli) -> Result<i32> {
         !targets.is_empty() || gated.is_some() || (follow_forks && !cli.comms.is_empty());
     let config = Config {
         calls: &calls,
+        detail: cli.detail(),
         comms: &cli.comms,
         namespace: &namespace,
         filter_threads: targets.iter().any(|t| t.is_thread()),
@@ -408,6 +409,7 @@ fn output_format(cli: &Cli) -> Format {
     };
     Format {
         style: cli.style,
+        detail: cli.detail(),
         json: cli.json,
         timestamps: cli.absolute_timestamps(),
         relative: cli.relative,

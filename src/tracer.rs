@@ -13,7 +13,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use crate::bpf::types::{limits, target_kind};
 use crate::bpf::{TracerSkel, TracerSkelBuilder};
 use crate::cgroup::Cgroup;
-use crate::decode::Syscall;
+use crate::decode::{Detail, Syscall};
 use crate::error::{Error, Result};
 use crate::pidns::Namespace;
 use crate::plan;
@@ -22,6 +22,8 @@ use crate::tracepath::TracePaths;
 /// Everything the kernel side is told before load.
 pub struct Config<'a> {
     pub calls: &'a [Syscall],
+    /// -s and -v: how much of strings and arrays the kernel copies.
+    pub detail: Detail,
     pub comms: &'a [Vec<u8>],
     /// ftrace-cli's pid namespace: its own kernel id, and how records
     /// number pids.
@@ -150,6 +152,7 @@ impl<'obj> Tracer<'obj> {
         rodata.name_files = config.fd_paths || !table.is_empty();
         plan::plans(
             config.calls,
+            config.detail,
             naming,
             &mut rodata.native_plans,
             &mut rodata.compat_plans,

@@ -242,10 +242,13 @@ fn trace_expression_selects_calls() {
             "symlink",
             "symlinkat",
             "fanotify_init",
-            "fanotify_mark"
+            "fanotify_mark",
+            // The workload's own start: its exec and the loader's stats.
+            "execve",
+            "newfstatat",
         ])
     );
-    assert_eq!(calls_of("trace=all").len(), 9);
+    assert_eq!(calls_of("trace=all").len(), 11);
     assert_eq!(
         calls_of("trace=/^(sym)?link,?nosuch"),
         set(&["symlink", "symlinkat"])

@@ -10,9 +10,11 @@ use std::fmt::Write;
 use super::chown::write_id;
 use super::errno::{write_retval, RetKind};
 use super::escape::{write_escaped_also, write_quoted};
+use super::exec::{write_argv, write_envp};
 use super::fanotify::{write_fan_dirfd, write_fan_init_flags};
 use super::mknod::{mknod_takes_dev, write_dev, write_file_mode};
 use super::open::{open_takes_mode, write_open_flags, write_open_how};
+use super::stat::{write_stat, write_statx, write_statx_flags};
 use super::swapon::write_swap_flags;
 use super::table::{Param, Render, Syscall};
 use super::xlat::{write_flags, write_hex, write_octal_mode, write_value_fmt, NumFmt, Style, Xlat};
@@ -58,6 +60,25 @@ impl<'a> Memory<'a> {
     }
 }
 
+/// strace's -s and -v: how much of the memory a call points to prints.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Detail {
+    /// -s: most bytes of a string that is not a path (xattr values, argv),
+    /// and under abbreviation the most elements of an array.
+    pub strsize: usize,
+    /// -v: whole structures and environments instead of abbreviations.
+    pub verbose: bool,
+}
+
+impl Default for Detail {
+    fn default() -> Self {
+        Detail {
+            strsize: 32,
+            verbose: false,
+        }
+    }
+}
+
 /// One traced call.
 #[derive(Clone, Copy, Debug)]
 pub struct Call<'a> {
@@ -78,6 +99,8 @@ pub struct Call<'a> {
     /// thread's exit or exec): the call never returned, and `ret` is only
     /// what the kernel unwound with. Printed as strace does, `= ?`.
     pub unfinished: bool,
+    /// How much of the captured memory prints (-s, -v).
+    pub detail: Detail,
 }
 
 impl<'a> Call<'a> {
@@ -103,6 +126,11 @@ impl<'a> Call<'a> {
     /// With -P, for a call without a dirfd: the working directory.
     pub fn cwd_path(&self) -> &Memory<'a> {
         &self.captured[7]
+    }
+
+    /// The call failed: its output arguments print as addresses.
+    pub fn failed(&self) -> bool {
+        self.errno().is_some()
     }
 }
 
@@ -134,27 +162,54 @@ pub fn write_call_with_spans(
     fd_paths: bool,
     spans: &mut ArgSpans,
 ) {
-    write_entry_with_spans(out, call, style, fd_paths, spans);
+    out.push_str(call.syscall.name());
+    out.push('(');
+    write_params(out, call, call.params(), style, fd_paths, spans);
     out.push_str(") ");
     write_result_decorated(out, call, fd_paths);
 }
 
 /// `name(args`: what strace prints of a call at its entry, before
-/// ` <unfinished ...>` or ` <detached ...>`.
+/// ` <unfinished ...>` or ` <detached ...>`: the arguments before the
+/// first one the call fills in.
 pub fn write_call_entry(out: &mut String, call: &Call, style: Style, fd_paths: bool) {
-    write_entry_with_spans(out, call, style, fd_paths, &mut ArgSpans::default());
+    out.push_str(call.syscall.name());
+    out.push('(');
+    let inputs = call.params().take_while(|p| !p.render.is_output());
+    write_params(out, call, inputs, style, fd_paths, &mut ArgSpans::default());
+    if call.params().any(|p| p.render.is_output()) {
+        out.push_str(", ");
+    }
 }
 
-fn write_entry_with_spans(
+/// strace's `<... name resumed>ARGS) = result`: the end of a call whose
+/// entry was printed as unfinished, with the arguments it filled in.
+pub fn write_call_resumed(out: &mut String, call: &Call, style: Style, fd_paths: bool) {
+    out.push_str("<... ");
+    out.push_str(call.syscall.name());
+    out.push_str(" resumed>");
+    let outputs = call.params().skip_while(|p| !p.render.is_output());
+    write_params(
+        out,
+        call,
+        outputs,
+        style,
+        fd_paths,
+        &mut ArgSpans::default(),
+    );
+    out.push_str(") ");
+    write_result_decorated(out, call, fd_paths);
+}
+
+fn write_params<'p>(
     out: &mut String,
     call: &Call,
+    params: impl Iterator<Item = &'p Param>,
     style: Style,
     fd_paths: bool,
     spans: &mut ArgSpans,
 ) {
-    out.push_str(call.syscall.name());
-    out.push('(');
-    for (i, param) in call.params().enumerate() {
+    for (i, param) in params.enumerate() {
         if i > 0 {
             out.push_str(", ");
         }
@@ -167,15 +222,6 @@ fn write_entry_with_spans(
             write_fd_path(out, call.memory(param));
         }
     }
-}
-
-/// strace's `<... name resumed>) = result`: the end of a call whose
-/// entry was printed as unfinished.
-pub fn write_call_resumed(out: &mut String, call: &Call, fd_paths: bool) {
-    out.push_str("<... ");
-    out.push_str(call.syscall.name());
-    out.push_str(" resumed>) ");
-    write_result_decorated(out, call, fd_paths);
 }
 
 fn write_result_decorated(out: &mut String, call: &Call, fd_paths: bool) {
@@ -291,7 +337,13 @@ impl Param {
             Render::Dirfd | Render::FanDirfd => ArgKind::Dirfd,
             Render::Path | Render::LinkTarget => ArgKind::Path,
             Render::OpenMode { .. } | Render::Mode | Render::FileMode => ArgKind::Mode,
-            Render::OpenHow { .. } => ArgKind::Struct,
+            Render::OpenHow { .. }
+            | Render::Stat(_)
+            | Render::Statx
+            | Render::OutString
+            | Render::OutPath
+            | Render::Argv
+            | Render::Envp => ArgKind::Struct,
             Render::Size | Render::Size64 => ArgKind::Size,
             Render::Id | Render::Id16 => ArgKind::Id,
             Render::Dev { .. } => ArgKind::Dev,
@@ -299,7 +351,8 @@ impl Param {
             | Render::FanInitFlags
             | Render::Flags(_)
             | Render::Flags64(_)
-            | Render::SwapFlags => ArgKind::Flags,
+            | Render::SwapFlags
+            | Render::StatxFlags => ArgKind::Flags,
         }
     }
 }
@@ -340,9 +393,16 @@ impl Call<'_> {
             Render::Fd | Render::Dirfd | Render::FanDirfd => {
                 Raw::Signed(i64::from(value as u32 as i32))
             }
-            Render::Path | Render::LinkTarget | Render::OpenHow { .. } | Render::Size => {
-                Raw::Unsigned(self.word(value))
-            }
+            Render::Path
+            | Render::LinkTarget
+            | Render::OpenHow { .. }
+            | Render::Size
+            | Render::Stat(_)
+            | Render::Statx
+            | Render::OutString
+            | Render::OutPath
+            | Render::Argv
+            | Render::Envp => Raw::Unsigned(self.word(value)),
             Render::OpenMode { .. } | Render::Mode | Render::FileMode => {
                 Raw::Unsigned(u64::from(value as u16))
             }
@@ -350,7 +410,8 @@ impl Call<'_> {
             | Render::FanInitFlags
             | Render::Flags(_)
             | Render::Dev { .. }
-            | Render::SwapFlags => Raw::Unsigned(u64::from(value as u32)),
+            | Render::SwapFlags
+            | Render::StatxFlags => Raw::Unsigned(u64::from(value as u32)),
             Render::Id | Render::Id16 => {
                 Raw::Unsigned(value & (u64::MAX >> (64 - self.id_bits(param.render))))
             }
@@ -388,6 +449,58 @@ pub fn write_arg(out: &mut String, call: &Call, param: &Param, style: Style) {
         Render::FileMode => write_file_mode(out, u64::from(value as u16), style),
         Render::Dev { .. } => write_dev(out, u64::from(value as u32), style),
         Render::SwapFlags => write_swap_flags(out, u64::from(value as u32), style),
+        Render::Stat(layout) => write_stat(
+            out,
+            call,
+            call.word(value),
+            call.memory(param),
+            layout,
+            style,
+        ),
+        Render::StatxFlags => write_statx_flags(out, u64::from(value as u32), style),
+        Render::Statx => write_statx(out, call, call.word(value), call.memory(param), style),
+        Render::OutString => write_out_string(out, call, call.word(value), call.memory(param)),
+        Render::OutPath => write_out_path(out, call, call.word(value), call.memory(param)),
+        Render::Argv => write_argv(out, call, call.word(value), call.memory(param)),
+        Render::Envp => write_envp(out, call, call.word(value), call.memory(param)),
+    }
+}
+
+/// strace's `printstrn`: `len` bytes (NULs included), of which at most `-s`
+/// print, `...` after when there were more.
+pub(crate) fn write_strn(out: &mut String, call: &Call, addr: u64, mem: &Memory, len: u64) {
+    if addr == 0 {
+        out.push_str("NULL");
+        return;
+    }
+    let Some(data) = mem.data() else {
+        write_hex(out, addr);
+        return;
+    };
+    let want = usize::try_from(len)
+        .unwrap_or(usize::MAX)
+        .min(call.detail.strsize);
+    let shown = data.get(..want).unwrap_or(data);
+    write_quoted(out, shown, len > shown.len() as u64);
+}
+
+/// readlink's buffer: what the call wrote, its result's worth of bytes.
+fn write_out_string(out: &mut String, call: &Call, addr: u64, mem: &Memory) {
+    if call.failed() {
+        write_address(out, addr);
+        return;
+    }
+    write_strn(out, call, addr, mem, call.result() as u64);
+}
+
+/// getcwd's buffer: the path the call wrote, NUL included in its result.
+fn write_out_path(out: &mut String, call: &Call, addr: u64, mem: &Memory) {
+    match mem.data() {
+        Some(data) if !call.failed() && addr != 0 => {
+            let complete = data.contains(&0);
+            write_path_bytes(out, data, complete)
+        }
+        _ => write_address(out, addr),
     }
 }
 
@@ -798,6 +911,10 @@ mod tests {
                 captured: std::array::from_fn(|_| mem(next())),
                 ret: next() as i64 >> (next() % 64),
                 unfinished: next() % 7 == 0,
+                detail: Detail {
+                    strsize: (next() % 64) as usize,
+                    verbose: next() % 2 == 0,
+                },
             };
             for style in [Style::Raw, Style::Abbrev, Style::Verbose] {
                 out.clear();

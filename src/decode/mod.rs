@@ -7,7 +7,7 @@
 //! * one file per family of calls, as strace's sources: its flag tables
 //!   and what they do not cover: [`open`], [`link`], [`access`],
 //!   [`chmod`], [`chown`], [`mknod`], [`umount`], [`swapon`], [`inotify`],
-//!   [`fsmount`], [`fanotify`];
+//!   [`fsmount`], [`fanotify`], [`stat`], [`exec`];
 //! * [`xlat`]: strace-style symbolic tables and the generic flag/value
 //!   printers for the three `-X` styles;
 //! * [`escape`]: strace's string quoting;
@@ -22,12 +22,14 @@ pub mod chmod;
 pub mod chown;
 pub mod errno;
 pub mod escape;
+pub mod exec;
 pub mod fanotify;
 pub mod fsmount;
 pub mod inotify;
 pub mod link;
 pub mod mknod;
 pub mod open;
+pub mod stat;
 pub mod swapon;
 pub mod table;
 #[cfg(test)]
@@ -37,7 +39,7 @@ pub mod xlat;
 
 pub use call::{
     write_call, write_call_entry, write_call_resumed, write_call_with_spans, ArgKind, ArgSpans,
-    Call, Memory, Raw,
+    Call, Detail, Memory, Raw,
 };
 pub use errno::RetKind;
 pub use errno::{errno_message, errno_name};

@@ -13,12 +13,27 @@ use super::xlat::Xlat;
 /// strace's syscall classes (`-e trace=%file` ...), as bits.
 pub mod class {
     /// `%file`: takes a file name.
-    pub const FILE: u8 = 1 << 0;
+    pub const FILE: u16 = 1 << 0;
     /// `%desc`: takes or returns a file descriptor.
-    pub const DESC: u8 = 1 << 1;
+    pub const DESC: u16 = 1 << 1;
+    /// `%stat`: stat variants taking a path.
+    pub const STAT: u16 = 1 << 2;
+    /// `%lstat`: stat variants not following symlinks.
+    pub const LSTAT: u16 = 1 << 3;
+    /// `%fstat`: stat variants taking a descriptor (and a path with it).
+    pub const FSTAT: u16 = 1 << 4;
+    /// `%%stat`: every stat variant.
+    pub const STAT_LIKE: u16 = 1 << 5;
 
     /// Class names as `-e trace=%NAME` takes them.
-    pub const NAMES: &[(&str, u8)] = &[("file", FILE), ("desc", DESC)];
+    pub const NAMES: &[(&str, u16)] = &[
+        ("file", FILE),
+        ("desc", DESC),
+        ("stat", STAT),
+        ("lstat", LSTAT),
+        ("fstat", FSTAT),
+        ("%stat", STAT_LIKE),
+    ];
 }
 
 /// How one argument prints, and so what the kernel copies for it.
@@ -64,12 +79,35 @@ pub enum Render {
     Dev { mode: u8 },
     /// swapon's flags and priority.
     SwapFlags,
+    /// A `struct stat` the call fills (stat.rs).
+    Stat(StatLayout),
+    /// statx's flags: the sync type, then `AT_*` flags.
+    StatxFlags,
+    /// The `struct statx` statx fills.
+    Statx,
+    /// Bytes the call wrote, as many as it returned, printed as a string
+    /// of `-s` bytes at most (readlink's buffer).
+    OutString,
+    /// getcwd's buffer: the path the call wrote, as many bytes as it returned.
+    OutPath,
+    /// exec's argv: the strings (exec.rs).
+    Argv,
+    /// exec's envp: how many strings, or the strings under -v.
+    Envp,
 }
 
 impl Render {
     /// A 64-bit value that ia32 passes as two registers, low half first.
     pub fn is_split_on_ia32(self) -> bool {
         matches!(self, Render::Flags64(_) | Render::Size64)
+    }
+
+    /// Memory the call fills in: printed at its exit, as strace does.
+    pub fn is_output(self) -> bool {
+        matches!(
+            self,
+            Render::Stat(_) | Render::Statx | Render::OutString | Render::OutPath
+        )
     }
 }
 
@@ -95,7 +133,7 @@ pub struct SyscallDef {
     pub params: &'static [Param],
     pub ret: RetKind,
     /// strace's classes, `class::*` bits.
-    pub classes: u8,
+    pub classes: u16,
 }
 
 const fn row(
@@ -104,7 +142,7 @@ const fn row(
     ia32: u16,
     params: &'static [Param],
     ret: RetKind,
-    classes: u8,
+    classes: u16,
 ) -> SyscallDef {
     SyscallDef {
         name,
@@ -115,13 +153,30 @@ const fn row(
     }
 }
 
-/// A call only ia32 has (the 64-bit ABI dropped it or never needed it).
+/// A row for a call only x86_64 has.
+const fn row_x86_64(
+    name: &'static str,
+    x86_64: u16,
+    params: &'static [Param],
+    ret: RetKind,
+    classes: u16,
+) -> SyscallDef {
+    SyscallDef {
+        name,
+        numbers: [Some(x86_64), None],
+        params,
+        ret,
+        classes,
+    }
+}
+
+/// A row for a call only ia32 has.
 const fn ia32_row(
     name: &'static str,
     ia32: u16,
     params: &'static [Param],
     ret: RetKind,
-    classes: u8,
+    classes: u16,
 ) -> SyscallDef {
     SyscallDef {
         name,
@@ -134,12 +189,14 @@ const fn ia32_row(
 
 use super::access::{ACCESS_MODES, FACCESSAT_FLAGS};
 use super::chmod::FCHMODAT_FLAGS;
+use super::exec::EXECVEAT_FLAGS;
 use super::fanotify::{FAN_EVENT_FLAGS, FAN_MARK_FLAGS};
 use super::fsmount::{FSPICK_FLAGS, MOVE_MOUNT_FLAGS, OPEN_TREE_FLAGS};
 use super::inotify::INOTIFY_FLAGS;
 use super::link::{AT_FLAGS, RENAME_FLAGS};
+use super::stat::{StatLayout, STATX_MASK};
 use super::umount::UMOUNT_FLAGS;
-use class::{DESC, FILE};
+use class::{DESC, FILE, FSTAT, LSTAT, STAT, STAT_LIKE};
 use Render::*;
 use RetKind as Ret;
 
@@ -595,6 +652,168 @@ pub static SYSCALLS: &[SyscallDef] = &[
         Ret::Unsigned,
         FILE | DESC,
     ),
+    // stat family (strace src/stat.c, stat64.c, oldstat.c, statx.c)
+    row(
+        "stat",
+        4,
+        106,
+        &[
+            p("pathname", 0, Path),
+            p("statbuf", 1, Stat(StatLayout::Stat)),
+        ],
+        Ret::Unsigned,
+        FILE | STAT | STAT_LIKE,
+    ),
+    row(
+        "lstat",
+        6,
+        107,
+        &[
+            p("pathname", 0, Path),
+            p("statbuf", 1, Stat(StatLayout::Stat)),
+        ],
+        Ret::Unsigned,
+        FILE | LSTAT | STAT_LIKE,
+    ),
+    row_x86_64(
+        "newfstatat",
+        262,
+        &[
+            p("dirfd", 0, Dirfd),
+            p("pathname", 1, Path),
+            p("statbuf", 2, Stat(StatLayout::Stat)),
+            p("flags", 3, Flags(&AT_FLAGS)),
+        ],
+        Ret::Unsigned,
+        FILE | DESC | FSTAT | STAT_LIKE,
+    ),
+    ia32_row(
+        "oldstat",
+        18,
+        &[
+            p("pathname", 0, Path),
+            p("statbuf", 1, Stat(StatLayout::Old)),
+        ],
+        Ret::Unsigned,
+        FILE | STAT | STAT_LIKE,
+    ),
+    ia32_row(
+        "oldlstat",
+        84,
+        &[
+            p("pathname", 0, Path),
+            p("statbuf", 1, Stat(StatLayout::Old)),
+        ],
+        Ret::Unsigned,
+        FILE | LSTAT | STAT_LIKE,
+    ),
+    ia32_row(
+        "stat64",
+        195,
+        &[
+            p("pathname", 0, Path),
+            p("statbuf", 1, Stat(StatLayout::Stat64)),
+        ],
+        Ret::Unsigned,
+        FILE | STAT | STAT_LIKE,
+    ),
+    ia32_row(
+        "lstat64",
+        196,
+        &[
+            p("pathname", 0, Path),
+            p("statbuf", 1, Stat(StatLayout::Stat64)),
+        ],
+        Ret::Unsigned,
+        FILE | LSTAT | STAT_LIKE,
+    ),
+    ia32_row(
+        "fstatat64",
+        300,
+        &[
+            p("dirfd", 0, Dirfd),
+            p("pathname", 1, Path),
+            p("statbuf", 2, Stat(StatLayout::Stat64)),
+            p("flags", 3, Flags(&AT_FLAGS)),
+        ],
+        Ret::Unsigned,
+        FILE | DESC | FSTAT | STAT_LIKE,
+    ),
+    row(
+        "statx",
+        332,
+        383,
+        &[
+            p("dirfd", 0, Dirfd),
+            p("pathname", 1, Path),
+            p("flags", 2, StatxFlags),
+            p("mask", 3, Flags(&STATX_MASK)),
+            p("statxbuf", 4, Statx),
+        ],
+        Ret::Unsigned,
+        FILE | DESC | FSTAT | STAT_LIKE,
+    ),
+    // readlink and getcwd (strace src/readlink.c, getcwd.c)
+    row(
+        "readlink",
+        89,
+        85,
+        &[
+            p("pathname", 0, Path),
+            p("buf", 1, OutString),
+            p("bufsiz", 2, Size),
+        ],
+        Ret::Unsigned,
+        FILE,
+    ),
+    row(
+        "readlinkat",
+        267,
+        305,
+        &[
+            p("dirfd", 0, Dirfd),
+            p("pathname", 1, Path),
+            p("buf", 2, OutString),
+            p("bufsiz", 3, Size),
+        ],
+        Ret::Unsigned,
+        FILE | DESC,
+    ),
+    row(
+        "getcwd",
+        79,
+        183,
+        &[p("buf", 0, OutPath), p("size", 1, Size)],
+        Ret::Unsigned,
+        FILE,
+    ),
+    // exec (strace src/execve.c)
+    row(
+        "execve",
+        59,
+        11,
+        &[
+            p("pathname", 0, Path),
+            p("argv", 1, Argv),
+            p("envp", 2, Envp),
+        ],
+        Ret::Unsigned,
+        FILE,
+    ),
+    row(
+        "execveat",
+        322,
+        358,
+        &[
+            p("dirfd", 0, Dirfd),
+            p("pathname", 1, Path),
+            p("argv", 2, Argv),
+            p("envp", 3, Envp),
+            p("flags", 4, Flags(&EXECVEAT_FLAGS)),
+        ],
+        Ret::Unsigned,
+        FILE | DESC,
+    ),
     // fanotify (strace src/fanotify.c)
     row(
         "fanotify_init",
@@ -680,7 +899,7 @@ impl Syscall {
         self.def().ret
     }
 
-    pub fn in_class(self, classes: u8) -> bool {
+    pub fn in_class(self, classes: u16) -> bool {
         self.def().classes & classes != 0
     }
 }

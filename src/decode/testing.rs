@@ -80,6 +80,7 @@ pub fn call<'a>(syscall: Syscall, args: &[u64], memory: [Memory<'a>; 2], ret: i6
         captured,
         ret,
         unfinished: false,
+        detail: Default::default(),
     }
 }
 

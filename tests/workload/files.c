@@ -692,6 +692,106 @@ static void live(void)
 	}
 }
 
+/* Where the structs scenario keeps its buffers and strings: a fixed address,
+ * so that the addresses failed calls print are known, followed by an
+ * unmapped page. */
+#define FIXED ((char *)0x20000000)
+#define PAGE 4096
+
+static char *fixed_page(void)
+{
+	char *page = mmap(FIXED, 2 * PAGE, PROT_READ | PROT_WRITE,
+			  MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+
+	if (page != FIXED)
+		exit(4);
+	munmap(FIXED + PAGE, PAGE);
+	return page;
+}
+
+/* Copies s into the fixed page at off: touched, so readable at entry. */
+static char *put(char *page, int off, const char *s)
+{
+	return strcpy(page + off, s);
+}
+
+/*
+ * The calls that fill or read structures and buffers, succeeding and
+ * failing: the stat family, statx, readlink, getcwd and execve. Run in an
+ * empty directory; ends by exec'ing itself as "files end".
+ */
+static void structs(const char *self)
+{
+	char *page = fixed_page();
+	char *buf = page; /* output buffers: the first 1 KiB */
+	char **argv = (char **)(page + 2048), **envp = (char **)(page + 2560);
+	char **tail = (char **)(page + PAGE) - 1; /* the last pointer of the page */
+	char *bad = (char *)0x1000;
+	int fd = open("f", O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	int i;
+
+	if (fd < 0 || write(fd, "hello", 5) != 5 || fchmod(fd, 0640))
+		exit(5);
+	close(fd);
+	if (symlink("f", "ln") || symlink("0123456789abcdefghijklmnopqrstuvwxyz", "long"))
+		exit(6);
+	marker("--begin--");
+#ifdef __x86_64__
+	syscall(SYS_stat, "f", buf);
+	syscall(SYS_stat, "missing", buf);
+	syscall(SYS_stat, "f", NULL);
+	syscall(SYS_stat, "f", bad);
+	syscall(SYS_lstat, "ln", buf);
+	syscall(SYS_lstat, "/dev/null", buf);
+	syscall(SYS_newfstatat, AT_FDCWD, "ln", buf, AT_SYMLINK_NOFOLLOW);
+	syscall(SYS_newfstatat, -5, "f", buf, 0);
+#else
+	syscall(SYS_stat, "f", buf);
+	syscall(SYS_stat, "missing", buf);
+	syscall(SYS_lstat, "/dev/null", buf);
+	syscall(SYS_oldstat, "f", buf);
+	syscall(SYS_oldlstat, "ln", buf);
+	syscall(SYS_oldstat, "f", bad);
+	syscall(SYS_stat64, "f", buf);
+	syscall(SYS_lstat64, "/dev/null", buf);
+	syscall(SYS_stat64, "missing", buf);
+	syscall(SYS_fstatat64, AT_FDCWD, "ln", buf, AT_SYMLINK_NOFOLLOW);
+	syscall(SYS_fstatat64, -5, "f", buf, 0);
+#endif
+	syscall(SYS_statx, AT_FDCWD, "missing", 0, STATX_SIZE, buf);
+	syscall(SYS_statx, AT_FDCWD, "f", AT_SYMLINK_NOFOLLOW | AT_STATX_DONT_SYNC, 0xfff, NULL);
+	syscall(SYS_readlink, "ln", buf, 64);
+	syscall(SYS_readlink, "f", buf, 64);
+	syscall(SYS_readlink, "long", buf, 64);
+	syscall(SYS_readlink, "long", buf, 3);
+	syscall(SYS_readlink, "ln", bad, 64);
+	syscall(SYS_readlinkat, AT_FDCWD, "ln", buf, 64);
+	syscall(SYS_getcwd, buf, 1);
+	/* execve: every failure, then success. */
+	argv[0] = put(page, 1024, "a");
+	argv[1] = put(page, 1040, "0123456789abcdefghijklmnopqrstuvwxyz");
+	argv[2] = NULL;
+	envp[0] = put(page, 1100, "X=1");
+	envp[1] = put(page, 1110, "Y=2");
+	envp[2] = NULL;
+	put(page, 1200, "missing");
+	syscall(SYS_execve, page + 1200, argv, envp);
+	syscall(SYS_execve, page + 1200, NULL, NULL);
+	syscall(SYS_execve, page + 1200, bad, bad);
+	*tail = argv[0]; /* an array running into the unmapped page */
+	syscall(SYS_execve, page + 1200, tail, tail);
+	for (i = 0; i < 40; i++)
+		argv[i] = argv[0];
+	argv[40] = NULL;
+	syscall(SYS_execve, page + 1200, argv, envp);
+	argv[0] = put(page, 1300, self);
+	argv[1] = put(page, 1400, "end");
+	argv[2] = NULL;
+	envp[1] = NULL;
+	syscall(SYS_execve, argv[0], argv, envp);
+	exit(7);
+}
+
 static long long now_ns(void)
 {
 	struct timespec ts;
@@ -888,8 +988,12 @@ int main(int argc, char **argv)
 		deep(argc > 2 ? atol(argv[2]) : 1, argc > 3 ? atol(argv[3]) : 1);
 	else if (!strcmp(scenario, "storm"))
 		storm(argc > 2 ? atol(argv[2]) : 1000000);
+	else if (!strcmp(scenario, "structs"))
+		structs(argv[0]);
+	else if (!strcmp(scenario, "end"))
+		marker("--end--");
 	else {
-		fprintf(stderr, "usage: files basic|decode|file-calls|open-how-tails|exit-in-call|hold|reuse|sleep|race|threads|evil-comm|spin|wait|thread-target|leader-exits|renamed-child|fifo|live|paths|jail|deep|storm|gated-storm [COUNT]\n");
+		fprintf(stderr, "usage: files basic|decode|file-calls|open-how-tails|exit-in-call|hold|reuse|sleep|race|threads|evil-comm|spin|wait|thread-target|leader-exits|renamed-child|fifo|live|paths|jail|deep|storm|gated-storm|structs [COUNT]\n");
 		return 2;
 	}
 	return 0;

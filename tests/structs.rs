@@ -1,0 +1,229 @@
+//! End to end: the calls that fill or read structures, buffers and arrays
+//! (the stat family, statx, readlink, getcwd, execve), made by the workload's
+//! `structs` scenario on both ABIs, each line asserted exactly, and compared
+//! with the installed strace's text for the same run.
+
+mod common;
+
+use std::path::Path;
+use std::process::Command;
+
+use common::*;
+
+/// The lines both ABIs print, after the ABI's own stat calls.
+const COMMON: &[&str] = &[
+    "statx(AT_FDCWD, \"missing\", AT_STATX_SYNC_AS_STAT, STATX_SIZE, 0x20000000) = -1 ENOENT (No such file or directory)",
+    "statx(AT_FDCWD, \"f\", AT_STATX_DONT_SYNC|AT_SYMLINK_NOFOLLOW, STATX_ALL, NULL) = -1 EFAULT (Bad address)",
+    "readlink(\"ln\", \"f\", 64) = 1",
+    "readlink(\"f\", 0x20000000, 64) = -1 EINVAL (Invalid argument)",
+    "readlink(\"long\", \"0123456789abcdefghijklmnopqrstuv\"..., 64) = 36",
+    "readlink(\"long\", \"012\", 3) = 3",
+    "readlink(\"ln\", 0x1000, 64) = -1 EFAULT (Bad address)",
+    "readlinkat(AT_FDCWD, \"ln\", \"f\", 64) = 1",
+    "getcwd(0x20000000, 1) = -1 ERANGE (Numerical result out of range)",
+    "execve(\"missing\", [\"a\", \"0123456789abcdefghijklmnopqrstuv\"...], 0x20000a00 /* 2 vars */) = -1 ENOENT (No such file or directory)",
+    "execve(\"missing\", NULL, NULL) = -1 ENOENT (No such file or directory)",
+    "execve(\"missing\", 0x1000, 0x1000) = -1 ENOENT (No such file or directory)",
+];
+
+const X86_64: &[&str] = &[
+    "stat(\"f\", {st_mode=S_IFREG|0640, st_size=5, ...}) = 0",
+    "stat(\"missing\", 0x20000000) = -1 ENOENT (No such file or directory)",
+    "stat(\"f\", NULL) = -1 EFAULT (Bad address)",
+    "stat(\"f\", 0x1000) = -1 EFAULT (Bad address)",
+    "lstat(\"ln\", {st_mode=S_IFLNK|0777, st_size=1, ...}) = 0",
+    "lstat(\"/dev/null\", {st_mode=S_IFCHR|0666, st_rdev=makedev(0x1, 0x3), ...}) = 0",
+    "newfstatat(AT_FDCWD, \"ln\", {st_mode=S_IFLNK|0777, st_size=1, ...}, AT_SYMLINK_NOFOLLOW) = 0",
+    "newfstatat(-5, \"f\", 0x20000000, 0) = -1 EBADF (Bad file descriptor)",
+];
+
+const IA32: &[&str] = &[
+    "stat(\"f\", {st_mode=S_IFREG|0640, st_size=5, ...}) = 0",
+    "stat(\"missing\", 0x20000000) = -1 ENOENT (No such file or directory)",
+    "lstat(\"/dev/null\", {st_mode=S_IFCHR|0666, st_rdev=makedev(0x1, 0x3), ...}) = 0",
+    // Inode numbers of today's file systems do not fit the old struct.
+    "oldstat(\"f\", 0x20000000) = -1 EOVERFLOW (Value too large for defined data type)",
+    "oldlstat(\"ln\", 0x20000000) = -1 EOVERFLOW (Value too large for defined data type)",
+    "oldstat(\"f\", 0x1000) = -1 EOVERFLOW (Value too large for defined data type)",
+    "stat64(\"f\", {st_mode=S_IFREG|0640, st_size=5, ...}) = 0",
+    "lstat64(\"/dev/null\", {st_mode=S_IFCHR|0666, st_rdev=makedev(0x1, 0x3), ...}) = 0",
+    "stat64(\"missing\", 0x20000000) = -1 ENOENT (No such file or directory)",
+    "fstatat64(AT_FDCWD, \"ln\", {st_mode=S_IFLNK|0777, st_size=1, ...}, AT_SYMLINK_NOFOLLOW) = 0",
+    "fstatat64(-5, \"f\", 0x20000000, 0) = -1 EBADF (Bad file descriptor)",
+];
+
+fn expected(arch: Arch) -> Vec<String> {
+    let (own, tail) = match arch {
+        Arch::X86_64 => (X86_64, "0x20000ff8"),
+        Arch::Ia32 => (IA32, "0x20000ffc"),
+    };
+    let exe = workload(arch);
+    let mut lines: Vec<String> = own.iter().chain(COMMON).map(|s| s.to_string()).collect();
+    lines.push(format!(
+        "execve(\"missing\", [\"a\", ... /* 0x20001000 */], {tail} /* 1 var, unterminated */) = -1 ENOENT (No such file or directory)"
+    ));
+    lines.push(format!(
+        "execve(\"missing\", [{}, ...], 0x20000a00 /* 2 vars */) = -1 ENOENT (No such file or directory)",
+        vec!["\"a\""; 32].join(", ")
+    ));
+    // argv strings, unlike paths, print at most -s (32) bytes.
+    let exe = exe.display().to_string();
+    let arg0 = match exe.get(..32) {
+        Some(cut) if exe.len() >= 32 => format!("\"{cut}\"..."),
+        _ => format!("\"{exe}\""),
+    };
+    lines.push(format!(
+        "execve(\"{exe}\", [{arg0}, \"end\"], 0x20000a00 /* 1 var */) = 0"
+    ));
+    lines
+}
+
+/// The lines up to the successful exec: the new image's loader follows.
+fn until_exec(mut lines: Vec<String>) -> Vec<String> {
+    if let Some(at) = lines.iter().position(|l| l.ends_with("/* 1 var */) = 0")) {
+        lines.truncate(at + 1);
+    }
+    lines
+}
+
+/// The workload's structs scenario under ftrace-cli with `args`.
+fn traced(arch: Arch, test: &str, args: &[&str]) -> (Vec<String>, String) {
+    let dir = scratch_dir(test);
+    let out = run(ftrace()
+        .args(args)
+        .arg("--")
+        .arg(workload(arch))
+        .arg("structs")
+        .current_dir(&dir));
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let calls: Vec<String> = stdout(&out)
+        .lines()
+        .filter_map(try_fields)
+        .map(|f| f.3.to_string())
+        .collect();
+    (between_markers(calls), stderr(&out))
+}
+
+fn every_line_exactly(arch: Arch, test: &str) {
+    if !privileged() {
+        return;
+    }
+    let (lines, err) = traced(arch, test, &["-e", "trace=%file"]);
+    assert_eq!(lines, expected(arch));
+    // execve's arrays that run into unmapped memory, and the NULL-free one,
+    // are reads the kernel could not make: counted, not hidden.
+    assert_eq!(
+        err, "ftrace-cli: 4 arguments could not be read from the traced memory\n",
+        "faults of the failed execs"
+    );
+}
+
+#[test]
+fn structs_x86_64() {
+    every_line_exactly(Arch::X86_64, "structs-x86_64");
+}
+
+#[test]
+fn structs_ia32() {
+    every_line_exactly(Arch::Ia32, "structs-ia32");
+}
+
+#[test]
+fn string_limit_and_verbose() {
+    if !privileged() {
+        return;
+    }
+    let (lines, _) = traced(
+        Arch::X86_64,
+        "structs-s",
+        &["-s", "4", "-e", "trace=openat,readlink,execve"],
+    );
+    // -s cuts strings that are not paths, and argv after 4 strings.
+    for line in [
+        "readlink(\"long\", \"0123\"..., 64) = 36",
+        "execve(\"missing\", [\"a\", \"0123\"...], 0x20000a00 /* 2 vars */) = -1 ENOENT (No such file or directory)",
+        "execve(\"missing\", [\"a\", \"a\", \"a\", \"a\", ...], 0x20000a00 /* 2 vars */) = -1 ENOENT (No such file or directory)",
+    ] {
+        assert!(lines.contains(&line.to_string()), "{line}: {lines:#?}");
+    }
+    let (lines, _) = traced(
+        Arch::X86_64,
+        "structs-v",
+        &["-v", "-e", "trace=openat,execve,stat"],
+    );
+    assert!(
+        lines.contains(&"execve(\"missing\", [\"a\", \"0123456789abcdefghijklmnopqrstuv\"...], [\"X=1\", \"Y=2\"]) = -1 ENOENT (No such file or directory)".to_string()),
+        "{lines:#?}"
+    );
+    let all_a = vec!["\"a\""; 40].join(", ");
+    assert!(lines.contains(&format!(
+        "execve(\"missing\", [{all_a}], [\"X=1\", \"Y=2\"]) = -1 ENOENT (No such file or directory)"
+    )));
+    let stat = lines
+        .iter()
+        .find(|l| l.starts_with("stat(\"f\", {"))
+        .unwrap();
+    assert!(
+        stat.contains(", st_mode=S_IFREG|0640, st_nlink=1, "),
+        "{stat}"
+    );
+    assert!(stat.contains(", st_size=5, st_atime="), "{stat}");
+}
+
+/// strace's text for the same scenario, where strace 6.1 knows the call.
+fn strace_body(arch: Arch, dir: &Path, args: &[&str]) -> Vec<String> {
+    let out = run(Command::new("strace")
+        .args(["-f", "-qq"])
+        .args(args)
+        .arg(workload(arch))
+        .arg("structs")
+        .current_dir(dir));
+    // strace pads before " = " to column 40.
+    let calls = stderr(&out)
+        .lines()
+        .map(|line| match line.rsplit_once(") ") {
+            Some((call, rest)) if rest.trim_start().starts_with("= ") => {
+                format!("{call}) {}", rest.trim_start())
+            }
+            _ => line.to_string(),
+        })
+        .collect();
+    between_markers(calls)
+}
+
+/// The calls between the workload's markers, in any -X style, up to the
+/// successful exec.
+fn between_markers(calls: Vec<String>) -> Vec<String> {
+    let begin = calls.iter().position(|c| c.contains("\"--begin--\""));
+    let Some(begin) = begin else {
+        panic!("no begin marker in {calls:#?}");
+    };
+    until_exec(calls[begin + 1..].to_vec())
+}
+
+fn same_as_strace(arch: Arch, test: &str) {
+    if !privileged() {
+        return;
+    }
+    let calls = "trace=openat,stat,lstat,newfstatat,stat64,lstat64,fstatat64,oldstat,oldlstat,statx,readlink,readlinkat,getcwd,execve";
+    for style in ["abbrev", "raw", "verbose"] {
+        let dir = scratch_dir(&format!("{test}-strace-{style}"));
+        let theirs = strace_body(arch, &dir, &["-X", style, "-e", calls]);
+        let (ours, _) = traced(
+            arch,
+            &format!("{test}-{style}"),
+            &["-X", style, "-e", calls],
+        );
+        assert_eq!(ours, theirs, "-X {style}");
+    }
+}
+
+#[test]
+fn structs_as_strace_prints_them_x86_64() {
+    same_as_strace(Arch::X86_64, "structs-strace-x86_64");
+}
+
+#[test]
+fn structs_as_strace_prints_them_ia32() {
+    same_as_strace(Arch::Ia32, "structs-strace-ia32");
+}
