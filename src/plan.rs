@@ -34,8 +34,10 @@ fn capture(param: &Param, compat: bool, detail: Detail) -> Option<capture_plan> 
     const CAPTURE_STRING: capture_kind = capture_kind::CAPTURE_STRING;
     const CAPTURE_BYTES: capture_kind = capture_kind::CAPTURE_BYTES;
     const CAPTURE_STRING_ARRAY: capture_kind = capture_kind::CAPTURE_STRING_ARRAY;
-    // A string printed with -s: one byte more tells a longer one.
-    let strsize = detail.strsize.saturating_add(1).min(CAPTURE_MAX) as u16;
+    // A string printed with -s: whole when it has at most -s bytes, so
+    // with its NUL the kernel reads -s + 2 bytes, the last telling a
+    // longer one.
+    let strsize = detail.strsize.saturating_add(2).min(CAPTURE_MAX) as u16;
     // Bytes printed with -s: no more than that is needed.
     let strbytes = detail.strsize.min(BYTES_MAX) as u16;
     // The strings of an array: all under -v, else strace's -s of them.
@@ -53,6 +55,11 @@ fn capture(param: &Param, compat: bool, detail: Detail) -> Option<capture_plan> 
         Render::Statx => (CAPTURE_BYTES, NO_ARG, STATX_SIZE, 0, IF_OK, 0),
         Render::OutString => (CAPTURE_BYTES, ARG_RESULT, strbytes, 0, IF_OK, 0),
         Render::OutPath => (CAPTURE_BYTES, ARG_RESULT, BYTES_MAX as u16, 0, IF_OK, 0),
+        Render::Str => (CAPTURE_STRING, NO_ARG, strsize, 0, 0, 0),
+        Render::XattrValue { size } => (CAPTURE_BYTES, size, strbytes, 0, 0, 0),
+        Render::XattrOut { .. } | Render::XattrList { .. } => {
+            (CAPTURE_BYTES, ARG_RESULT, strbytes, 0, IF_OK, 0)
+        }
         Render::Argv => (CAPTURE_STRING_ARRAY, NO_ARG, strsize, 0, AT_ENTRY, items),
         // Counted only, unless -v prints them.
         Render::Envp => {
@@ -420,7 +427,7 @@ mod tests {
         let exec = native[59];
         assert_eq!(exec.at_entry, 1);
         assert!(exec.captures[..3].iter().all(|c| c.when & AT_ENTRY != 0));
-        assert_eq!((exec.captures[1].items, exec.captures[1].size), (10, 11));
+        assert_eq!((exec.captures[1].items, exec.captures[1].size), (10, 12));
         assert_eq!(exec.captures[2].items, 0);
         let verbose = Detail {
             verbose: true,

@@ -17,6 +17,7 @@ use super::open::{open_takes_mode, write_open_flags, write_open_how};
 use super::stat::{write_stat, write_statx, write_statx_flags};
 use super::swapon::write_swap_flags;
 use super::table::{Param, Render, Syscall};
+use super::xattr::{write_list, write_value_in, write_value_out};
 use super::xlat::{write_flags, write_hex, write_octal_mode, write_value_fmt, NumFmt, Style, Xlat};
 
 /// strace's `PATH_MAX`: a path prints at most `PATH_MAX - 1` bytes; a
@@ -343,7 +344,11 @@ impl Param {
             | Render::OutString
             | Render::OutPath
             | Render::Argv
-            | Render::Envp => ArgKind::Struct,
+            | Render::Envp
+            | Render::Str
+            | Render::XattrValue { .. }
+            | Render::XattrOut { .. }
+            | Render::XattrList { .. } => ArgKind::Struct,
             Render::Size | Render::Size64 => ArgKind::Size,
             Render::Id | Render::Id16 => ArgKind::Id,
             Render::Dev { .. } => ArgKind::Dev,
@@ -402,7 +407,11 @@ impl Call<'_> {
             | Render::OutString
             | Render::OutPath
             | Render::Argv
-            | Render::Envp => Raw::Unsigned(self.word(value)),
+            | Render::Envp
+            | Render::Str
+            | Render::XattrValue { .. }
+            | Render::XattrOut { .. }
+            | Render::XattrList { .. } => Raw::Unsigned(self.word(value)),
             Render::OpenMode { .. } | Render::Mode | Render::FileMode => {
                 Raw::Unsigned(u64::from(value as u16))
             }
@@ -463,7 +472,47 @@ pub fn write_arg(out: &mut String, call: &Call, param: &Param, style: Style) {
         Render::OutPath => write_out_path(out, call, call.word(value), call.memory(param)),
         Render::Argv => write_argv(out, call, call.word(value), call.memory(param)),
         Render::Envp => write_envp(out, call, call.word(value), call.memory(param)),
+        Render::Str => write_str(out, call, call.word(value), call.memory(param)),
+        Render::XattrValue { size } => {
+            let size = call.word(call.args[usize::from(size)]);
+            write_value_in(out, call, call.word(value), call.memory(param), size)
+        }
+        Render::XattrOut { size } => {
+            let size = call.word(call.args[usize::from(size)]);
+            write_value_out(out, call, call.word(value), call.memory(param), size)
+        }
+        Render::XattrList { size } => {
+            let size = call.word(call.args[usize::from(size)]);
+            write_list(out, call, call.word(value), call.memory(param), size)
+        }
     }
+}
+
+/// strace's `printstr`: a NUL-terminated string that is not a path, of at
+/// most `-s` bytes; `...` after when it is longer.
+pub(crate) fn write_str(out: &mut String, call: &Call, addr: u64, mem: &Memory) {
+    if addr == 0 {
+        out.push_str("NULL");
+        return;
+    }
+    let Some(data) = mem.data() else {
+        write_hex(out, addr);
+        return;
+    };
+    let complete = !matches!(
+        mem,
+        Memory::Bytes {
+            complete: false,
+            ..
+        } | Memory::Changed {
+            complete: false,
+            ..
+        }
+    );
+    let strsize = call.detail.strsize;
+    let text = data.split(|&b| b == 0).next().unwrap_or(data);
+    let shown = text.get(..strsize).unwrap_or(text);
+    write_quoted(out, shown, !complete || text.len() > strsize);
 }
 
 /// strace's `printstrn`: `len` bytes (NULs included), of which at most `-s`

@@ -55,10 +55,9 @@ pub fn write_argv(out: &mut String, call: &Call, addr: u64, mem: &Memory) {
         }
         match array.strings.get(n) {
             Some(&ArrayString::Bytes { data, complete }) => {
-                // strace reads -s bytes and one more: a string of -s bytes
-                // or more is cut.
+                // A string of more than -s bytes is cut.
                 let shown = data.get(..detail.strsize).unwrap_or(data);
-                write_quoted(out, shown, !complete || data.len() >= detail.strsize);
+                write_quoted(out, shown, !complete || data.len() > detail.strsize);
             }
             Some(&ArrayString::Fault(ptr)) => write_hex(out, call.word(ptr)),
             None => {

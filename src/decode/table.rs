@@ -90,6 +90,15 @@ pub enum Render {
     OutString,
     /// getcwd's buffer: the path the call wrote, as many bytes as it returned.
     OutPath,
+    /// A NUL-terminated string that is not a path: `-s` bytes print.
+    Str,
+    /// setxattr's value, of argument `size` bytes (xattr.rs).
+    XattrValue { size: u8 },
+    /// getxattr's value: the bytes the call returned; the address alone
+    /// when argument `size` is 0.
+    XattrOut { size: u8 },
+    /// listxattr's list of names, as many bytes as the call returned.
+    XattrList { size: u8 },
     /// exec's argv: the strings (exec.rs).
     Argv,
     /// exec's envp: how many strings, or the strings under -v.
@@ -106,7 +115,12 @@ impl Render {
     pub fn is_output(self) -> bool {
         matches!(
             self,
-            Render::Stat(_) | Render::Statx | Render::OutString | Render::OutPath
+            Render::Stat(_)
+                | Render::Statx
+                | Render::OutString
+                | Render::OutPath
+                | Render::XattrOut { .. }
+                | Render::XattrList { .. }
         )
     }
 }
@@ -196,6 +210,7 @@ use super::inotify::INOTIFY_FLAGS;
 use super::link::{AT_FLAGS, RENAME_FLAGS};
 use super::stat::{StatLayout, STATX_MASK};
 use super::umount::UMOUNT_FLAGS;
+use super::xattr::{XATTRAT_FLAGS, XATTR_FLAGS};
 use class::{DESC, FILE, FSTAT, LSTAT, STAT, STAT_LIKE};
 use Render::*;
 use RetKind as Ret;
@@ -810,6 +825,128 @@ pub static SYSCALLS: &[SyscallDef] = &[
             p("argv", 2, Argv),
             p("envp", 3, Envp),
             p("flags", 4, Flags(&EXECVEAT_FLAGS)),
+        ],
+        Ret::Unsigned,
+        FILE | DESC,
+    ),
+    // extended attributes (strace src/xattr.c)
+    row(
+        "setxattr",
+        188,
+        226,
+        &[
+            p("pathname", 0, Path),
+            p("name", 1, Str),
+            p("value", 2, XattrValue { size: 3 }),
+            p("size", 3, Size),
+            p("flags", 4, Flags(&XATTR_FLAGS)),
+        ],
+        Ret::Unsigned,
+        FILE,
+    ),
+    row(
+        "lsetxattr",
+        189,
+        227,
+        &[
+            p("pathname", 0, Path),
+            p("name", 1, Str),
+            p("value", 2, XattrValue { size: 3 }),
+            p("size", 3, Size),
+            p("flags", 4, Flags(&XATTR_FLAGS)),
+        ],
+        Ret::Unsigned,
+        FILE,
+    ),
+    row(
+        "getxattr",
+        191,
+        229,
+        &[
+            p("pathname", 0, Path),
+            p("name", 1, Str),
+            p("value", 2, XattrOut { size: 3 }),
+            p("size", 3, Size),
+        ],
+        Ret::Unsigned,
+        FILE,
+    ),
+    row(
+        "lgetxattr",
+        192,
+        230,
+        &[
+            p("pathname", 0, Path),
+            p("name", 1, Str),
+            p("value", 2, XattrOut { size: 3 }),
+            p("size", 3, Size),
+        ],
+        Ret::Unsigned,
+        FILE,
+    ),
+    row(
+        "listxattr",
+        194,
+        232,
+        &[
+            p("pathname", 0, Path),
+            p("list", 1, XattrList { size: 2 }),
+            p("size", 2, Size),
+        ],
+        Ret::Unsigned,
+        FILE,
+    ),
+    row(
+        "llistxattr",
+        195,
+        233,
+        &[
+            p("pathname", 0, Path),
+            p("list", 1, XattrList { size: 2 }),
+            p("size", 2, Size),
+        ],
+        Ret::Unsigned,
+        FILE,
+    ),
+    row(
+        "removexattr",
+        197,
+        235,
+        &[p("pathname", 0, Path), p("name", 1, Str)],
+        Ret::Unsigned,
+        FILE,
+    ),
+    row(
+        "lremovexattr",
+        198,
+        236,
+        &[p("pathname", 0, Path), p("name", 1, Str)],
+        Ret::Unsigned,
+        FILE,
+    ),
+    row(
+        "listxattrat",
+        465,
+        465,
+        &[
+            p("dirfd", 0, Dirfd),
+            p("pathname", 1, Path),
+            p("at_flags", 2, Flags(&XATTRAT_FLAGS)),
+            p("list", 3, XattrList { size: 4 }),
+            p("size", 4, Size),
+        ],
+        Ret::Unsigned,
+        FILE | DESC,
+    ),
+    row(
+        "removexattrat",
+        466,
+        466,
+        &[
+            p("dirfd", 0, Dirfd),
+            p("pathname", 1, Path),
+            p("at_flags", 2, Flags(&XATTRAT_FLAGS)),
+            p("name", 3, Str),
         ],
         Ret::Unsigned,
         FILE | DESC,

@@ -767,6 +767,20 @@ static void structs(const char *self)
 	syscall(SYS_readlink, "ln", bad, 64);
 	syscall(SYS_readlinkat, AT_FDCWD, "ln", buf, 64);
 	syscall(SYS_getcwd, buf, 1);
+	/* Extended attributes. */
+	syscall(SYS_setxattr, "f", "user.test", "abc", 4, 1 /* XATTR_CREATE */);
+	syscall(SYS_setxattr, "f", "user.test", "abc", 4, 1);
+	syscall(SYS_lsetxattr, "f", "user.x", bad, 4, 0);
+	syscall(SYS_getxattr, "f", "user.test", buf, 64);
+	syscall(SYS_getxattr, "f", "user.test", NULL, 0);
+	syscall(SYS_getxattr, "f", "user.test", buf, 2);
+	syscall(SYS_lgetxattr, "f", "user.none", buf, 64);
+	syscall(SYS_listxattr, "f", buf, 64);
+	syscall(SYS_llistxattr, "f", NULL, 0);
+	syscall(SYS_removexattr, "f", "user.test");
+	syscall(SYS_lremovexattr, "f", "user.test");
+	syscall(465 /* listxattrat */, AT_FDCWD, "f", 0, buf, 64);
+	syscall(466 /* removexattrat */, AT_FDCWD, "f", AT_SYMLINK_NOFOLLOW, "user.test");
 	/* execve: every failure, then success. */
 	argv[0] = put(page, 1024, "a");
 	argv[1] = put(page, 1040, "0123456789abcdefghijklmnopqrstuvwxyz");
