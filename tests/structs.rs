@@ -34,6 +34,14 @@ const COMMON: &[&str] = &[
     "lremovexattr(\"f\", \"user.test\") = -1 ENODATA (No data available)",
     "listxattrat(AT_FDCWD, \"f\", 0, \"\", 64) = 0",
     "removexattrat(AT_FDCWD, \"f\", AT_SYMLINK_NOFOLLOW, \"user.test\") = -1 ENODATA (No data available)",
+    "utime(\"f\", {actime=0, modtime=0}) = 0",
+    "utime(\"missing\", NULL) = -1 ENOENT (No such file or directory)",
+    "utimes(\"f\", [{tv_sec=0, tv_usec=0}, {tv_sec=0, tv_usec=0}]) = 0",
+    "futimesat(AT_FDCWD, \"f\", NULL) = 0",
+    "utimensat(AT_FDCWD, \"f\", [{tv_sec=0, tv_nsec=0}, {tv_sec=0, tv_nsec=0}], 0) = 0",
+    "utimensat(AT_FDCWD, \"f\", [UTIME_NOW, UTIME_OMIT], AT_SYMLINK_NOFOLLOW) = 0",
+    "utimensat(AT_FDCWD, \"missing\", NULL, 0) = -1 ENOENT (No such file or directory)",
+    "utimensat(-5, \"f\", 0x1000, 0) = -1 EFAULT (Bad address)",
     "execve(\"missing\", [\"a\", \"0123456789abcdefghijklmnopqrstuv\"...], 0x20000a00 /* 2 vars */) = -1 ENOENT (No such file or directory)",
     "execve(\"missing\", NULL, NULL) = -1 ENOENT (No such file or directory)",
     "execve(\"missing\", 0x1000, 0x1000) = -1 ENOENT (No such file or directory)",
@@ -126,8 +134,8 @@ fn every_line_exactly(arch: Arch, test: &str) {
     // execve's arrays that run into unmapped memory, and the NULL-free one,
     // are reads the kernel could not make: counted, not hidden.
     assert_eq!(
-        err, "ftrace-cli: 5 arguments could not be read from the traced memory\n",
-        "lsetxattr's value, and the arrays of the failed execs"
+        err, "ftrace-cli: 6 arguments could not be read from the traced memory\n",
+        "lsetxattr's value, utimensat's times, and the arrays of the failed execs"
     );
 }
 
@@ -222,7 +230,7 @@ fn same_as_strace(arch: Arch, test: &str) {
     }
     let calls = "trace=openat,stat,lstat,newfstatat,stat64,lstat64,fstatat64,oldstat,oldlstat,\
                  statx,readlink,readlinkat,getcwd,execve,setxattr,lsetxattr,getxattr,lgetxattr,\
-                 listxattr,llistxattr,removexattr,lremovexattr";
+                 listxattr,llistxattr,removexattr,lremovexattr,utime,utimes,futimesat,utimensat";
     for style in ["abbrev", "raw", "verbose"] {
         let dir = scratch_dir(&format!("{test}-strace-{style}"));
         let theirs = strace_body(arch, &dir, &["-X", style, "-e", calls]);

@@ -17,6 +17,7 @@ use super::open::{open_takes_mode, write_open_flags, write_open_how};
 use super::stat::{write_stat, write_statx, write_statx_flags};
 use super::swapon::write_swap_flags;
 use super::table::{Param, Render, Syscall};
+use super::utime::write_times;
 use super::xattr::{write_list, write_value_in, write_value_out};
 use super::xlat::{write_flags, write_hex, write_octal_mode, write_value_fmt, NumFmt, Style, Xlat};
 
@@ -348,7 +349,8 @@ impl Param {
             | Render::Str
             | Render::XattrValue { .. }
             | Render::XattrOut { .. }
-            | Render::XattrList { .. } => ArgKind::Struct,
+            | Render::XattrList { .. }
+            | Render::Times(_) => ArgKind::Struct,
             Render::Size | Render::Size64 => ArgKind::Size,
             Render::Id | Render::Id16 => ArgKind::Id,
             Render::Dev { .. } => ArgKind::Dev,
@@ -411,7 +413,8 @@ impl Call<'_> {
             | Render::Str
             | Render::XattrValue { .. }
             | Render::XattrOut { .. }
-            | Render::XattrList { .. } => Raw::Unsigned(self.word(value)),
+            | Render::XattrList { .. }
+            | Render::Times(_) => Raw::Unsigned(self.word(value)),
             Render::OpenMode { .. } | Render::Mode | Render::FileMode => {
                 Raw::Unsigned(u64::from(value as u16))
             }
@@ -473,6 +476,14 @@ pub fn write_arg(out: &mut String, call: &Call, param: &Param, style: Style) {
         Render::Argv => write_argv(out, call, call.word(value), call.memory(param)),
         Render::Envp => write_envp(out, call, call.word(value), call.memory(param)),
         Render::Str => write_str(out, call, call.word(value), call.memory(param)),
+        Render::Times(times) => write_times(
+            out,
+            call,
+            call.word(value),
+            call.memory(param),
+            times,
+            style,
+        ),
         Render::XattrValue { size } => {
             let size = call.word(call.args[usize::from(size)]);
             write_value_in(out, call, call.word(value), call.memory(param), size)

@@ -35,6 +35,7 @@ pub mod table;
 #[cfg(test)]
 pub(crate) mod testing;
 pub mod umount;
+pub mod utime;
 pub mod xattr;
 pub mod xlat;
 

@@ -99,6 +99,8 @@ pub enum Render {
     XattrOut { size: u8 },
     /// listxattr's list of names, as many bytes as the call returned.
     XattrList { size: u8 },
+    /// The times of utime, utimes, futimesat, utimensat (utime.rs).
+    Times(Times),
     /// exec's argv: the strings (exec.rs).
     Argv,
     /// exec's envp: how many strings, or the strings under -v.
@@ -210,6 +212,7 @@ use super::inotify::INOTIFY_FLAGS;
 use super::link::{AT_FLAGS, RENAME_FLAGS};
 use super::stat::{StatLayout, STATX_MASK};
 use super::umount::UMOUNT_FLAGS;
+use super::utime::Times;
 use super::xattr::{XATTRAT_FLAGS, XATTR_FLAGS};
 use class::{DESC, FILE, FSTAT, LSTAT, STAT, STAT_LIKE};
 use Render::*;
@@ -801,6 +804,51 @@ pub static SYSCALLS: &[SyscallDef] = &[
         &[p("buf", 0, OutPath), p("size", 1, Size)],
         Ret::Unsigned,
         FILE,
+    ),
+    // file times (strace src/utime.c, utimes.c)
+    row(
+        "utime",
+        132,
+        30,
+        &[p("filename", 0, Path), p("times", 1, Times(Times::Utimbuf))],
+        Ret::Unsigned,
+        FILE,
+    ),
+    row(
+        "utimes",
+        235,
+        271,
+        &[
+            p("pathname", 0, Path),
+            p("times", 1, Times(Times::Timevals)),
+        ],
+        Ret::Unsigned,
+        FILE,
+    ),
+    row(
+        "futimesat",
+        261,
+        299,
+        &[
+            p("dirfd", 0, Dirfd),
+            p("pathname", 1, Path),
+            p("times", 2, Times(Times::Timevals)),
+        ],
+        Ret::Unsigned,
+        FILE | DESC,
+    ),
+    row(
+        "utimensat",
+        280,
+        320,
+        &[
+            p("dirfd", 0, Dirfd),
+            p("pathname", 1, Path),
+            p("times", 2, Times(Times::Timespecs)),
+            p("flags", 3, Flags(&AT_FLAGS)),
+        ],
+        Ret::Unsigned,
+        FILE | DESC,
     ),
     // exec (strace src/execve.c)
     row(

@@ -781,6 +781,24 @@ static void structs(const char *self)
 	syscall(SYS_lremovexattr, "f", "user.test");
 	syscall(465 /* listxattrat */, AT_FDCWD, "f", 0, buf, 64);
 	syscall(466 /* removexattrat */, AT_FDCWD, "f", AT_SYMLINK_NOFOLLOW, "user.test");
+	/* File times: the epoch (no date comment), and the special values. */
+	{
+		struct timespec *ts = (struct timespec *)(page + 3072);
+		struct timeval *tv = (struct timeval *)(page + 3136);
+		long *ub = (long *)(page + 3200);
+
+		memset(page + 3072, 0, 256);
+		syscall(SYS_utime, "f", ub);
+		syscall(SYS_utime, "missing", NULL);
+		syscall(SYS_utimes, "f", tv);
+		syscall(SYS_futimesat, AT_FDCWD, "f", NULL);
+		syscall(SYS_utimensat, AT_FDCWD, "f", ts, 0);
+		ts[0].tv_nsec = UTIME_NOW;
+		ts[1].tv_nsec = UTIME_OMIT;
+		syscall(SYS_utimensat, AT_FDCWD, "f", ts, AT_SYMLINK_NOFOLLOW);
+		syscall(SYS_utimensat, AT_FDCWD, "missing", NULL, 0);
+		syscall(SYS_utimensat, -5, "f", bad, 0);
+	}
 	/* execve: every failure, then success. */
 	argv[0] = put(page, 1024, "a");
 	argv[1] = put(page, 1040, "0123456789abcdefghijklmnopqrstuvwxyz");
