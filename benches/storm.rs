@@ -165,6 +165,10 @@ enum Case {
     StraceSeccomp,
     UntracedSmall,
     StracePlain,
+    /// A stat-heavy command: `find /usr -xdev`, every %file call traced.
+    UntracedFind,
+    FtraceFind,
+    StraceFind,
 }
 
 impl Case {
@@ -183,6 +187,9 @@ impl Case {
             Case::FtraceSleep => "ftrace-cli -o /dev/null -- sleep 0.01",
             Case::StraceSeccomp => "strace -f --seccomp-bpf -e trace=openat",
             Case::StracePlain => "strace -f -e trace=openat",
+            Case::UntracedFind => "find /usr -xdev",
+            Case::FtraceFind => "ftrace-cli -e trace=%file -o FILE -- find",
+            Case::StraceFind => "strace -f -e trace=%file -o FILE find",
         }
     }
 
@@ -192,6 +199,7 @@ impl Case {
             Case::UntracedSmall | Case::StraceSeccomp | Case::StracePlain => Case::UntracedSmall,
             Case::UntracedPair | Case::FtracePair => Case::UntracedPair,
             Case::UntracedSleep | Case::FtraceSleep => Case::UntracedSleep,
+            Case::UntracedFind | Case::FtraceFind | Case::StraceFind => Case::UntracedFind,
             _ => Case::Untraced,
         }
     }
@@ -201,7 +209,7 @@ impl Case {
         match self.baseline() {
             Case::UntracedSmall => opts.strace_count,
             Case::UntracedPair => 2 * opts.count,
-            Case::UntracedSleep => 0,
+            Case::UntracedSleep | Case::UntracedFind => 0,
             _ => opts.count,
         }
     }
@@ -268,11 +276,18 @@ fn run(opts: &Options) -> Result<bool, String> {
         Case::FtracePair,
         Case::UntracedSleep,
         Case::FtraceSleep,
+        Case::UntracedFind,
+        Case::FtraceFind,
     ];
     if opts.hooks_only {
         cases.clear();
     } else if strace.is_some() {
-        cases.extend([Case::UntracedSmall, Case::StraceSeccomp, Case::StracePlain]);
+        cases.extend([
+            Case::UntracedSmall,
+            Case::StraceSeccomp,
+            Case::StracePlain,
+            Case::StraceFind,
+        ]);
     }
 
     println!("machine: {}", machine());
@@ -331,6 +346,9 @@ fn short_name(case: Case) -> &'static str {
         Case::StraceSeccomp => "strace-seccomp",
         Case::UntracedSmall => "untraced-small",
         Case::StracePlain => "strace",
+        Case::UntracedFind => "find",
+        Case::FtraceFind => "ftrace-find",
+        Case::StraceFind => "strace-find",
     }
 }
 
@@ -341,6 +359,7 @@ impl Bench<'_> {
         let workload = OsString::from(&self.workload);
         match case.baseline() {
             Case::UntracedSleep => vec!["sleep".into(), "0.01".into()],
+            Case::UntracedFind => vec!["find".into(), "/usr".into(), "-xdev".into()],
             Case::UntracedPair => {
                 let each = (case.count(self.opts) / 2).to_string();
                 let script = format!("\"$0\" storm {each} & \"$0\" storm {each}; wait");
@@ -357,7 +376,7 @@ impl Bench<'_> {
     /// The loop time of the case's storm(s): the slowest of them.
     fn loop_time(&self, case: Case, stderr: &str) -> Result<Option<u64>, String> {
         match case.baseline() {
-            Case::UntracedSleep => Ok(None),
+            Case::UntracedSleep | Case::UntracedFind => Ok(None),
             Case::UntracedPair => storm_time(stderr, case.count(self.opts) / 2).map(Some),
             _ => storm_time(stderr, case.count(self.opts)).map(Some),
         }
@@ -378,7 +397,11 @@ impl Bench<'_> {
     fn measure(&self, case: Case, samples: &mut Samples) -> Result<(), String> {
         let trace = self.dir.join("trace");
         match case {
-            Case::Untraced | Case::UntracedSmall | Case::UntracedPair | Case::UntracedSleep => {
+            Case::Untraced
+            | Case::UntracedSmall
+            | Case::UntracedPair
+            | Case::UntracedSleep
+            | Case::UntracedFind => {
                 let (out, whole) = self.storm(case)?;
                 out.check_success("the workload")?;
                 samples.loop_ns.extend(self.loop_time(case, &out.stderr)?);
@@ -389,8 +412,9 @@ impl Bench<'_> {
             | Case::FtraceTracePath
             | Case::FtraceJson
             | Case::FtracePair
-            | Case::FtraceSleep => {
-                let output = if case.captures() {
+            | Case::FtraceSleep
+            | Case::FtraceFind => {
+                let output = if case.captures() || case == Case::FtraceFind {
                     trace.clone().into()
                 } else {
                     OsString::from("/dev/null")
@@ -403,6 +427,9 @@ impl Bench<'_> {
                     }
                     Case::FtraceJson => args.insert(0, "--json".into()),
                     _ => {}
+                }
+                if case == Case::FtraceFind {
+                    args.splice(0..0, ["-e".into(), "trace=%file".into()]);
                 }
                 args.extend(self.storm_args(case));
                 let (run, start, ready) = self.start_ftrace(&args)?;
@@ -446,6 +473,18 @@ impl Bench<'_> {
                 samples.whole_ns.push(whole);
                 samples.ready.push(ready.as_nanos() as u64);
                 samples.peak_rss.push(out.peak_rss);
+            }
+            Case::StraceFind => {
+                let start = Instant::now();
+                let out = Run::start(
+                    Command::new("strace")
+                        .args(["-f", "-e", "trace=%file", "-o"])
+                        .arg(&trace)
+                        .args(self.storm_args(case)),
+                )?
+                .finish()?;
+                samples.whole_ns.push(start.elapsed().as_nanos() as u64);
+                out.check_success("strace")?;
             }
             Case::StraceSeccomp | Case::StracePlain => {
                 let mut cmd = Command::new("strace");
@@ -987,6 +1026,12 @@ fn report(opts: &Options, cases: &[Case], samples: &[Samples], strace: Option<&s
         println!("{line}");
     }
     let of = |case: Case| cases.iter().position(|&c| c == case).map(|i| &samples[i]);
+    if let (Some(ours), Some(theirs)) = (of(Case::FtraceFind), of(Case::StraceFind)) {
+        println!(
+            "find /usr -xdev, every %file call traced, ftrace-cli against strace: whole {}",
+            ratio(median(&ours.whole_ns), median(&theirs.whole_ns))
+        );
+    }
     if let (Some(plain), Some(named)) = (of(Case::FtraceFile), of(Case::FtraceFileFdPaths)) {
         println!(
             "-y against the same capture without it: loop {}, whole {}",
