@@ -92,7 +92,10 @@ pub struct Cli {
     /// umount, umount2; swapon, swapoff; inotify_add_watch; open_tree,
     /// fspick, move_mount; fanotify_init, fanotify_mark; stat, lstat,
     /// newfstatat, oldstat, oldlstat, stat64, lstat64, fstatat64, statx;
-    /// readlink, readlinkat, getcwd; execve, execveat. chown32, lchown32,
+    /// readlink, readlinkat, getcwd; setxattr, lsetxattr, getxattr,
+    /// lgetxattr, listxattr, llistxattr, removexattr, lremovexattr,
+    /// listxattrat, removexattrat; utime, utimes, futimesat, utimensat;
+    /// execve, execveat. chown32, lchown32,
     /// truncate64, umount, oldstat, oldlstat, stat64, lstat64 and fstatat64
     /// exist only for 32-bit (ia32) processes, where chown and lchown take
     /// 16-bit ids.

@@ -155,11 +155,12 @@ mod tests {
             strsize: 2,
             verbose: false,
         };
-        let argv = blob(3, 1, &[Some(b"ls"), Some(b"-l")]);
+        // A string of -s bytes prints whole, as strace; a longer one cut.
+        let argv = blob(3, 1, &[Some(b"lsx"), Some(b"-l")]);
         let envp = blob(1, 2, &[]);
         assert_eq!(
             render(&exec(&argv, &envp, d), Style::Abbrev),
-            "execve(\"/bin/x\", [\"ls\"..., \"-l\"..., ...], 0x2000 /* 1 var, unterminated */) = -1 ENOENT (No such file or directory)"
+            "execve(\"/bin/x\", [\"ls\"..., \"-l\", ...], 0x2000 /* 1 var, unterminated */) = -1 ENOENT (No such file or directory)"
         );
         // -v: the environment too; a fault after the first pointer.
         let v = Detail {
