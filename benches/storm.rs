@@ -248,10 +248,9 @@ fn run(opts: &Options) -> Result<bool, String> {
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("storm");
     let _ = fs::remove_dir_all(&dir);
     fs::create_dir_all(&dir).map_err(|e| format!("creating {}: {e}", dir.display()))?;
-    // A name of its own: tests running meanwhile run the workload too, and
-    // -c must not count their calls as the storm's.
+    // A name of its own (see workload_name).
     let workload = {
-        let copy = dir.join("bench-storm");
+        let copy = dir.join(workload_name());
         fs::copy(&workload, &copy).map_err(|e| format!("copying the workload: {e}"))?;
         copy
     };
@@ -791,6 +790,13 @@ enum Format {
     Strace,
 }
 
+/// The workload's name while it is timed: its own, so that a test or
+/// another benchmark running meanwhile is not taken for the storm.
+fn workload_name() -> &'static str {
+    static NAME: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    NAME.get_or_init(|| format!("storm-{}", std::process::id()))
+}
+
 /// The lines of a trace file that are calls on "/dev/null", and the
 /// others. In ftrace-cli's traces, only the workload's calls count (a shell
 /// opens it too, for a command it runs in the background); strace's lines
@@ -798,15 +804,15 @@ enum Format {
 fn count_events(path: &Path, format: Format) -> Result<(u64, Vec<String>), String> {
     let file = File::open(path).map_err(|e| format!("reading {}: {e}", path.display()))?;
     let (mut events, mut other) = (0, Vec::new());
+    let name = workload_name();
+    let json_comm = format!("\"comm\":\"{name}\",");
+    let json_comm = json_comm.as_bytes();
     for line in BufReader::with_capacity(1 << 20, file).split(b'\n') {
         let line = line.map_err(|e| format!("reading {}: {e}", path.display()))?;
         let ours = match format {
             Format::Strace => true,
-            Format::Text => line.split(|&b| b == b' ').nth(1) == Some(b"bench-storm"),
-            Format::Json => {
-                let comm = b"\"comm\":\"bench-storm\",";
-                line.windows(comm.len()).any(|w| w == comm)
-            }
+            Format::Text => line.split(|&b| b == b' ').nth(1) == Some(name.as_bytes()),
+            Format::Json => line.windows(json_comm.len()).any(|w| w == json_comm),
         };
         if ours && line.windows(11).any(|w| w == b"\"/dev/null\"") {
             events += 1;
