@@ -153,13 +153,21 @@ fn blocked(tracer: &Tracer, pid: u32, tid: u32, style: Style) -> Option<Note> {
 }
 
 /// Every visible thread still inside a traced call, as ` <detached ...>` notes.
+/// Only the targets are looked at when they are known: a scan of every
+/// thread on the machine would delay the end of every run.
 pub fn at_stop(tracer: &Tracer, style: Style) -> Vec<Note> {
     let mut notes = Vec::new();
-    let Ok(procs) = fs::read_dir("/proc") else {
-        return notes;
-    };
+    let pids = tracer.traced_processes().unwrap_or_else(|| {
+        fs::read_dir("/proc")
+            .map(|procs| {
+                procs
+                    .filter_map(|e| e.ok()?.file_name().to_str()?.parse::<u32>().ok())
+                    .collect()
+            })
+            .unwrap_or_default()
+    });
     let own = std::process::id();
-    for pid in procs.filter_map(|e| e.ok()?.file_name().to_str()?.parse::<u32>().ok()) {
+    for pid in pids {
         if pid == own {
             continue;
         }

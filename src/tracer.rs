@@ -282,6 +282,18 @@ impl<'obj> Tracer<'obj> {
         let _ = self.skel.maps.thread_targets.delete(&tid.to_ne_bytes());
     }
 
+    /// The processes that may be inside a traced call, by /proc's numbers:
+    /// the targets, when tracing by pid alone from the initial namespace
+    /// (where /proc and the kernel number them alike); None for any.
+    pub fn traced_processes(&self) -> Option<Vec<u32>> {
+        let rodata = self.skel.maps.rodata_data?;
+        if !rodata.filter_targets || rodata.filter_comms || rodata.ns_level != 0 {
+            return None;
+        }
+        let key = |k: Vec<u8>| Some(u32::from_ne_bytes(k.try_into().ok()?));
+        Some(self.skel.maps.targets.keys().filter_map(key).collect())
+    }
+
     /// True once no traced process or thread is left.
     pub fn targets_gone(&self) -> bool {
         let maps = &self.skel.maps;
