@@ -229,7 +229,8 @@ struct in_flight {
 	__u8 active;  /* between a traced entry and its exit */
 	__u8 resumed; /* entered before tracing began: the record is flagged RECORD_RESUMED */
 	/* --json: the executable this thread's records last carried, as its
-	 * struct file and the thread's exec count then; 0 before the first. */
+	 * struct file and the thread's exec count then plus one; 0 before the
+	 * first, so that a thread's first record always carries it. */
 	__u64 exe_file;
 	__u64 exe_exec_id;
 	/* --json: the inode of the thread's pid namespace, which stays the

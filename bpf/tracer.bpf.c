@@ -1742,7 +1742,7 @@ static __always_inline void emit(struct task_struct *task, struct in_flight *cal
 		 * an exec (counted, so a struct file at a reused address is not
 		 * taken for the old one), or a record that did not get out. */
 		exe = task->mm->exe_file;
-		exec_id = task->self_exec_id;
+		exec_id = task->self_exec_id + 1;
 		if ((__u64)exe != call->exe_file || exec_id != call->exe_exec_id)
 			exe_sent = capture_exe(task, exe, &state);
 	}
