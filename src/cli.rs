@@ -80,7 +80,8 @@ pub struct Cli {
     /// LIST is all, none, or items separated by commas, each a call name, a
     /// class (%file: the calls that take a file name; %desc: those that take
     /// or return a descriptor; %stat, %lstat, %fstat: the stat, lstat and
-    /// fstatat variants; %%stat: every stat variant) or /REGEX (POSIX extended, matched
+    /// fstatat variants; %%stat: every stat variant; %statfs, %%statfs:
+    /// statfs and statfs64) or /REGEX (POSIX extended, matched
     /// anywhere in call names). An item that selects nothing is an error
     /// unless it starts with ?; a LIST that starts with ! is negated.
     ///
@@ -95,8 +96,8 @@ pub struct Cli {
     /// readlink, readlinkat, getcwd; setxattr, lsetxattr, getxattr,
     /// lgetxattr, listxattr, llistxattr, removexattr, lremovexattr,
     /// listxattrat, removexattrat; utime, utimes, futimesat, utimensat;
-    /// execve, execveat. chown32, lchown32,
-    /// truncate64, umount, oldstat, oldlstat, stat64, lstat64 and fstatat64
+    /// statfs, statfs64; mount; execve, execveat. chown32, lchown32,
+    /// truncate64, umount, oldstat, oldlstat, stat64, lstat64, fstatat64 and statfs64
     /// exist only for 32-bit (ia32) processes, where chown and lchown take
     /// 16-bit ids.
     ///

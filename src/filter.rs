@@ -510,6 +510,9 @@ mod tests {
             ]
         );
         assert!(names("trace=%file").contains(&"execve"));
+        assert_eq!(names("trace=%statfs"), ["statfs", "statfs64"]);
+        assert_eq!(names("trace=%%statfs"), ["statfs", "statfs64"]);
+        assert!(names("trace=%file").contains(&"mount"));
         assert!(parse_trace_set("trace=%nosuch")
             .unwrap_err()
             .contains("%file"));

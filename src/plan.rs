@@ -55,7 +55,8 @@ fn capture(param: &Param, compat: bool, detail: Detail) -> Option<capture_plan> 
         Render::Statx => (CAPTURE_BYTES, NO_ARG, STATX_SIZE, 0, IF_OK, 0),
         Render::OutString => (CAPTURE_BYTES, ARG_RESULT, strbytes, 0, IF_OK, 0),
         Render::OutPath => (CAPTURE_BYTES, ARG_RESULT, BYTES_MAX as u16, 0, IF_OK, 0),
-        Render::Str => (CAPTURE_STRING, NO_ARG, strsize, 0, 0, 0),
+        Render::Str | Render::MountString { .. } => (CAPTURE_STRING, NO_ARG, strsize, 0, 0, 0),
+        Render::Statfs(layout) => (CAPTURE_BYTES, NO_ARG, layout.size(compat), 0, IF_OK, 0),
         Render::Times(times) => (CAPTURE_BYTES, NO_ARG, times.size(compat), 0, 0, 0),
         Render::XattrValue { size } => (CAPTURE_BYTES, size, strbytes, 0, 0, 0),
         Render::XattrOut { .. } | Render::XattrList { .. } => {

@@ -47,6 +47,68 @@ const COMMON: &[&str] = &[
     "execve(\"missing\", 0x1000, 0x1000) = -1 ENOENT (No such file or directory)",
 ];
 
+/// After the ABI's own stat and statfs calls.
+const STATFS_AND_MOUNT: &[&str] = &[
+    "statfs(\"missing\", 0x20000000) = -1 ENOENT (No such file or directory)",
+    "statfs(\"/proc\", NULL) = -1 EFAULT (Bad address)",
+    "mount(\"none\", \"missing\", \"tmpfs\", MS_RDONLY|MS_NOSUID, \"size=1m\") = -1 ENOENT (No such file or directory)",
+    // Ignored by the kernel, so addresses: type and data of a bind, the
+    // type of a remount (after the old magic).
+    "mount(\"src\", \"missing\", 0x20000e00, MS_BIND|MS_REC, 0x20000e00) = -1 ENOENT (No such file or directory)",
+    "mount(\"none\", \"missing\", 0x20000e00, MS_MGC_VAL|MS_REMOUNT, \"mode=1\") = -1 ENOENT (No such file or directory)",
+    "mount(\"none\", \"missing\", \"ext4\", MS_NOUSER, 0x1000) = -1 EFAULT (Bad address)",
+];
+
+/// strace's text of /proc's `struct statfs`: its counts are all zero, its
+/// id and flags are read here.
+fn proc_statfs() -> String {
+    // x86_64's struct statfs: longs, but for the two ints of f_fsid.
+    let mut buf = [0u8; 120];
+    // SAFETY: statfs writes at most 120 bytes into buf.
+    let rc = unsafe { libc::syscall(libc::SYS_statfs, c"/proc".as_ptr(), buf.as_mut_ptr()) };
+    assert_eq!(rc, 0);
+    let word = |off: usize| u64::from_le_bytes(buf[off..off + 8].try_into().unwrap());
+    let fsid = [
+        u32::from_le_bytes(buf[56..60].try_into().unwrap()),
+        u32::from_le_bytes(buf[60..64].try_into().unwrap()),
+    ];
+    let hex = |v: u32| {
+        if v == 0 {
+            "0".to_string()
+        } else {
+            format!("{v:#x}")
+        }
+    };
+    let names = [
+        ("ST_VALID", 0x20),
+        ("ST_RDONLY", 0x1),
+        ("ST_NOSUID", 0x2),
+        ("ST_NODEV", 0x4),
+        ("ST_NOEXEC", 0x8),
+        ("ST_SYNCHRONOUS", 0x10),
+        ("ST_MANDLOCK", 0x40),
+        ("ST_NOATIME", 0x400),
+        ("ST_NODIRATIME", 0x800),
+        ("ST_RELATIME", 0x1000),
+        ("ST_NOSYMFOLLOW", 0x2000),
+    ];
+    let flags: Vec<&str> = names
+        .iter()
+        .filter(|(_, bit)| word(80) & bit != 0)
+        .map(|(name, _)| *name)
+        .collect();
+    format!(
+        "{{f_type=PROC_SUPER_MAGIC, f_bsize={}, f_blocks=0, f_bfree=0, f_bavail=0, f_files=0, \
+         f_ffree=0, f_fsid={{val=[{}, {}]}}, f_namelen={}, f_frsize={}, f_flags={}}}",
+        word(8),
+        hex(fsid[0]),
+        hex(fsid[1]),
+        word(64),
+        word(72),
+        flags.join("|")
+    )
+}
+
 const X86_64: &[&str] = &[
     "stat(\"f\", {st_mode=S_IFREG|0640, st_size=5, ...}) = 0",
     "stat(\"missing\", 0x20000000) = -1 ENOENT (No such file or directory)",
@@ -79,7 +141,15 @@ fn expected(arch: Arch) -> Vec<String> {
         Arch::Ia32 => (IA32, "0x20000ffc"),
     };
     let exe = workload(arch);
-    let mut lines: Vec<String> = own.iter().chain(COMMON).map(|s| s.to_string()).collect();
+    let mut lines: Vec<String> = own.iter().map(|s| s.to_string()).collect();
+    let proc_fs = proc_statfs();
+    lines.push(format!("statfs(\"/proc\", {proc_fs}) = 0"));
+    if arch == Arch::Ia32 {
+        lines.push(format!("statfs64(\"/proc\", 84, {proc_fs}) = 0"));
+        lines
+            .push("statfs64(\"/proc\", 83, 0x20000000) = -1 EINVAL (Invalid argument)".to_string());
+    }
+    lines.extend(STATFS_AND_MOUNT.iter().chain(COMMON).map(|s| s.to_string()));
     lines.push(format!(
         "execve(\"missing\", [\"a\", ... /* 0x20001000 */], {tail} /* 1 var, unterminated */) = -1 ENOENT (No such file or directory)"
     ));
@@ -134,8 +204,8 @@ fn every_line_exactly(arch: Arch, test: &str) {
     // execve's arrays that run into unmapped memory, and the NULL-free one,
     // are reads the kernel could not make: counted, not hidden.
     assert_eq!(
-        err, "ftrace-cli: 6 arguments could not be read from the traced memory\n",
-        "lsetxattr's value, utimensat's times, and the arrays of the failed execs"
+        err, "ftrace-cli: 7 arguments could not be read from the traced memory\n",
+        "lsetxattr's value, mount's data, utimensat's times, and the arrays of the failed execs"
     );
 }
 
@@ -230,7 +300,8 @@ fn same_as_strace(arch: Arch, test: &str) {
     }
     let calls = "trace=openat,stat,lstat,newfstatat,stat64,lstat64,fstatat64,oldstat,oldlstat,\
                  statx,readlink,readlinkat,getcwd,execve,setxattr,lsetxattr,getxattr,lgetxattr,\
-                 listxattr,llistxattr,removexattr,lremovexattr,utime,utimes,futimesat,utimensat";
+                 listxattr,llistxattr,removexattr,lremovexattr,utime,utimes,futimesat,utimensat,\
+                 statfs,statfs64,mount";
     for style in ["abbrev", "raw", "verbose"] {
         let dir = scratch_dir(&format!("{test}-strace-{style}"));
         let theirs = strace_body(arch, &dir, &["-X", style, "-e", calls]);

@@ -13,8 +13,10 @@ use super::escape::{write_escaped_also, write_quoted};
 use super::exec::{write_argv, write_envp};
 use super::fanotify::{write_fan_dirfd, write_fan_init_flags};
 use super::mknod::{mknod_takes_dev, write_dev, write_file_mode};
+use super::mount::{write_mount_flags, write_mount_string};
 use super::open::{open_takes_mode, write_open_flags, write_open_how};
 use super::stat::{write_stat, write_statx, write_statx_flags};
+use super::statfs::write_statfs;
 use super::swapon::write_swap_flags;
 use super::table::{Param, Render, Syscall};
 use super::utime::write_times;
@@ -350,7 +352,9 @@ impl Param {
             | Render::XattrValue { .. }
             | Render::XattrOut { .. }
             | Render::XattrList { .. }
-            | Render::Times(_) => ArgKind::Struct,
+            | Render::Times(_)
+            | Render::Statfs(_)
+            | Render::MountString { .. } => ArgKind::Struct,
             Render::Size | Render::Size64 => ArgKind::Size,
             Render::Id | Render::Id16 => ArgKind::Id,
             Render::Dev { .. } => ArgKind::Dev,
@@ -359,7 +363,8 @@ impl Param {
             | Render::Flags(_)
             | Render::Flags64(_)
             | Render::SwapFlags
-            | Render::StatxFlags => ArgKind::Flags,
+            | Render::StatxFlags
+            | Render::MountFlags => ArgKind::Flags,
         }
     }
 }
@@ -414,7 +419,10 @@ impl Call<'_> {
             | Render::XattrValue { .. }
             | Render::XattrOut { .. }
             | Render::XattrList { .. }
-            | Render::Times(_) => Raw::Unsigned(self.word(value)),
+            | Render::Times(_)
+            | Render::Statfs(_)
+            | Render::MountString { .. }
+            | Render::MountFlags => Raw::Unsigned(self.word(value)),
             Render::OpenMode { .. } | Render::Mode | Render::FileMode => {
                 Raw::Unsigned(u64::from(value as u16))
             }
@@ -476,6 +484,18 @@ pub fn write_arg(out: &mut String, call: &Call, param: &Param, style: Style) {
         Render::Argv => write_argv(out, call, call.word(value), call.memory(param)),
         Render::Envp => write_envp(out, call, call.word(value), call.memory(param)),
         Render::Str => write_str(out, call, call.word(value), call.memory(param)),
+        Render::Statfs(layout) => write_statfs(
+            out,
+            call,
+            call.word(value),
+            call.memory(param),
+            layout,
+            style,
+        ),
+        Render::MountFlags => write_mount_flags(out, call.word(value), style),
+        Render::MountString { flags, data } => {
+            write_mount_string(out, call, call.word(value), call.memory(param), flags, data)
+        }
         Render::Times(times) => write_times(
             out,
             call,

@@ -7,7 +7,8 @@
 //! * one file per family of calls, as strace's sources: its flag tables
 //!   and what they do not cover: [`open`], [`link`], [`access`],
 //!   [`chmod`], [`chown`], [`mknod`], [`umount`], [`swapon`], [`inotify`],
-//!   [`fsmount`], [`fanotify`], [`stat`], [`exec`];
+//!   [`fsmount`], [`fanotify`], [`stat`], [`statfs`], [`mount`], [`xattr`],
+//!   [`utime`], [`exec`];
 //! * [`xlat`]: strace-style symbolic tables and the generic flag/value
 //!   printers for the three `-X` styles;
 //! * [`escape`]: strace's string quoting;
@@ -28,8 +29,10 @@ pub mod fsmount;
 pub mod inotify;
 pub mod link;
 pub mod mknod;
+pub mod mount;
 pub mod open;
 pub mod stat;
+pub mod statfs;
 pub mod swapon;
 pub mod table;
 #[cfg(test)]

@@ -24,6 +24,10 @@ pub mod class {
     pub const FSTAT: u16 = 1 << 4;
     /// `%%stat`: every stat variant.
     pub const STAT_LIKE: u16 = 1 << 5;
+    /// `%statfs`: statfs variants taking a path.
+    pub const STATFS: u16 = 1 << 6;
+    /// `%%statfs`: every statfs variant.
+    pub const STATFS_LIKE: u16 = 1 << 7;
 
     /// Class names as `-e trace=%NAME` takes them.
     pub const NAMES: &[(&str, u16)] = &[
@@ -33,6 +37,8 @@ pub mod class {
         ("lstat", LSTAT),
         ("fstat", FSTAT),
         ("%stat", STAT_LIKE),
+        ("statfs", STATFS),
+        ("%statfs", STATFS_LIKE),
     ];
 }
 
@@ -101,6 +107,13 @@ pub enum Render {
     XattrList { size: u8 },
     /// The times of utime, utimes, futimesat, utimensat (utime.rs).
     Times(Times),
+    /// A `struct statfs` the call fills (statfs.rs).
+    Statfs(StatfsLayout),
+    /// mount's flags (mount.rs).
+    MountFlags,
+    /// mount's filesystem type (or `data`): a string, unless the flags in
+    /// argument `flags` make the kernel ignore it.
+    MountString { flags: u8, data: bool },
     /// exec's argv: the strings (exec.rs).
     Argv,
     /// exec's envp: how many strings, or the strings under -v.
@@ -118,6 +131,7 @@ impl Render {
         matches!(
             self,
             Render::Stat(_)
+                | Render::Statfs(_)
                 | Render::Statx
                 | Render::OutString
                 | Render::OutPath
@@ -211,10 +225,11 @@ use super::fsmount::{FSPICK_FLAGS, MOVE_MOUNT_FLAGS, OPEN_TREE_FLAGS};
 use super::inotify::INOTIFY_FLAGS;
 use super::link::{AT_FLAGS, RENAME_FLAGS};
 use super::stat::{StatLayout, STATX_MASK};
+use super::statfs::StatfsLayout;
 use super::umount::UMOUNT_FLAGS;
 use super::utime::Times;
 use super::xattr::{XATTRAT_FLAGS, XATTR_FLAGS};
-use class::{DESC, FILE, FSTAT, LSTAT, STAT, STAT_LIKE};
+use class::{DESC, FILE, FSTAT, LSTAT, STAT, STATFS, STATFS_LIKE, STAT_LIKE};
 use Render::*;
 use RetKind as Ret;
 
@@ -998,6 +1013,58 @@ pub static SYSCALLS: &[SyscallDef] = &[
         ],
         Ret::Unsigned,
         FILE | DESC,
+    ),
+    // statfs (strace src/statfs.c, statfs64.c)
+    row(
+        "statfs",
+        137,
+        99,
+        &[
+            p("path", 0, Path),
+            p("buf", 1, Statfs(StatfsLayout::Statfs)),
+        ],
+        Ret::Unsigned,
+        FILE | STATFS | STATFS_LIKE,
+    ),
+    ia32_row(
+        "statfs64",
+        268,
+        &[
+            p("path", 0, Path),
+            p("sz", 1, Size),
+            p("buf", 2, Statfs(StatfsLayout::Statfs64 { size: 1 })),
+        ],
+        Ret::Unsigned,
+        FILE | STATFS | STATFS_LIKE,
+    ),
+    // mount (strace src/mount.c)
+    row(
+        "mount",
+        165,
+        21,
+        &[
+            p("source", 0, Path),
+            p("target", 1, Path),
+            p(
+                "filesystemtype",
+                2,
+                MountString {
+                    flags: 3,
+                    data: false,
+                },
+            ),
+            p("mountflags", 3, MountFlags),
+            p(
+                "data",
+                4,
+                MountString {
+                    flags: 3,
+                    data: true,
+                },
+            ),
+        ],
+        Ret::Unsigned,
+        FILE,
     ),
     // fanotify (strace src/fanotify.c)
     row(

@@ -757,7 +757,22 @@ static void structs(const char *self)
 	syscall(SYS_stat64, "missing", buf);
 	syscall(SYS_fstatat64, AT_FDCWD, "ln", buf, AT_SYMLINK_NOFOLLOW);
 	syscall(SYS_fstatat64, -5, "f", buf, 0);
+	syscall(SYS_statfs, "/proc", buf);
+	syscall(SYS_statfs64, "/proc", 84, buf);
+	syscall(SYS_statfs64, "/proc", 83, buf);
 #endif
+#ifdef __x86_64__
+	syscall(SYS_statfs, "/proc", buf); /* /proc's counts are all 0 */
+#endif
+	syscall(SYS_statfs, "missing", buf);
+	syscall(SYS_statfs, "/proc", NULL);
+	/* mount: no target, so nothing is mounted; the flags decide whether
+	 * the type and the data print as strings. */
+	syscall(SYS_mount, "none", "missing", "tmpfs", MS_RDONLY | MS_NOSUID, "size=1m");
+	syscall(SYS_mount, "src", "missing", put(page, 3584, "ignored"), MS_BIND | MS_REC,
+		page + 3584);
+	syscall(SYS_mount, "none", "missing", page + 3584, 0xc0ed0000UL | MS_REMOUNT, "mode=1");
+	syscall(SYS_mount, "none", "missing", "ext4", 0x80000000UL, bad);
 	syscall(SYS_statx, AT_FDCWD, "missing", 0, STATX_SIZE, buf);
 	syscall(SYS_statx, AT_FDCWD, "f", AT_SYMLINK_NOFOLLOW | AT_STATX_DONT_SYNC, 0xfff, NULL);
 	syscall(SYS_readlink, "ln", buf, 64);
