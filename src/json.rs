@@ -14,7 +14,9 @@
 
 pub mod schema;
 
+use std::collections::HashMap;
 use std::io::Write as _;
+use std::path::Path;
 
 use crate::decode::{errno_message, errno_name, ArgKind, ArgSpans, Call, Memory, Raw};
 use crate::inprogress::Note;
@@ -321,6 +323,72 @@ fn write_fd_path(out: &mut Vec<u8>, prefix: &str, memory: &Memory) {
                 push(out, "true");
             }
         }
+    }
+}
+
+/// Each thread's executable, as the kernel last sent it, by host tid. The
+/// kernel sends a thread's with its first record and after an exec, so an
+/// entry may go only once its thread is gone and every record it made has
+/// been read: an entry whose thread /proc no longer shows is marked at one
+/// tick and dropped at the next (a drain of the ring buffer comes between),
+/// unless a new thread with the same tid sent its own meanwhile.
+pub struct Executables {
+    known: HashMap<u32, Known>,
+    /// Entries marked at the last tick, with the stamp they had then.
+    gone: Vec<(u32, u64)>,
+    stamp: u64,
+    /// Past this many entries, a tick looks for threads that are gone.
+    limit: usize,
+}
+
+struct Known {
+    exe: Option<String>,
+    /// The thread as /proc numbers it; 0 when ftrace-cli cannot see it.
+    tid: u32,
+    stamp: u64,
+}
+
+impl Default for Executables {
+    fn default() -> Self {
+        Executables {
+            known: HashMap::new(),
+            gone: Vec::new(),
+            stamp: 0,
+            limit: 4096,
+        }
+    }
+}
+
+impl Executables {
+    pub fn set(&mut self, host_tid: u32, tid: u32, exe: Option<String>) {
+        self.stamp += 1;
+        let stamp = self.stamp;
+        self.known.insert(host_tid, Known { exe, tid, stamp });
+    }
+
+    pub fn get(&self, host_tid: u32) -> Option<&str> {
+        self.known.get(&host_tid)?.exe.as_deref()
+    }
+
+    /// After each drain of the ring buffer: drops the entries marked at the
+    /// last tick, and marks those of threads gone once there are many.
+    pub fn tick(&mut self) {
+        for (host_tid, stamp) in self.gone.drain(..) {
+            if self.known.get(&host_tid).is_some_and(|k| k.stamp == stamp) {
+                self.known.remove(&host_tid);
+            }
+        }
+        if self.known.len() <= self.limit {
+            return;
+        }
+        self.gone = self
+            .known
+            .iter()
+            .filter(|(_, k)| k.tid != 0 && !Path::new(&format!("/proc/{}", k.tid)).exists())
+            .map(|(&host_tid, k)| (host_tid, k.stamp))
+            .collect();
+        // Looked at again once the live ones have doubled.
+        self.limit = self.limit.max(2 * (self.known.len() - self.gone.len()));
     }
 }
 
@@ -649,6 +717,31 @@ mod tests {
         );
         let parsed: String = serde_json::from_str(&json_str("\u{9b}\u{202e}")).unwrap();
         assert_eq!(parsed, "\u{9b}\u{202e}");
+    }
+
+    /// A gone thread's executable is forgotten two ticks after many are
+    /// known; a live thread's, and one sent again in between, are kept.
+    #[test]
+    fn executables_of_gone_threads_are_forgotten() {
+        let mut exes = Executables {
+            limit: 3,
+            ..Executables::default()
+        };
+        // tids no thread has (above the kernel's limit), and this one.
+        let (gone, again, me) = (4_194_400, 4_194_401, std::process::id());
+        exes.set(1, gone, Some("/bin/gone".into()));
+        exes.set(2, again, Some("/bin/old".into()));
+        exes.set(3, me, Some("/bin/me".into()));
+        exes.set(4, 0, Some("/bin/unseen".into()));
+        exes.tick();
+        assert_eq!(exes.get(1), Some("/bin/gone"), "only marked");
+        exes.set(2, again, Some("/bin/new".into()));
+        exes.tick();
+        assert_eq!(exes.get(1), None);
+        assert_eq!(exes.get(2), Some("/bin/new"));
+        assert_eq!(exes.get(3), Some("/bin/me"));
+        assert_eq!(exes.get(4), Some("/bin/unseen"));
+        assert_eq!(exes.known.len(), 3);
     }
 
     #[test]

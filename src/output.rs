@@ -4,7 +4,6 @@
 //! prefix fields hold no unescaped space, so `cut -d' '` and awk see the same
 //! fields on every line. With --json each line is one JSON object instead.
 
-use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::fs::File;
 use std::io::{self, Seek, Write};
@@ -107,9 +106,8 @@ pub struct Printer {
     last_enter_ns: Option<u64>,
     summary: Summary,
     containers: Containers,
-    /// --json: each thread's executable, as the kernel last sent it (by
-    /// host tid; a thread's first record carries it, and any after an exec).
-    exes: HashMap<u32, Option<String>>,
+    /// --json: each thread's executable, as the kernel last sent it.
+    exes: json::Executables,
     /// -P: the kernel's choice of calls, checked byte for byte.
     trace_paths: TracePaths,
     /// Lines written.
@@ -139,7 +137,7 @@ impl Printer {
             last_enter_ns: None,
             summary: Summary::default(),
             containers: Containers::default(),
-            exes: HashMap::new(),
+            exes: json::Executables::default(),
             trace_paths: TracePaths::default(),
             lines: 0,
             malformed: 0,
@@ -166,7 +164,9 @@ impl Printer {
             }
         };
         if let Some(exe) = &event.exe {
-            self.exes.insert(event.header.host_tid, json::exe_text(exe));
+            let header = &event.header;
+            self.exes
+                .set(header.host_tid, header.tid, json::exe_text(exe));
             self.json.forget_caller();
         }
         let call = event.call_with(self.format.detail);
@@ -282,7 +282,7 @@ impl Printer {
         };
         let header = &event.header;
         if !self.json.knows_caller(event) {
-            let exe = self.exes.get(&header.host_tid).and_then(|e| e.as_deref());
+            let exe = self.exes.get(header.host_tid);
             let container_id = self.containers.of(header.cgroup_id, header.tid);
             self.json.set_caller(event, container_id, exe);
         }
@@ -376,6 +376,9 @@ impl Sink for Printer {
 
     fn tick(&mut self, losses: Losses) -> bool {
         self.write_losses(losses);
+        if self.format.json {
+            self.exes.tick();
+        }
         self.flush();
         self.write_error.is_none()
     }
