@@ -539,8 +539,8 @@ mod tests {
         assert_eq!(names("trace=/^umount,open"), ["open", "umount", "umount2"]);
         assert_eq!(
             sets(&["trace=!/^(open|creat)"]).len(),
-            Syscall::COUNT - 5,
-            "open, creat, openat, openat2, open_tree"
+            Syscall::COUNT - 6,
+            "open, creat, openat, openat2, open_tree, open_tree_attr"
         );
         assert!(parse_trace_set("trace=/^read$")
             .unwrap_err()

@@ -57,6 +57,10 @@ const STATFS_AND_MOUNT: &[&str] = &[
     "mount(\"src\", \"missing\", 0x20000e00, MS_BIND|MS_REC, 0x20000e00) = -1 ENOENT (No such file or directory)",
     "mount(\"none\", \"missing\", 0x20000e00, MS_MGC_VAL|MS_REMOUNT, \"mode=1\") = -1 ENOENT (No such file or directory)",
     "mount(\"none\", \"missing\", \"ext4\", MS_NOUSER, 0x1000) = -1 EFAULT (Bad address)",
+    "mount_setattr(AT_FDCWD, \"missing\", AT_RECURSIVE, {attr_set=MOUNT_ATTR_RDONLY|MOUNT_ATTR_NOATIME, attr_clr=MOUNT_ATTR_NOEXEC, propagation=MS_PRIVATE, userns_fd=0}, 32) = -1 EINVAL (Invalid argument)",
+    "mount_setattr(AT_FDCWD, \"missing\", 0, {attr_set=MOUNT_ATTR_RDONLY|MOUNT_ATTR_NOATIME, attr_clr=MOUNT_ATTR_NOEXEC, propagation=MS_PRIVATE, userns_fd=0, /* bytes 32..39 */ \"\\x34\\x12\\x00\\x00\\x00\\x00\\x00\\x00\"}, 40) = -1 E2BIG (Argument list too long)",
+    "mount_setattr(AT_FDCWD, \"missing\", 0, 0x20000c00, 8) = -1 EINVAL (Invalid argument)",
+    "open_tree_attr(AT_FDCWD, \"missing\", OPEN_TREE_CLONE, {attr_set=MOUNT_ATTR_RDONLY|MOUNT_ATTR_NOATIME, attr_clr=MOUNT_ATTR_NOEXEC, propagation=MS_PRIVATE, userns_fd=0}, 32) = -1 ENOENT (No such file or directory)",
 ];
 
 /// strace's text of /proc's `struct statfs`: its counts are all zero, its
@@ -301,7 +305,7 @@ fn same_as_strace(arch: Arch, test: &str) {
     let calls = "trace=openat,stat,lstat,newfstatat,stat64,lstat64,fstatat64,oldstat,oldlstat,\
                  statx,readlink,readlinkat,getcwd,execve,setxattr,lsetxattr,getxattr,lgetxattr,\
                  listxattr,llistxattr,removexattr,lremovexattr,utime,utimes,futimesat,utimensat,\
-                 statfs,statfs64,mount";
+                 statfs,statfs64,mount,mount_setattr";
     for style in ["abbrev", "raw", "verbose"] {
         let dir = scratch_dir(&format!("{test}-strace-{style}"));
         let theirs = strace_body(arch, &dir, &["-X", style, "-e", calls]);

@@ -157,7 +157,7 @@ pub(crate) fn write_open_how(out: &mut String, addr: u64, size: u64, mem: &Memor
     write_flags(out, resolve, &RESOLVE_FLAGS, style);
     if size > OPEN_HOW_SIZE as u64 {
         if complete {
-            write_open_how_tail(out, data, size);
+            write_struct_tail(out, data, OPEN_HOW_SIZE, size);
         } else {
             // The struct was read, what lies past it was not.
             out.push_str(", ???");
@@ -166,18 +166,17 @@ pub(crate) fn write_open_how(out: &mut String, addr: u64, size: u64, mem: &Memor
     out.push('}');
 }
 
-/// For `size > 24` strace shows the non-zero bytes past the struct (up to
-/// a page): `, /* bytes 24..39 */ "\x34\x12..."`, at most 32 bytes then
-/// `...`.  Bytes past the end of `data` are taken as zero.
-fn write_open_how_tail(out: &mut String, data: &[u8], size: u64) {
+/// For a `size` larger than the struct's (`struct_size`), strace shows the
+/// non-zero bytes past the struct (up to a page): `, /* bytes 24..39 */
+/// "\x34\x12..."`, at most 32 bytes then `...`.  Bytes past the end of
+/// `data` are taken as zero.
+pub(crate) fn write_struct_tail(out: &mut String, data: &[u8], struct_size: usize, size: u64) {
     let total = usize::try_from(size.min(PAGE_SIZE)).unwrap_or(PATH_MAX);
-    let tail = data
-        .get(OPEN_HOW_SIZE..total.min(data.len()))
-        .unwrap_or(&[]);
+    let tail = data.get(struct_size..total.min(data.len())).unwrap_or(&[]);
     if tail.iter().all(|&b| b == 0) {
         return;
     }
-    let tail_len = total.saturating_sub(OPEN_HOW_SIZE);
+    let tail_len = total.saturating_sub(struct_size);
     let shown = tail_len.min(MAX_STRLEN);
     let mut bytes = [0u8; MAX_STRLEN];
     for (dst, src) in bytes.iter_mut().zip(tail) {
@@ -186,7 +185,7 @@ fn write_open_how_tail(out: &mut String, data: &[u8], size: u64) {
     let _ = write!(
         out,
         ", /* bytes {}..{} */ ",
-        OPEN_HOW_SIZE,
+        struct_size,
         total.saturating_sub(1)
     );
     write_hex_quoted(out, bytes.get(..shown).unwrap_or(&[]), shown < tail_len);

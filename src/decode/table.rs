@@ -111,6 +111,8 @@ pub enum Render {
     Statfs(StatfsLayout),
     /// mount's flags (mount.rs).
     MountFlags,
+    /// mount_setattr's `struct mount_attr`, of the size in argument `size`.
+    MountAttr { size: u8 },
     /// mount's filesystem type (or `data`): a string, unless the flags in
     /// argument `flags` make the kernel ignore it.
     MountString { flags: u8, data: bool },
@@ -221,7 +223,7 @@ use super::access::{ACCESS_MODES, FACCESSAT_FLAGS};
 use super::chmod::FCHMODAT_FLAGS;
 use super::exec::EXECVEAT_FLAGS;
 use super::fanotify::{FAN_EVENT_FLAGS, FAN_MARK_FLAGS};
-use super::fsmount::{FSPICK_FLAGS, MOVE_MOUNT_FLAGS, OPEN_TREE_FLAGS};
+use super::fsmount::{FSPICK_FLAGS, MOUNT_SETATTR_FLAGS, MOVE_MOUNT_FLAGS, OPEN_TREE_FLAGS};
 use super::inotify::INOTIFY_FLAGS;
 use super::link::{AT_FLAGS, RENAME_FLAGS};
 use super::stat::{StatLayout, STATX_MASK};
@@ -1012,6 +1014,34 @@ pub static SYSCALLS: &[SyscallDef] = &[
             p("name", 3, Str),
         ],
         Ret::Unsigned,
+        FILE | DESC,
+    ),
+    row(
+        "mount_setattr",
+        442,
+        442,
+        &[
+            p("dirfd", 0, Dirfd),
+            p("pathname", 1, Path),
+            p("flags", 2, Flags(&MOUNT_SETATTR_FLAGS)),
+            p("attr", 3, MountAttr { size: 4 }),
+            p("size", 4, Size),
+        ],
+        Ret::Unsigned,
+        FILE | DESC,
+    ),
+    row(
+        "open_tree_attr",
+        467,
+        467,
+        &[
+            p("dirfd", 0, Dirfd),
+            p("pathname", 1, Path),
+            p("flags", 2, Flags(&OPEN_TREE_FLAGS)),
+            p("attr", 3, MountAttr { size: 4 }),
+            p("size", 4, Size),
+        ],
+        Ret::Fd,
         FILE | DESC,
     ),
     // statfs (strace src/statfs.c, statfs64.c)

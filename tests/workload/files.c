@@ -727,6 +727,7 @@ static void structs(const char *self)
 	char **argv = (char **)(page + 2048), **envp = (char **)(page + 2560);
 	char **tail = (char **)(page + PAGE) - 1; /* the last pointer of the page */
 	char *bad = (char *)0x1000;
+	uint64_t *attr;
 	int fd = open("f", O_WRONLY | O_CREAT | O_TRUNC, 0600);
 	int i;
 
@@ -773,6 +774,17 @@ static void structs(const char *self)
 		page + 3584);
 	syscall(SYS_mount, "none", "missing", page + 3584, 0xc0ed0000UL | MS_REMOUNT, "mode=1");
 	syscall(SYS_mount, "none", "missing", "ext4", 0x80000000UL, bad);
+	/* struct mount_attr, applied nowhere: no such path, or too short. */
+	attr = (uint64_t *)(page + 3072);
+	attr[0] = 0x11; /* MOUNT_ATTR_RDONLY|MOUNT_ATTR_NOATIME */
+	attr[1] = 0x8;  /* MOUNT_ATTR_NOEXEC */
+	attr[2] = 1 << 18; /* MS_PRIVATE */
+	attr[3] = 0;
+	attr[4] = 0x1234; /* past the struct: shown */
+	syscall(442 /* mount_setattr */, AT_FDCWD, "missing", 0x8000, attr, 32);
+	syscall(442, AT_FDCWD, "missing", 0, attr, 40);
+	syscall(442, AT_FDCWD, "missing", 0, attr, 8);
+	syscall(467 /* open_tree_attr */, AT_FDCWD, "missing", 1, attr, 32);
 	syscall(SYS_statx, AT_FDCWD, "missing", 0, STATX_SIZE, buf);
 	syscall(SYS_statx, AT_FDCWD, "f", AT_SYMLINK_NOFOLLOW | AT_STATX_DONT_SYNC, 0xfff, NULL);
 	syscall(SYS_readlink, "ln", buf, 64);
