@@ -825,8 +825,8 @@ fn extra_sections() -> Roff {
 
     r.control("SH", ["PRIVILEGES"]);
     r.text(md(
-        "ftrace-cli loads a BPF program into the kernel. It needs Linux 5.8 or later on x86_64 \
-         with BTF (/sys/kernel/btf/vmlinux), and root, or the capabilities CAP_BPF and \
+        "ftrace-cli loads a BPF program into the kernel. It needs Linux 6.4 or later on x86_64 \
+         (Debian 12: the backports kernel) with BTF (/sys/kernel/btf/vmlinux), and root, or the capabilities CAP_BPF and \
          CAP_PERFMON. Without them it stops before tracing anything, with exit status 3; on a \
          kernel without BTF or the BPF features it needs, with exit status 4.",
     ));
