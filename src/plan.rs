@@ -16,6 +16,8 @@ const BYTES_MAX: usize = limits::BYTES_MAX.0 as usize;
 const CAPTURE_MAX: usize = limits::CAPTURE_MAX.0 as usize;
 const SLOTS: usize = limits::NR_SLOTS.0 as usize;
 
+/// `struct file_attr` as of Linux 6.17 (FILE_ATTR_SIZE_VER0).
+const FILE_ATTR_SIZE: u16 = crate::decode::file_attr::FILE_ATTR_SIZE as u16;
 /// `struct mount_attr` as of Linux 5.12 (MOUNT_ATTR_SIZE_VER0).
 const MOUNT_ATTR_SIZE: u16 = crate::decode::fsmount::MOUNT_ATTR_SIZE as u16;
 /// `struct open_how` as of Linux 5.6 (OPEN_HOW_SIZE_VER0).
@@ -55,6 +57,17 @@ fn capture(param: &Param, compat: bool, detail: Detail) -> Option<capture_plan> 
         Render::OpenHow { size } => (CAPTURE_BYTES, size, BYTES_MAX as u16, OPEN_HOW_SIZE, 0, 0),
         Render::MountAttr { size } => {
             (CAPTURE_BYTES, size, BYTES_MAX as u16, MOUNT_ATTR_SIZE, 0, 0)
+        }
+        Render::FileAttr { size, get } => {
+            let when = if get { IF_OK } else { 0 };
+            (
+                CAPTURE_BYTES,
+                size,
+                BYTES_MAX as u16,
+                FILE_ATTR_SIZE,
+                when,
+                0,
+            )
         }
         Render::Stat(layout) => (CAPTURE_BYTES, NO_ARG, layout.size(compat), 0, IF_OK, 0),
         Render::Statx => (CAPTURE_BYTES, NO_ARG, STATX_SIZE, 0, IF_OK, 0),

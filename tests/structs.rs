@@ -61,6 +61,11 @@ const STATFS_AND_MOUNT: &[&str] = &[
     "mount_setattr(AT_FDCWD, \"missing\", 0, {attr_set=MOUNT_ATTR_RDONLY|MOUNT_ATTR_NOATIME, attr_clr=MOUNT_ATTR_NOEXEC, propagation=MS_PRIVATE, userns_fd=0, /* bytes 32..39 */ \"\\x34\\x12\\x00\\x00\\x00\\x00\\x00\\x00\"}, 40) = -1 E2BIG (Argument list too long)",
     "mount_setattr(AT_FDCWD, \"missing\", 0, 0x20000c00, 8) = -1 EINVAL (Invalid argument)",
     "open_tree_attr(AT_FDCWD, \"missing\", OPEN_TREE_CLONE, {attr_set=MOUNT_ATTR_RDONLY|MOUNT_ATTR_NOATIME, attr_clr=MOUNT_ATTR_NOEXEC, propagation=MS_PRIVATE, userns_fd=0}, 32) = -1 ENOENT (No such file or directory)",
+    // What file_getattr fills prints only if it succeeded.
+    "file_getattr(AT_FDCWD, \"missing\", 0x20000c40, 24, 0) = -1 ENOENT (No such file or directory)",
+    "file_getattr(AT_FDCWD, \"f\", {fa_xflags=0, fa_extsize=0, fa_nextents=0, fa_projid=0, fa_cowextsize=0}, 24, AT_SYMLINK_NOFOLLOW) = 0",
+    "file_setattr(AT_FDCWD, \"missing\", {fa_xflags=FS_XFLAG_IMMUTABLE|FS_XFLAG_NOATIME, fa_extsize=0, fa_projid=0, fa_cowextsize=0}, 32, 0) = -1 ENOENT (No such file or directory)",
+    "file_setattr(AT_FDCWD, \"f\", 0x20000c40, 8, 0) = -1 EINVAL (Invalid argument)",
 ];
 
 /// strace's text of /proc's `struct statfs`: its counts are all zero, its

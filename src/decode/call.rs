@@ -12,6 +12,7 @@ use super::errno::{write_retval, RetKind};
 use super::escape::{write_escaped_also, write_quoted};
 use super::exec::{write_argv, write_envp};
 use super::fanotify::{write_fan_dirfd, write_fan_init_flags};
+use super::file_attr::write_file_attr;
 use super::fsmount::write_mount_attr;
 use super::mknod::{mknod_takes_dev, write_dev, write_file_mode};
 use super::mount::{write_mount_flags, write_mount_string};
@@ -356,7 +357,8 @@ impl Param {
             | Render::Times(_)
             | Render::Statfs(_)
             | Render::MountString { .. }
-            | Render::MountAttr { .. } => ArgKind::Struct,
+            | Render::MountAttr { .. }
+            | Render::FileAttr { .. } => ArgKind::Struct,
             Render::Size | Render::Size64 => ArgKind::Size,
             Render::Id | Render::Id16 => ArgKind::Id,
             Render::Dev { .. } => ArgKind::Dev,
@@ -425,6 +427,7 @@ impl Call<'_> {
             | Render::Statfs(_)
             | Render::MountString { .. }
             | Render::MountAttr { .. }
+            | Render::FileAttr { .. }
             | Render::MountFlags => Raw::Unsigned(self.word(value)),
             Render::OpenMode { .. } | Render::Mode | Render::FileMode => {
                 Raw::Unsigned(u64::from(value as u16))
@@ -496,6 +499,11 @@ pub fn write_arg(out: &mut String, call: &Call, param: &Param, style: Style) {
             style,
         ),
         Render::MountFlags => write_mount_flags(out, call.word(value), style),
+        Render::FileAttr { size, get } => {
+            let size = call.word(call.args[usize::from(size)]);
+            let mem = call.memory(param);
+            write_file_attr(out, call, call.word(value), mem, size, get, style);
+        }
         Render::MountAttr { size } => {
             let size = call.word(call.args[usize::from(size)]);
             write_mount_attr(out, call.word(value), size, call.memory(param), style);

@@ -7,7 +7,7 @@
 //! * one file per family of calls, as strace's sources: its flag tables
 //!   and what they do not cover: [`open`], [`link`], [`access`],
 //!   [`chmod`], [`chown`], [`mknod`], [`umount`], [`swapon`], [`inotify`],
-//!   [`fsmount`], [`fanotify`], [`stat`], [`statfs`], [`mount`], [`xattr`],
+//!   [`fsmount`], [`fanotify`], [`stat`], [`statfs`], [`mount`], [`xattr`], [`file_attr`],
 //!   [`utime`], [`exec`];
 //! * [`xlat`]: strace-style symbolic tables and the generic flag/value
 //!   printers for the three `-X` styles;
@@ -25,6 +25,7 @@ pub mod errno;
 pub mod escape;
 pub mod exec;
 pub mod fanotify;
+pub mod file_attr;
 pub mod fsmount;
 pub mod inotify;
 pub mod link;

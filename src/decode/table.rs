@@ -113,6 +113,9 @@ pub enum Render {
     MountFlags,
     /// mount_setattr's `struct mount_attr`, of the size in argument `size`.
     MountAttr { size: u8 },
+    /// file_getattr's (`get`, filled) or file_setattr's `struct file_attr`,
+    /// of the size in argument `size`.
+    FileAttr { size: u8, get: bool },
     /// mount's filesystem type (or `data`): a string, unless the flags in
     /// argument `flags` make the kernel ignore it.
     MountString { flags: u8, data: bool },
@@ -139,6 +142,7 @@ impl Render {
                 | Render::OutPath
                 | Render::XattrOut { .. }
                 | Render::XattrList { .. }
+                | Render::FileAttr { get: true, .. }
         )
     }
 }
@@ -223,6 +227,7 @@ use super::access::{ACCESS_MODES, FACCESSAT_FLAGS};
 use super::chmod::FCHMODAT_FLAGS;
 use super::exec::EXECVEAT_FLAGS;
 use super::fanotify::{FAN_EVENT_FLAGS, FAN_MARK_FLAGS};
+use super::file_attr::FILE_ATTR_FLAGS;
 use super::fsmount::{FSPICK_FLAGS, MOUNT_SETATTR_FLAGS, MOVE_MOUNT_FLAGS, OPEN_TREE_FLAGS};
 use super::inotify::INOTIFY_FLAGS;
 use super::link::{AT_FLAGS, RENAME_FLAGS};
@@ -1042,6 +1047,42 @@ pub static SYSCALLS: &[SyscallDef] = &[
             p("size", 4, Size),
         ],
         Ret::Fd,
+        FILE | DESC,
+    ),
+    // file attributes (strace src/file_attr.c)
+    row(
+        "file_getattr",
+        468,
+        468,
+        &[
+            p("dirfd", 0, Dirfd),
+            p("pathname", 1, Path),
+            p("attr", 2, FileAttr { size: 3, get: true }),
+            p("size", 3, Size),
+            p("at_flags", 4, Flags(&FILE_ATTR_FLAGS)),
+        ],
+        Ret::Unsigned,
+        FILE | DESC,
+    ),
+    row(
+        "file_setattr",
+        469,
+        469,
+        &[
+            p("dirfd", 0, Dirfd),
+            p("pathname", 1, Path),
+            p(
+                "attr",
+                2,
+                FileAttr {
+                    size: 3,
+                    get: false,
+                },
+            ),
+            p("size", 3, Size),
+            p("at_flags", 4, Flags(&FILE_ATTR_FLAGS)),
+        ],
+        Ret::Unsigned,
         FILE | DESC,
     ),
     // statfs (strace src/statfs.c, statfs64.c)

@@ -785,6 +785,14 @@ static void structs(const char *self)
 	syscall(442, AT_FDCWD, "missing", 0, attr, 40);
 	syscall(442, AT_FDCWD, "missing", 0, attr, 8);
 	syscall(467 /* open_tree_attr */, AT_FDCWD, "missing", 1, attr, 32);
+	/* struct file_attr: read back, set on no file, or too short. */
+	attr = (uint64_t *)(page + 3136);
+	memset(attr, 0, 32);
+	syscall(468 /* file_getattr */, AT_FDCWD, "missing", attr, 24, 0);
+	syscall(468, AT_FDCWD, "f", attr, 24, AT_SYMLINK_NOFOLLOW);
+	attr[0] = 0x48; /* FS_XFLAG_IMMUTABLE|FS_XFLAG_NOATIME */
+	syscall(469 /* file_setattr */, AT_FDCWD, "missing", attr, 32, 0);
+	syscall(469, AT_FDCWD, "f", attr, 8, 0);
 	syscall(SYS_statx, AT_FDCWD, "missing", 0, STATX_SIZE, buf);
 	syscall(SYS_statx, AT_FDCWD, "f", AT_SYMLINK_NOFOLLOW | AT_STATX_DONT_SYNC, 0xfff, NULL);
 	syscall(SYS_readlink, "ln", buf, 64);
