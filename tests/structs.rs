@@ -332,3 +332,55 @@ fn structs_as_strace_prints_them_x86_64() {
 fn structs_as_strace_prints_them_ia32() {
     same_as_strace(Arch::Ia32, "structs-strace-ia32");
 }
+
+/// -P and -y keep working for these calls: their path arguments are
+/// matched (relative ones against the working directory), and -y names
+/// the directory AT_FDCWD stands for.
+#[test]
+fn trace_path_and_fd_paths() {
+    if !privileged() {
+        return;
+    }
+    let calls_with = |dir: &Path, args: &[&str]| -> Vec<String> {
+        let out = run(ftrace()
+            .args(args)
+            .arg("--")
+            .arg(workload(Arch::X86_64))
+            .arg("structs")
+            .current_dir(dir));
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        stdout(&out)
+            .lines()
+            .filter_map(try_fields)
+            .map(|f| f.3.to_string())
+            .collect()
+    };
+    let dir = scratch_dir("structs-trace-path");
+    let file = dir.join("f");
+    let calls = calls_with(&dir, &["-P", file.to_str().unwrap(), "-e", "trace=%file"]);
+    assert!(calls.iter().all(|c| c.contains("\"f\"")), "{calls:#?}");
+    for want in [
+        "stat(\"f\", {st_mode=S_IFREG|0640, st_size=5, ...}) = 0",
+        "readlink(\"f\", 0x20000000, 64) = -1 EINVAL (Invalid argument)",
+        "setxattr(\"f\", \"user.test\", \"abc\", 4, XATTR_CREATE) = 0",
+        "utime(\"f\", {actime=0, modtime=0}) = 0",
+        "file_setattr(AT_FDCWD, \"f\", 0x20000c40, 8, 0) = -1 EINVAL (Invalid argument)",
+    ] {
+        assert!(calls.iter().any(|c| c == want), "{want} in {calls:#?}");
+    }
+    let dir = scratch_dir("structs-fd-paths");
+    let calls = calls_with(&dir, &["-y", "-e", "trace=file_getattr,mount_setattr"]);
+    let cwd = format!("AT_FDCWD<{}>", dir.display());
+    assert!(
+        calls.contains(&format!(
+            "file_getattr({cwd}, \"f\", {{fa_xflags=0, fa_extsize=0, fa_nextents=0, fa_projid=0, fa_cowextsize=0}}, 24, AT_SYMLINK_NOFOLLOW) = 0"
+        )),
+        "{calls:#?}"
+    );
+    assert!(
+        calls.contains(&format!(
+            "mount_setattr({cwd}, \"missing\", 0, 0x20000c00, 8) = -1 EINVAL (Invalid argument)"
+        )),
+        "{calls:#?}"
+    );
+}
