@@ -564,6 +564,20 @@ pub(crate) fn write_str(out: &mut String, call: &Call, addr: u64, mem: &Memory) 
 /// strace's `printstrn`: `len` bytes (NULs included), of which at most `-s`
 /// print, `...` after when there were more.
 pub(crate) fn write_strn(out: &mut String, call: &Call, addr: u64, mem: &Memory, len: u64) {
+    write_strn_ex(out, call, addr, mem, len, false);
+}
+
+/// `printstr_ex` of `len` bytes that need not end in a NUL, as
+/// `write_strn`; with `omit_trailing_nul` (strace's QUOTE_OMIT_TRAILING_0)
+/// a NUL as the last byte shown is left out.
+pub(crate) fn write_strn_ex(
+    out: &mut String,
+    call: &Call,
+    addr: u64,
+    mem: &Memory,
+    len: u64,
+    omit_trailing_nul: bool,
+) {
     if addr == 0 {
         out.push_str("NULL");
         return;
@@ -575,8 +589,14 @@ pub(crate) fn write_strn(out: &mut String, call: &Call, addr: u64, mem: &Memory,
     let want = usize::try_from(len)
         .unwrap_or(usize::MAX)
         .min(call.detail.strsize);
-    let shown = data.get(..want).unwrap_or(data);
-    write_quoted(out, shown, len > shown.len() as u64);
+    let mut shown = data.get(..want).unwrap_or(data);
+    let cut = len > shown.len() as u64;
+    if omit_trailing_nul && shown.len() == want {
+        if let Some((0, head)) = shown.split_last() {
+            shown = head;
+        }
+    }
+    write_quoted(out, shown, cut);
 }
 
 /// readlink's buffer: what the call wrote, its result's worth of bytes.

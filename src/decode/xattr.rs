@@ -1,9 +1,8 @@
 //! The extended attribute calls: names, values and lists of names, as
 //! strace prints them, subject to -s.
 
-use super::call::{write_address, Call, Memory};
-use super::escape::write_quoted;
-use super::xlat::{write_hex, Xlat};
+use super::call::{write_address, write_strn_ex, Call, Memory};
+use super::xlat::Xlat;
 
 pub static XATTR_FLAGS: Xlat = Xlat {
     entries: &[("XATTR_CREATE", 0x1), ("XATTR_REPLACE", 0x2)],
@@ -19,44 +18,12 @@ pub static XATTRAT_FLAGS: Xlat = Xlat {
 /// The kernel's XATTR_SIZE_MAX: a larger value prints as its address.
 const XATTR_SIZE_MAX: u64 = 65536;
 
-/// strace's `printstr_ex` of `len` bytes that need not end in a NUL: at
-/// most -s of them, NULs escaped, `...` when there were more; with
-/// `omit_trailing_nul` a NUL as the last byte shown is left out.
-fn write_bytes(
-    out: &mut String,
-    call: &Call,
-    addr: u64,
-    mem: &Memory,
-    len: u64,
-    omit_trailing_nul: bool,
-) {
-    if addr == 0 {
-        out.push_str("NULL");
-        return;
-    }
-    let Some(data) = mem.data() else {
-        write_hex(out, addr);
-        return;
-    };
-    let want = usize::try_from(len)
-        .unwrap_or(usize::MAX)
-        .min(call.detail.strsize);
-    let mut shown = data.get(..want).unwrap_or(data);
-    let cut = len > shown.len() as u64;
-    if omit_trailing_nul && shown.len() == want {
-        if let Some((0, head)) = shown.split_last() {
-            shown = head;
-        }
-    }
-    write_quoted(out, shown, cut);
-}
-
 /// A value the caller passes (setxattr): `size` bytes.
 pub fn write_value_in(out: &mut String, call: &Call, addr: u64, mem: &Memory, size: u64) {
     if size > XATTR_SIZE_MAX {
         write_address(out, addr);
     } else {
-        write_bytes(out, call, addr, mem, size, true);
+        write_strn_ex(out, call, addr, mem, size, true);
     }
 }
 
@@ -68,7 +35,7 @@ pub fn write_value_out(out: &mut String, call: &Call, addr: u64, mem: &Memory, s
     if size == 0 || call.failed() || ret as u64 > XATTR_SIZE_MAX {
         write_address(out, addr);
     } else {
-        write_bytes(out, call, addr, mem, ret as u64, true);
+        write_strn_ex(out, call, addr, mem, ret as u64, true);
     }
 }
 
@@ -78,7 +45,7 @@ pub fn write_list(out: &mut String, call: &Call, addr: u64, mem: &Memory, size: 
     if size == 0 || call.failed() {
         write_address(out, addr);
     } else {
-        write_bytes(out, call, addr, mem, call.result() as u64, false);
+        write_strn_ex(out, call, addr, mem, call.result() as u64, false);
     }
 }
 
