@@ -66,8 +66,9 @@ pub(crate) fn write_file_mode(out: &mut String, mode: u64, style: Style) {
 }
 
 /// A device number as strace's `print_dev_t`: `makedev(0x1, 0x3)`; raw
-/// `0x103`; verbose `0x103 /* makedev(0x1, 0x3) */`. mknod's `dev` is an
-/// `unsigned int` there, split as the kernel's `new_decode_dev`.
+/// `0x103`; verbose `0x103 /* makedev(0x1, 0x3) */`. Split as glibc splits
+/// a dev_t, each half an `unsigned int`; mknod's 32-bit `dev` splits the
+/// same way as the kernel's `new_decode_dev`.
 pub(crate) fn write_dev(out: &mut String, dev: u64, style: Style) {
     if style != Style::Abbrev {
         write_hex(out, dev);
@@ -81,9 +82,9 @@ pub(crate) fn write_dev(out: &mut String, dev: u64, style: Style) {
         out.push_str(" /* ");
     }
     out.push_str("makedev(");
-    write_hex(out, major);
+    write_hex(out, major & 0xffff_ffff);
     out.push_str(", ");
-    write_hex(out, minor);
+    write_hex(out, minor & 0xffff_ffff);
     out.push(')');
     if style == Style::Verbose {
         out.push_str(" */");

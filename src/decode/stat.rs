@@ -9,7 +9,8 @@ use std::fmt::Write;
 
 use super::call::{write_address, Call, Memory};
 use super::link::AT_FLAGS;
-use super::xlat::{write_flags, write_flags_multi, write_hex, write_octal_mode, Style, Xlat};
+use super::mknod::{mknod_takes_dev, write_dev, write_file_mode};
+use super::xlat::{write_flags, write_flags_multi, write_hex, Style, Xlat};
 
 /// Which `struct stat` a call fills.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -185,7 +186,7 @@ pub fn write_stat(
         out.push_str("st_dev=");
         write_dev(out, st.dev, style);
         let _ = write!(out, ", st_ino={}, st_mode=", st.ino);
-        write_mode(out, st.mode, style);
+        write_file_mode(out, st.mode, style);
         let _ = write!(
             out,
             ", st_nlink={}, st_uid={}, st_gid={}, st_blksize={}, st_blocks={}",
@@ -193,9 +194,9 @@ pub fn write_stat(
         );
     } else {
         out.push_str("st_mode=");
-        write_mode(out, st.mode, style);
+        write_file_mode(out, st.mode, style);
     }
-    if matches!(st.mode & S_IFMT, S_IFCHR | S_IFBLK) {
+    if mknod_takes_dev(st.mode) {
         out.push_str(", st_rdev=");
         write_dev(out, st.rdev, style);
     } else {
@@ -213,82 +214,6 @@ pub fn write_stat(
         out.push_str(", ...");
     }
     out.push('}');
-}
-
-const S_IFMT: u64 = 0o170000;
-const S_IFCHR: u64 = 0o020000;
-const S_IFBLK: u64 = 0o060000;
-
-static MODE_TYPES: Xlat = Xlat {
-    entries: &[
-        ("S_IFREG", 0o100000),
-        ("S_IFSOCK", 0o140000),
-        ("S_IFIFO", 0o010000),
-        ("S_IFLNK", 0o120000),
-        ("S_IFDIR", 0o040000),
-        ("S_IFBLK", S_IFBLK),
-        ("S_IFCHR", S_IFCHR),
-    ],
-    unknown: "",
-};
-
-/// strace's `print_symbolic_mode_t`: `S_IFREG|0644`; the number alone
-/// when the type is unknown.
-pub(crate) fn write_mode(out: &mut String, mode: u64, style: Style) {
-    let ifmt = if mode & S_IFMT != 0 {
-        MODE_TYPES.lookup(mode & S_IFMT)
-    } else {
-        Some("")
-    };
-    if ifmt.is_none() || style != Style::Abbrev {
-        write_octal_mode(out, mode);
-    }
-    let Some(ifmt) = ifmt else { return };
-    if style == Style::Raw {
-        return;
-    }
-    let mut text = String::from(ifmt);
-    if !ifmt.is_empty() {
-        text.push('|');
-    }
-    for (bit, name) in [
-        (0o4000, "S_ISUID|"),
-        (0o2000, "S_ISGID|"),
-        (0o1000, "S_ISVTX|"),
-    ] {
-        if mode & bit != 0 {
-            text.push_str(name);
-        }
-    }
-    write_octal_mode(&mut text, mode & !(S_IFMT | 0o7000));
-    if style == Style::Abbrev {
-        out.push_str(&text);
-    } else {
-        let _ = write!(out, " /* {text} */");
-    }
-}
-
-/// strace's `print_dev_t`: `makedev(0x8, 0x1)`, glibc's split of a dev_t.
-fn write_dev(out: &mut String, dev: u64, style: Style) {
-    if style != Style::Abbrev {
-        write_hex(out, dev);
-    }
-    if style == Style::Raw {
-        return;
-    }
-    let major = ((dev >> 8) & 0xfff) | ((dev >> 32) & !0xfff);
-    let minor = (dev & 0xff) | ((dev >> 12) & !0xff);
-    if style == Style::Verbose {
-        out.push_str(" /* ");
-    }
-    out.push_str("makedev(");
-    write_hex(out, major & 0xffff_ffff);
-    out.push_str(", ");
-    write_hex(out, minor & 0xffff_ffff);
-    out.push(')');
-    if style == Style::Verbose {
-        out.push_str(" */");
-    }
 }
 
 /// strace's `sprinttime_ex` as a comment: ` /* 2024-01-02T03:04:05.000000006+0100 */`
@@ -433,7 +358,7 @@ pub fn write_statx(out: &mut String, call: &Call, addr: u64, mem: &Memory, style
     }
     if has(0x1 | 0x2) {
         out.push_str(", stx_mode=");
-        write_mode(out, d.u16(28).unwrap_or(0), style);
+        write_file_mode(out, d.u16(28).unwrap_or(0), style);
     }
     if verbose && has(0x100) {
         let _ = write!(out, ", stx_ino={}", f64(32));
