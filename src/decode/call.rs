@@ -405,43 +405,19 @@ impl Call<'_> {
 
     pub fn raw(&self, param: &Param) -> Raw {
         let value = self.args[param.arg];
-        match param.render {
-            Render::Fd | Render::Dirfd | Render::FanDirfd => {
-                Raw::Signed(i64::from(value as u32 as i32))
-            }
-            Render::Path
-            | Render::LinkTarget
-            | Render::OpenHow { .. }
-            | Render::Size
-            | Render::Stat(_)
-            | Render::Statx
-            | Render::OutString
-            | Render::OutPath
-            | Render::Argv
-            | Render::Envp
-            | Render::Str
-            | Render::XattrValue { .. }
-            | Render::XattrOut { .. }
-            | Render::XattrList { .. }
-            | Render::Times(_)
-            | Render::Statfs(_)
-            | Render::MountString { .. }
-            | Render::MountAttr { .. }
-            | Render::FileAttr { .. }
-            | Render::MountFlags => Raw::Unsigned(self.word(value)),
-            Render::OpenMode { .. } | Render::Mode | Render::FileMode => {
-                Raw::Unsigned(u64::from(value as u16))
-            }
-            Render::OpenFlags
-            | Render::FanInitFlags
-            | Render::Flags(_)
-            | Render::Dev { .. }
-            | Render::SwapFlags
-            | Render::StatxFlags => Raw::Unsigned(u64::from(value as u32)),
-            Render::Id | Render::Id16 => {
+        // The C type follows from the kind; a few renders differ from
+        // their kind's usual type.
+        match (param.render, param.kind()) {
+            (Render::Flags64(_) | Render::Size64, _) => Raw::Unsigned(value),
+            // size_t and mount's unsigned long: a word.
+            (Render::Size | Render::MountFlags, _) => Raw::Unsigned(self.word(value)),
+            (_, ArgKind::Fd | ArgKind::Dirfd) => Raw::Signed(i64::from(value as u32 as i32)),
+            (_, ArgKind::Path | ArgKind::Struct | ArgKind::Size) => Raw::Unsigned(self.word(value)),
+            (_, ArgKind::Mode) => Raw::Unsigned(u64::from(value as u16)),
+            (_, ArgKind::Flags | ArgKind::Dev) => Raw::Unsigned(u64::from(value as u32)),
+            (_, ArgKind::Id) => {
                 Raw::Unsigned(value & (u64::MAX >> (64 - self.id_bits(param.render))))
             }
-            Render::Flags64(_) | Render::Size64 => Raw::Unsigned(value),
         }
     }
 }
