@@ -52,6 +52,10 @@ enum limits {
 	/* The capture.arg of the path of the task's executable (--json): sent
 	 * after the others, only when it is not the one the thread last sent. */
 	ARG_EXE = 8,
+	/* A capture_plan.len_arg: the length is the __u32 at offset len_at of
+	 * the struct args[arg] points to, plus `head` (the struct's fixed part
+	 * that the count leaves out). */
+	LEN_FIELD = 0xfe,
 };
 
 /* The value of a tgid in the targets map. */
@@ -76,6 +80,10 @@ enum capture_kind {
 	 * a string that could not be read (CAPTURE_FAULT) carries its 8-byte
 	 * pointer instead. */
 	CAPTURE_STRING_ARRAY = 3,
+	/* The bytes a pointer inside a struct points to: the __u64 (as uapi
+	 * structs carry pointers) at offset ptr_at of the struct args[arg]
+	 * points to; sized as CAPTURE_BYTES. */
+	CAPTURE_POINTEE = 4,
 	/* The file behind descriptor args[arg] (or the result), as readlink of
 	 * /proc/PID/fd/N gives it at exit: OK, CUT when longer or deeper than
 	 * the walk goes (then the end of the path, nearest the file), NULL when
@@ -117,6 +125,10 @@ enum capture_when {
 	/* At entry, and used if the call succeeded: exec replaces the memory.
 	 * A failed call is read again at exit, as the kernel left it. */
 	CAPTURE_AT_ENTRY = 2,
+	/* At entry, and used whatever the result: the value before the call
+	 * overwrote it (name_to_handle_at's handle_bytes). The record flags
+	 * it CAPTURE_BEFORE_CALL; a plan may read the same memory at exit too. */
+	CAPTURE_BEFORE = 4,
 };
 
 /* One capture of a plan. */
@@ -130,13 +142,15 @@ struct capture_plan {
 	__u16 items; /* CAPTURE_STRING_ARRAY: most strings copied */
 	__u8 when;   /* enum capture_when bits */
 	__u8 reserved;
+	__u8 ptr_at; /* CAPTURE_POINTEE: where the pointer is in the struct */
+	__u8 len_at; /* with len_arg LEN_FIELD: where the length is in the struct */
 };
 
 /* How the tracer handles one syscall number; call 0: not traced. */
 struct call_plan {
 	__u16 call;      /* user space's id for the call, echoed in records */
 	__u8 split_arg;  /* ia32: a 64-bit argument passed as two 32-bit halves, or NO_ARG */
-	__u8 at_entry;   /* some capture has CAPTURE_AT_ENTRY */
+	__u8 at_entry;   /* the CAPTURE_AT_ENTRY and CAPTURE_BEFORE bits of its captures */
 	__u8 reserved;
 	struct capture_plan captures[MAX_CAPTURES]; /* the first with kind CAPTURE_NONE ends them */
 };
@@ -175,6 +189,12 @@ enum capture_flags {
 	/* A descriptor's file that is deleted: /proc's " (deleted)" suffix
 	 * is left out of the path, as strace prints it apart. */
 	CAPTURE_FD_DELETED = 2,
+	/* Read at entry, before the call (CAPTURE_BEFORE): not what the
+	 * call left there, which another capture of the argument may hold. */
+	CAPTURE_BEFORE_CALL = 4,
+	/* What a pointer inside args[arg]'s struct points to (CAPTURE_POINTEE),
+	 * not the struct itself. */
+	CAPTURE_POINTED_TO = 8,
 };
 
 enum record_flags {

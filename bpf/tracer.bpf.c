@@ -134,7 +134,7 @@ struct scratch {
 	__u8 bytes[SCRATCH_SIZE];
 };
 
-/* The captures an exec read at entry (CAPTURE_AT_ENTRY), until its exit;
+/* The captures a call read at entry (CAPTURE_AT_ENTRY, CAPTURE_BEFORE), until its exit;
  * only threads inside such a call have one. */
 struct entry_captures {
 	__u32 size;
@@ -615,12 +615,37 @@ static __always_inline __u32 read_user(struct capture_job *job, __u8 *buf, struc
 	}
 	if (plan->kind == CAPTURE_STRING_ARRAY)
 		return read_array(job, buf, hdr, data_off, ptr);
-	if (plan->kind == CAPTURE_BYTES) {
+	if (plan->kind == CAPTURE_BYTES || plan->kind == CAPTURE_POINTEE) {
 		len = plan->size;
 		if (plan->len_arg < MAX_ARGS && job->args[plan->len_arg] < len)
 			len = job->args[plan->len_arg];
 		if (plan->len_arg == ARG_RESULT)
 			len = job->ret < 0 ? 0 : (__u64)job->ret < len ? (__u64)job->ret : len;
+		if (plan->len_arg == LEN_FIELD) {
+			__u32 count;
+
+			if (bpf_probe_read_user(&count, sizeof(count), ptr + plan->len_at)) {
+				job->faults++;
+				hdr->status = CAPTURE_FAULT;
+				return 0;
+			}
+			if ((__u64)plan->head + count < len)
+				len = (__u64)plan->head + count;
+		}
+		if (plan->kind == CAPTURE_POINTEE) {
+			__u64 inner;
+
+			if (bpf_probe_read_user(&inner, sizeof(inner), ptr + plan->ptr_at)) {
+				job->faults++;
+				hdr->status = CAPTURE_FAULT;
+				return 0;
+			}
+			if (!inner) {
+				hdr->status = CAPTURE_NULL;
+				return 0;
+			}
+			ptr = (const void *)inner;
+		}
 		if (len > BYTES_MAX)
 			len = BYTES_MAX;
 		if (data_off > DATA_LIMIT || data_off + len > job->room) {
@@ -949,10 +974,11 @@ static __always_inline bool is_fd_path(const struct capture_plan *plan)
 static __always_inline bool taken(const struct capture_plan *plan, const struct capture_state *state)
 {
 	if (state->at_entry)
-		return plan->when & CAPTURE_AT_ENTRY;
+		return plan->when & (CAPTURE_AT_ENTRY | CAPTURE_BEFORE);
 	if ((plan->when & CAPTURE_IF_OK) && state->failed)
 		return false;
-	if ((plan->when & CAPTURE_AT_ENTRY) && !state->failed && state->entry_used)
+	/* Used only if the call succeeded, or the plan reads nothing again. */
+	if ((plan->when & (CAPTURE_AT_ENTRY | CAPTURE_BEFORE)) && state->entry_used)
 		return false;
 	return true;
 }
@@ -978,6 +1004,10 @@ __noinline int append_capture(struct scratch *scratch, struct capture_job *job)
 	hdr = (struct capture *)(buf + off);
 	hdr->arg = job->plan.arg;
 	hdr->flags = 0;
+	if (job->plan.when & CAPTURE_BEFORE)
+		hdr->flags |= CAPTURE_BEFORE_CALL;
+	if (job->plan.kind == CAPTURE_POINTEE)
+		hdr->flags |= CAPTURE_POINTED_TO;
 	hdr->reserved = 0;
 	if (job->lost) {
 		/* Succeeded, but what entry read was lost: the memory is gone. */
@@ -1023,7 +1053,8 @@ static long capture_one(__u64 i, struct capture_state *state)
 	job.size = state->size;
 	job.room = state->room;
 	job.compat = state->call->compat;
-	job.lost = (plan->when & CAPTURE_AT_ENTRY) && !state->at_entry && !state->failed;
+	job.lost = !state->at_entry && (((plan->when & CAPTURE_AT_ENTRY) && !state->failed) ||
+					(plan->when & CAPTURE_BEFORE));
 	if (!append_capture((struct scratch *)state->buf, &job))
 		return 1;
 	/* Where append_capture put it: the size so far, aligned. */
@@ -1139,7 +1170,8 @@ static __always_inline bool capture_exe(struct task_struct *task, struct file *e
 
 /* Exec replaces the memory its arguments are in: what the plan marks
  * CAPTURE_AT_ENTRY is read now, into the thread's entry storage, and put
- * in the record at exit if the call succeeded. */
+ * in the record at exit if the call succeeded; CAPTURE_BEFORE, whatever
+ * the result. */
 static __always_inline void capture_at_entry(struct task_struct *task, struct in_flight *call)
 {
 	struct capture_state state = {};
@@ -1710,7 +1742,9 @@ static __always_inline void emit(struct task_struct *task, struct in_flight *cal
 	state.size = sizeof(*rec);
 	state.room = SCRATCH_SIZE - HEADER_RESERVE;
 	state.failed = ret < 0 && ret >= -4095;
-	if (saved && !state.failed) {
+	/* A failed call's CAPTURE_AT_ENTRY captures are read again, as it
+	 * left them; CAPTURE_BEFORE ones are what they were. */
+	if (saved && (!state.failed || !(call->plan.at_entry & CAPTURE_AT_ENTRY))) {
 		size = saved->size;
 		if (size <= ENTRY_BYTES && saved->count <= MAX_CAPTURES &&
 		    !bpf_probe_read_kernel(buf + sizeof(*rec), size, saved->bytes)) {

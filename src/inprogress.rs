@@ -258,6 +258,8 @@ fn entry_text(
         args: entry.args,
         compat: entry.compat != 0,
         captured,
+        before: [Memory::Null; 6],
+        pointee: [Memory::Null; 6],
         ret: 0,
         unfinished: true,
         detail: Default::default(),

@@ -12,6 +12,8 @@ const NO_ARG: u8 = limits::NO_ARG.0 as u8;
 const ARG_RESULT: u8 = limits::ARG_RESULT.0 as u8;
 const IF_OK: u8 = capture_when::CAPTURE_IF_OK.0 as u8;
 const AT_ENTRY: u8 = capture_when::CAPTURE_AT_ENTRY.0 as u8;
+const BEFORE: u8 = capture_when::CAPTURE_BEFORE.0 as u8;
+const LEN_FIELD: u8 = limits::LEN_FIELD.0 as u8;
 const BYTES_MAX: usize = limits::BYTES_MAX.0 as usize;
 const CAPTURE_MAX: usize = limits::CAPTURE_MAX.0 as usize;
 const SLOTS: usize = limits::NR_SLOTS.0 as usize;
@@ -22,6 +24,11 @@ const FILE_ATTR_SIZE: u16 = crate::decode::file_attr::FILE_ATTR_SIZE as u16;
 const MOUNT_ATTR_SIZE: u16 = crate::decode::fsmount::MOUNT_ATTR_SIZE as u16;
 /// `struct open_how` as of Linux 5.6 (OPEN_HOW_SIZE_VER0).
 const OPEN_HOW_SIZE: u16 = crate::decode::open::OPEN_HOW_SIZE as u16;
+/// `struct xattr_args` as of Linux 6.13 (XATTR_ARGS_SIZE_VER0).
+const XATTR_ARGS_SIZE: u16 = crate::decode::xattr::XATTR_ARGS_SIZE as u16;
+/// `struct file_handle`'s header, and the most of `f_handle` printed.
+const FILE_HANDLE_HEADER: u16 = crate::decode::file_handle::FILE_HANDLE_HEADER as u16;
+const MAX_HANDLE_SZ: u16 = crate::decode::file_handle::MAX_HANDLE_SZ as u16;
 
 /// The id a record carries for `syscall`; 0 means "not traced".
 pub fn call_id(syscall: Syscall) -> u16 {
@@ -86,6 +93,20 @@ fn capture(param: &Param, compat: bool, detail: Detail) -> Option<capture_plan> 
             let items = if detail.verbose { items } else { 0 };
             (CAPTURE_STRING_ARRAY, NO_ARG, strsize, 0, AT_ENTRY, items)
         }
+        // As the call left it (see `second_capture` for before): the
+        // header, then as much of the handle as the header now counts.
+        Render::FileHandle => {
+            let size = FILE_HANDLE_HEADER + MAX_HANDLE_SZ;
+            let capture = capture_plan {
+                len_at: 0,
+                ..bytes(param, LEN_FIELD, size, FILE_HANDLE_HEADER, 0)
+            };
+            return Some(capture);
+        }
+        Render::OutInt => (CAPTURE_BYTES, NO_ARG, 4, 0, IF_OK, 0),
+        Render::XattrArgs { size, .. } => {
+            (CAPTURE_BYTES, size, BYTES_MAX as u16, XATTR_ARGS_SIZE, 0, 0)
+        }
         _ => return None,
     };
     Some(capture_plan {
@@ -98,6 +119,46 @@ fn capture(param: &Param, compat: bool, detail: Detail) -> Option<capture_plan> 
         items,
         ..Default::default()
     })
+}
+
+/// A CAPTURE_BYTES of `param`'s memory.
+fn bytes(param: &Param, len_arg: u8, size: u16, head: u16, when: u8) -> capture_plan {
+    capture_plan {
+        kind: capture_kind::CAPTURE_BYTES.0 as u8,
+        arg: param.arg as u8,
+        len_arg,
+        size,
+        head,
+        when,
+        ..Default::default()
+    }
+}
+
+/// What the kernel copies for one parameter besides `capture`'s: the
+/// struct as it was before the call rewrote it, or what a pointer inside
+/// it points to.
+fn second_capture(param: &Param, detail: Detail) -> Option<capture_plan> {
+    let strbytes = detail.strsize.min(BYTES_MAX) as u16;
+    match param.render {
+        // The size the caller asked for, which the call overwrites.
+        Render::FileHandle => Some(bytes(param, NO_ARG, FILE_HANDLE_HEADER, 0, BEFORE)),
+        // The value: of the struct's `size` bytes for setxattrat, of the
+        // result's for getxattrat, at most -s of them.
+        Render::XattrArgs { get, .. } => {
+            let (len_arg, when) = if get {
+                (ARG_RESULT, IF_OK)
+            } else {
+                (LEN_FIELD, 0)
+            };
+            Some(capture_plan {
+                kind: capture_kind::CAPTURE_POINTEE.0 as u8,
+                ptr_at: 0,
+                len_at: 8,
+                ..bytes(param, len_arg, strbytes, 0, when)
+            })
+        }
+        _ => None,
+    }
 }
 
 /// With -y: the path of the file behind a descriptor parameter.
@@ -160,7 +221,7 @@ fn with_match(mut capture: capture_plan, param: Option<&Param>) -> capture_plan 
         None if capture.arg == limits::ARG_RESULT.0 as u8 => capture_match::MATCH_FD,
         _ => capture_match::MATCH_NONE,
     };
-    if kind != capture_kind::CAPTURE_BYTES {
+    if kind != capture_kind::CAPTURE_BYTES && kind != capture_kind::CAPTURE_POINTEE {
         capture.match_as = matched.0 as u8;
     }
     capture
@@ -187,6 +248,7 @@ fn captures(
     params
         .iter()
         .filter_map(move |p| capture(p, compat, detail))
+        .chain(params.iter().filter_map(move |p| second_capture(p, detail)))
         .chain(fd_paths)
         .chain(cwd)
         .map(move |c| match naming.trace_paths {
@@ -213,11 +275,11 @@ fn plan(syscall: Syscall, compat: bool, detail: Detail, naming: Naming) -> call_
     // A call that replaces the memory (exec) has all it points to read at
     // entry, its path too; descriptors' files are named at exit.
     if plan.captures.iter().any(|c| c.when & AT_ENTRY != 0) {
-        plan.at_entry = 1;
         let user_memory = [
             capture_kind::CAPTURE_STRING,
             capture_kind::CAPTURE_BYTES,
             capture_kind::CAPTURE_STRING_ARRAY,
+            capture_kind::CAPTURE_POINTEE,
         ];
         for capture in plan.captures.iter_mut() {
             if user_memory.iter().any(|k| k.0 as u8 == capture.kind) {
@@ -225,6 +287,10 @@ fn plan(syscall: Syscall, compat: bool, detail: Detail, naming: Naming) -> call_
             }
         }
     }
+    plan.at_entry = plan
+        .captures
+        .iter()
+        .fold(0, |bits, c| bits | (c.when & (AT_ENTRY | BEFORE)));
     if compat {
         // ia32 passes a 64-bit argument in two registers, low half first.
         if let Some(wide) = params.iter().find(|p| p.render.is_split_on_ia32()) {
@@ -445,7 +511,7 @@ mod tests {
         // execve: everything at entry; argv's -s strings of -s + 1 bytes,
         // envp only counted.
         let exec = native[59];
-        assert_eq!(exec.at_entry, 1);
+        assert_eq!(exec.at_entry, AT_ENTRY);
         assert!(exec.captures[..3].iter().all(|c| c.when & AT_ENTRY != 0));
         assert_eq!((exec.captures[1].items, exec.captures[1].size), (10, 12));
         assert_eq!(exec.captures[2].items, 0);
@@ -455,5 +521,64 @@ mod tests {
         };
         plans(&calls, verbose, Naming::default(), &mut native, &mut compat);
         assert_eq!(native[59].captures[2].items, u16::MAX);
+    }
+
+    #[test]
+    fn file_handles_are_read_before_and_after() {
+        let mut native = [call_plan::default(); SLOTS];
+        let mut compat = native;
+        let naming = Naming {
+            fd_paths: true,
+            trace_paths: true,
+        };
+        let calls = [Syscall::named("name_to_handle_at")];
+        plans(&calls, Detail::default(), naming, &mut native, &mut compat);
+        for plan in [native[303], compat[341]] {
+            assert_eq!(plan.at_entry, BEFORE, "kept whatever the result");
+            let handle: Vec<_> = plan.captures.iter().filter(|c| c.arg == 2).collect();
+            assert_eq!(handle.len(), 2);
+            // After: the header and the handle it counts, at exit.
+            assert_eq!((handle[0].when, handle[0].len_arg), (0, LEN_FIELD));
+            assert_eq!(
+                (handle[0].len_at, handle[0].head, handle[0].size),
+                (0, 8, 136)
+            );
+            // Before: the header, at entry.
+            assert_eq!((handle[1].when, handle[1].size), (BEFORE, 8));
+            let mount_id = plan.captures.iter().find(|c| c.arg == 3).unwrap();
+            assert_eq!((mount_id.when, mount_id.size), (IF_OK, 4));
+        }
+    }
+
+    #[test]
+    fn xattr_values_are_read_through_the_struct() {
+        let mut native = [call_plan::default(); SLOTS];
+        let mut compat = native;
+        let calls = [Syscall::named("setxattrat"), Syscall::named("getxattrat")];
+        plans(
+            &calls,
+            Detail::default(),
+            Naming::default(),
+            &mut native,
+            &mut compat,
+        );
+        let pointee = capture_kind::CAPTURE_POINTEE.0 as u8;
+        for (nr, len_arg, when) in [(463, LEN_FIELD, 0), (464, ARG_RESULT, IF_OK)] {
+            let plan = native[nr];
+            assert_eq!(plan.at_entry, 0);
+            let args: Vec<_> = plan.captures.iter().filter(|c| c.arg == 4).collect();
+            assert_eq!(
+                (args[0].len_arg, args[0].head),
+                (5, 16),
+                "the struct, of `size`"
+            );
+            assert_eq!(args[1].kind, pointee);
+            assert_eq!((args[1].ptr_at, args[1].len_at), (0, 8));
+            assert_eq!(
+                (args[1].len_arg, args[1].when, args[1].size),
+                (len_arg, when, 32)
+            );
+        }
+        assert_eq!(compat[464].captures[3].kind, pointee);
     }
 }

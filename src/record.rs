@@ -23,6 +23,10 @@ pub struct Event<'a> {
     /// What was copied for each argument, by argument number, and for the
     /// result (`ARG_RESULT`) and the working directory (`ARG_CWD`).
     pub captured: [Memory<'a>; 8],
+    /// By argument number: its memory at entry (`CAPTURE_BEFORE_CALL`),
+    /// and what a pointer in its struct points to (`CAPTURE_POINTED_TO`).
+    pub before: [Memory<'a>; 6],
+    pub pointee: [Memory<'a>; 6],
     /// --json: the thread's executable, when the kernel sent it (only when
     /// it is not the one the thread's records last carried).
     pub exe: Option<Memory<'a>>,
@@ -53,6 +57,8 @@ impl<'a> Event<'a> {
         let comm = &comm[..comm.iter().position(|&b| b == 0).unwrap_or(comm.len())];
 
         let mut captured = [Memory::Null; 8];
+        let mut before = [Memory::Null; 6];
+        let mut pointee = [Memory::Null; 6];
         let mut exe = None;
         let mut offset = HEADER;
         for _ in 0..header.captures {
@@ -66,10 +72,18 @@ impl<'a> Event<'a> {
                 .get(offset..offset.saturating_add(len))
                 .ok_or(ParseError::CaptureOverrun)?;
             offset += len;
+            let flags = u32::from(hdr.flags);
+            let slots: &mut [Memory] = if flags & capture_flags::CAPTURE_BEFORE_CALL.0 != 0 {
+                &mut before
+            } else if flags & capture_flags::CAPTURE_POINTED_TO.0 != 0 {
+                &mut pointee
+            } else {
+                &mut captured
+            };
             let slot = if u32::from(hdr.arg) == limits::ARG_EXE.0 {
                 exe.insert(Memory::Null)
             } else {
-                captured
+                slots
                     .get_mut(usize::from(hdr.arg))
                     .ok_or(ParseError::BadCapture(hdr.arg))?
             };
@@ -80,7 +94,6 @@ impl<'a> Event<'a> {
                 }
                 status @ (capture_status::CAPTURE_OK | capture_status::CAPTURE_CUT) => {
                     let complete = status == capture_status::CAPTURE_OK;
-                    let flags = u32::from(hdr.flags);
                     if flags & capture_flags::CAPTURE_CHANGED.0 != 0 {
                         Memory::Changed { data, complete }
                     } else if flags & capture_flags::CAPTURE_FD_DELETED.0 != 0 {
@@ -96,6 +109,8 @@ impl<'a> Event<'a> {
             header,
             syscall,
             captured,
+            before,
+            pointee,
             exe,
             comm,
         })
@@ -113,6 +128,8 @@ impl<'a> Event<'a> {
             args: self.header.args,
             compat: self.compat(),
             captured: self.captured,
+            before: self.before,
+            pointee: self.pointee,
             ret: self.header.ret,
             unfinished: u32::from(self.header.flags) & record_flags::RECORD_DYING.0 != 0,
             detail,
@@ -295,6 +312,29 @@ pub(crate) mod tests {
             Event::parse(&encode(&openat_header(), &[(9, OK, b"")])).err(),
             Some(ParseError::BadCapture(9))
         );
+    }
+
+    #[test]
+    fn entry_values_and_pointees_have_their_own_slots() {
+        let header = record {
+            call: plan::call_id(Syscall::named("name_to_handle_at")),
+            ..Default::default()
+        };
+        let mut bytes = encode(&header, &[(2, OK, b"before"), (2, OK, b"after")]);
+        // The first capture's flags: right after the record's header.
+        bytes[HEADER + std::mem::offset_of!(capture, flags)] =
+            capture_flags::CAPTURE_BEFORE_CALL.0 as u8;
+        let event = Event::parse(&bytes).unwrap();
+        assert_eq!(event.before[2].data(), Some(&b"before"[..]));
+        assert_eq!(event.captured[2].data(), Some(&b"after"[..]));
+        let mut bytes = encode(&header, &[(4, OK, b"value")]);
+        bytes[HEADER + std::mem::offset_of!(capture, flags)] =
+            capture_flags::CAPTURE_POINTED_TO.0 as u8;
+        let event = Event::parse(&bytes).unwrap();
+        assert_eq!(event.pointee[4].data(), Some(&b"value"[..]));
+        assert_eq!(event.captured[4], Memory::Null);
+        bytes[HEADER + std::mem::offset_of!(capture, arg)] = 6;
+        assert_eq!(Event::parse(&bytes).err(), Some(ParseError::BadCapture(6)));
     }
 
     #[test]

@@ -13,6 +13,7 @@ use super::escape::{write_escaped_also, write_quoted};
 use super::exec::{write_argv, write_envp};
 use super::fanotify::{write_fan_dirfd, write_fan_init_flags};
 use super::file_attr::write_file_attr;
+use super::file_handle::write_file_handle;
 use super::fsmount::write_mount_attr;
 use super::mknod::{mknod_takes_dev, write_dev, write_file_mode};
 use super::mount::{write_mount_flags, write_mount_string};
@@ -22,7 +23,7 @@ use super::statfs::write_statfs;
 use super::swapon::write_swap_flags;
 use super::table::{Param, Render, Syscall};
 use super::utime::write_times;
-use super::xattr::{write_list, write_value_in, write_value_out};
+use super::xattr::{write_list, write_value_in, write_value_out, write_xattr_args};
 use super::xlat::{write_flags, write_hex, write_octal_mode, write_value_fmt, NumFmt, Style, Xlat};
 
 /// strace's `PATH_MAX`: a path prints at most `PATH_MAX - 1` bytes; a
@@ -100,6 +101,12 @@ pub struct Call<'a> {
     /// number, then (`ARG_RESULT`) for what the result refers to, and
     /// (`ARG_CWD`) the working directory.
     pub captured: [Memory<'a>; 8],
+    /// By argument number, what its memory held at the call's entry, for
+    /// a struct the call rewrites (name_to_handle_at's handle).
+    pub before: [Memory<'a>; 6],
+    /// By argument number, what a pointer inside the struct it points to
+    /// points to (struct xattr_args' value).
+    pub pointee: [Memory<'a>; 6],
     pub ret: i64,
     /// The task was dying when the call ended (a fatal signal, another
     /// thread's exit or exec): the call never returned, and `ret` is only
@@ -358,7 +365,10 @@ impl Param {
             | Render::Statfs(_)
             | Render::MountString { .. }
             | Render::MountAttr { .. }
-            | Render::FileAttr { .. } => ArgKind::Struct,
+            | Render::FileAttr { .. }
+            | Render::FileHandle
+            | Render::OutInt
+            | Render::XattrArgs { .. } => ArgKind::Struct,
             Render::Size | Render::Size64 => ArgKind::Size,
             Render::Id | Render::Id16 => ArgKind::Id,
             Render::Dev { .. } => ArgKind::Dev,
@@ -507,6 +517,27 @@ pub fn write_arg(out: &mut String, call: &Call, param: &Param, style: Style) {
             let size = call.word(call.args[usize::from(size)]);
             write_list(out, call, call.word(value), call.memory(param), size)
         }
+        Render::XattrArgs { size, get } => {
+            let size = call.word(call.args[usize::from(size)]);
+            write_xattr_args(out, call, call.word(value), param.arg, size, get, style)
+        }
+        Render::FileHandle => {
+            let before = call.before.get(param.arg).unwrap_or(&Memory::Null);
+            write_file_handle(out, call, call.word(value), before, call.memory(param))
+        }
+        Render::OutInt => write_out_int(out, call, call.word(value), call.memory(param)),
+    }
+}
+
+/// strace's `printnum_int`: `[N]` when the call succeeded and N could be
+/// read, else the address.
+fn write_out_int(out: &mut String, call: &Call, addr: u64, mem: &Memory) {
+    match mem.data().and_then(|d| d.get(..4)) {
+        Some(bytes) if !call.failed() && addr != 0 => {
+            let n = i32::from_le_bytes(bytes.try_into().unwrap_or_default());
+            let _ = write!(out, "[{n}]");
+        }
+        _ => write_address(out, addr),
     }
 }
 
@@ -1000,6 +1031,8 @@ mod tests {
                 args,
                 compat: next() % 2 == 0,
                 captured: std::array::from_fn(|_| mem(next())),
+                before: std::array::from_fn(|_| mem(next())),
+                pointee: std::array::from_fn(|_| mem(next())),
                 ret: next() as i64 >> (next() % 64),
                 unfinished: next() % 7 == 0,
                 detail: Detail {

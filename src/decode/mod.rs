@@ -8,7 +8,7 @@
 //!   and what they do not cover: [`open`], [`link`], [`access`],
 //!   [`chmod`], [`chown`], [`mknod`], [`umount`], [`swapon`], [`inotify`],
 //!   [`fsmount`], [`fanotify`], [`stat`], [`statfs`], [`mount`], [`xattr`], [`file_attr`],
-//!   [`utime`], [`exec`];
+//!   [`file_handle`], [`utime`], [`exec`];
 //! * [`xlat`]: strace-style symbolic tables and the generic flag/value
 //!   printers for the three `-X` styles;
 //! * [`escape`]: strace's string quoting;
@@ -26,6 +26,7 @@ pub mod escape;
 pub mod exec;
 pub mod fanotify;
 pub mod file_attr;
+pub mod file_handle;
 pub mod fsmount;
 pub mod inotify;
 pub mod link;

@@ -123,6 +123,14 @@ pub enum Render {
     Argv,
     /// exec's envp: how many strings, or the strings under -v.
     Envp,
+    /// name_to_handle_at's `struct file_handle`: its size as the caller
+    /// gave it, and what the call filled in (file_handle.rs).
+    FileHandle,
+    /// An `int` the call stores: `[N]` if it succeeded.
+    OutInt,
+    /// setxattrat's (`get` false) or getxattrat's `struct xattr_args`, of
+    /// the size in argument `size`, with the value it points to (xattr.rs).
+    XattrArgs { size: u8, get: bool },
 }
 
 impl Render {
@@ -143,6 +151,7 @@ impl Render {
                 | Render::XattrOut { .. }
                 | Render::XattrList { .. }
                 | Render::FileAttr { get: true, .. }
+                | Render::OutInt
         )
     }
 }
@@ -228,6 +237,7 @@ use super::chmod::FCHMODAT_FLAGS;
 use super::exec::EXECVEAT_FLAGS;
 use super::fanotify::{FAN_EVENT_FLAGS, FAN_MARK_FLAGS};
 use super::file_attr::FILE_ATTR_FLAGS;
+use super::file_handle::NAME_TO_HANDLE_AT_FLAGS;
 use super::fsmount::{FSPICK_FLAGS, MOUNT_SETATTR_FLAGS, MOVE_MOUNT_FLAGS, OPEN_TREE_FLAGS};
 use super::inotify::INOTIFY_FLAGS;
 use super::link::{AT_FLAGS, RENAME_FLAGS};
@@ -995,6 +1005,43 @@ pub static SYSCALLS: &[SyscallDef] = &[
         FILE,
     ),
     row(
+        "setxattrat",
+        463,
+        463,
+        &[
+            p("dirfd", 0, Dirfd),
+            p("pathname", 1, Path),
+            p("at_flags", 2, Flags(&XATTRAT_FLAGS)),
+            p("name", 3, Str),
+            p(
+                "args",
+                4,
+                XattrArgs {
+                    size: 5,
+                    get: false,
+                },
+            ),
+            p("size", 5, Size),
+        ],
+        Ret::Unsigned,
+        FILE | DESC,
+    ),
+    row(
+        "getxattrat",
+        464,
+        464,
+        &[
+            p("dirfd", 0, Dirfd),
+            p("pathname", 1, Path),
+            p("at_flags", 2, Flags(&XATTRAT_FLAGS)),
+            p("name", 3, Str),
+            p("args", 4, XattrArgs { size: 5, get: true }),
+            p("size", 5, Size),
+        ],
+        Ret::Unsigned,
+        FILE | DESC,
+    ),
+    row(
         "listxattrat",
         465,
         465,
@@ -1136,6 +1183,21 @@ pub static SYSCALLS: &[SyscallDef] = &[
         ],
         Ret::Unsigned,
         FILE,
+    ),
+    // file handles (strace src/file_handle.c)
+    row(
+        "name_to_handle_at",
+        303,
+        341,
+        &[
+            p("dirfd", 0, Dirfd),
+            p("pathname", 1, Path),
+            p("handle", 2, FileHandle),
+            p("mount_id", 3, OutInt),
+            p("flags", 4, Flags(&NAME_TO_HANDLE_AT_FLAGS)),
+        ],
+        Ret::Unsigned,
+        FILE | DESC,
     ),
     // fanotify (strace src/fanotify.c)
     row(

@@ -78,6 +78,8 @@ pub fn call<'a>(syscall: Syscall, args: &[u64], memory: [Memory<'a>; 2], ret: i6
         args: a,
         compat: false,
         captured,
+        before: [Memory::Null; 6],
+        pointee: [Memory::Null; 6],
         ret,
         unfinished: false,
         detail: Default::default(),

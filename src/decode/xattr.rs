@@ -1,8 +1,11 @@
 //! The extended attribute calls: names, values and lists of names, as
 //! strace prints them, subject to -s.
 
+use std::fmt::Write;
+
 use super::call::{write_address, write_strn_ex, Call, Memory};
-use super::xlat::Xlat;
+use super::open::write_struct_tail;
+use super::xlat::{write_flags, Style, Xlat};
 
 pub static XATTR_FLAGS: Xlat = Xlat {
     entries: &[("XATTR_CREATE", 0x1), ("XATTR_REPLACE", 0x2)],
@@ -37,6 +40,64 @@ pub fn write_value_out(out: &mut String, call: &Call, addr: u64, mem: &Memory, s
     } else {
         write_strn_ex(out, call, addr, mem, ret as u64, true);
     }
+}
+
+/// `struct xattr_args` as of Linux 6.13 (XATTR_ARGS_SIZE_VER0).
+pub const XATTR_ARGS_SIZE: usize = 16;
+
+/// setxattrat's and getxattrat's `struct xattr_args *args` of `size`
+/// bytes (argument `arg`), as strace prints it: the address when `size`
+/// is too small or the struct unreadable; its value as setxattr's or
+/// getxattr's (`get`: what the call returned; only the address when
+/// the struct asked for the size alone); the non-zero bytes past it.
+pub fn write_xattr_args(
+    out: &mut String,
+    call: &Call,
+    addr: u64,
+    arg: usize,
+    size: u64,
+    get: bool,
+    style: Style,
+) {
+    let mem = call.captured.get(arg).unwrap_or(&Memory::Null);
+    let (data, complete) = match *mem {
+        Memory::Bytes { data, complete }
+            if size >= XATTR_ARGS_SIZE as u64 && data.len() >= XATTR_ARGS_SIZE =>
+        {
+            (data, complete)
+        }
+        _ => {
+            write_address(out, addr);
+            return;
+        }
+    };
+    let u32_at = |off: usize| {
+        data.get(off..off + 4)
+            .and_then(|b| <[u8; 4]>::try_from(b).ok())
+            .map_or(0, u32::from_le_bytes)
+    };
+    let value = data
+        .get(..8)
+        .and_then(|b| <[u8; 8]>::try_from(b).ok())
+        .map_or(0, u64::from_le_bytes);
+    let (value_size, flags) = (u32_at(8), u32_at(12));
+    let value_mem = call.pointee.get(arg).unwrap_or(&Memory::Null);
+    out.push_str("{value=");
+    match get {
+        false => write_value_in(out, call, value, value_mem, u64::from(value_size)),
+        true if value_size == 0 => write_address(out, value),
+        true => write_value_out(out, call, value, value_mem, u64::from(value_size)),
+    }
+    let _ = write!(out, ", size={value_size}, flags=");
+    write_flags(out, u64::from(flags), &XATTR_FLAGS, style);
+    if size > XATTR_ARGS_SIZE as u64 {
+        if complete {
+            write_struct_tail(out, data, XATTR_ARGS_SIZE, size);
+        } else {
+            out.push_str(", ???");
+        }
+    }
+    out.push('}');
 }
 
 /// A list of names the call fills (listxattr): NUL-separated, as many
@@ -146,5 +207,88 @@ mod tests {
             render(&c, Style::Verbose),
             r#"removexattrat(-100 /* AT_FDCWD */, "f", 0x100 /* AT_SYMLINK_NOFOLLOW */, "user.test") = -1 ENODATA (No data available)"#
         );
+    }
+
+    fn xattr_args(value: u64, size: u32, flags: u32) -> Vec<u8> {
+        let mut v = value.to_le_bytes().to_vec();
+        v.extend_from_slice(&size.to_le_bytes());
+        v.extend_from_slice(&flags.to_le_bytes());
+        v
+    }
+
+    #[test]
+    fn xattr_args_with_their_values() {
+        let path = s(b"f");
+        let name = s(b"user.test");
+        let set = |args: &[u64], st: Memory<'static>, value: Memory<'static>, ret| {
+            let mut c = xattr("setxattrat", args, &[(1, path), (3, name), (4, st)], ret);
+            c.pointee[4] = value;
+            c
+        };
+        let st = xattr_args(0x2000, 4, 1).leak();
+        let c = set(&[CWD, P, 0, P, P, 16], s(st), s(b"abc\0"), 0);
+        check(
+            &c,
+            r#"setxattrat(AT_FDCWD, "f", 0, "user.test", {value="abc", size=4, flags=XATTR_CREATE}, 16) = 0"#,
+            r#"setxattrat(-100, "f", 0, "user.test", {value="abc", size=4, flags=0x1}, 16) = 0"#,
+            r#"setxattrat(-100 /* AT_FDCWD */, "f", 0, "user.test", {value="abc", size=4, flags=0x1 /* XATTR_CREATE */}, 16) = 0"#,
+        );
+        // Too small a size, an unreadable struct: the address.
+        let c = set(&[CWD, P, 0, P, P, 15], s(st), s(b"abc\0"), -22);
+        assert!(
+            render(&c, Style::Abbrev).contains(r#""user.test", 0x555500001000, 15) = -1 EINVAL"#)
+        );
+        let c = set(
+            &[CWD, P, 0, P, P, 16],
+            Memory::Unreadable,
+            Memory::Null,
+            -14,
+        );
+        assert!(
+            render(&c, Style::Abbrev).contains(r#""user.test", 0x555500001000, 16) = -1 EFAULT"#)
+        );
+        // Larger: what lies past it, or ??? when it could not be read.
+        let mut tail = xattr_args(0, 1, 4);
+        tail.extend_from_slice(&[0x90, 0, 0, 0, 0, 0, 0, 0x97]);
+        let c = set(&[CWD, P, 0, P, P, 24], s(tail.leak()), Memory::Null, -22);
+        assert!(render(&c, Style::Abbrev).contains(
+            r#"{value=NULL, size=1, flags=0x4 /* XATTR_??? */, /* bytes 16..23 */ "\x90\x00\x00\x00\x00\x00\x00\x97"}, 24)"#
+        ));
+        let cut = Memory::Bytes {
+            data: st,
+            complete: false,
+        };
+        let c = set(&[CWD, P, 0, P, P, 17], cut, s(b"abc\0"), -22);
+        assert!(render(&c, Style::Abbrev)
+            .contains(r#"{value="abc", size=4, flags=XATTR_CREATE, ???}, 17)"#));
+        // A value too large for the kernel prints as its address.
+        let huge = xattr_args(0x2000, 65537, 0).leak();
+        let c = set(&[CWD, P, 0, P, P, 16], s(huge), Memory::Unreadable, -7);
+        assert!(render(&c, Style::Abbrev).contains(r#"{value=0x2000, size=65537, flags=0}"#));
+
+        // getxattrat: the value the call returned, if it succeeded.
+        let get = |st: Memory<'static>, value: Memory<'static>, ret| {
+            let mut c = xattr(
+                "getxattrat",
+                &[7, 0, 0x1000, P, P, 16],
+                &[(3, name), (4, st)],
+                ret,
+            );
+            c.pointee[4] = value;
+            c
+        };
+        let st = xattr_args(0x2000, 64, 0).leak();
+        let c = get(s(st), s(b"foo\0bar"), 7);
+        assert_eq!(
+            render(&c, Style::Abbrev),
+            r#"getxattrat(7, NULL, AT_EMPTY_PATH, "user.test", {value="foo\0bar", size=64, flags=0}, 16) = 7"#
+        );
+        let c = get(s(st), Memory::Null, -61);
+        assert!(render(&c, Style::Abbrev)
+            .contains(r#"{value=0x2000, size=64, flags=0}, 16) = -1 ENODATA"#));
+        // Asked for the size alone: the address.
+        let zero = xattr_args(0x2000, 0, 0).leak();
+        let c = get(s(zero), Memory::Null, 7);
+        assert!(render(&c, Style::Abbrev).contains(r#"{value=0x2000, size=0, flags=0}, 16) = 7"#));
     }
 }

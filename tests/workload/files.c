@@ -859,6 +859,83 @@ static void structs(const char *self)
 	exit(7);
 }
 
+/* setxattrat's and getxattrat's argument (Linux 6.13). */
+struct xattr_args {
+	uint64_t value;
+	uint32_t size;
+	uint32_t flags;
+};
+
+#define SYS_setxattrat_ 463
+#define SYS_getxattrat_ 464
+
+/*
+ * name_to_handle_at, setxattrat and getxattrat: structs the call rewrites
+ * or that point to more memory, succeeding and failing. Run in an empty
+ * directory with a file "f"; buffers in the fixed page (see structs).
+ */
+static void handles(void)
+{
+	char *page = fixed_page();
+	uint32_t *handle = (uint32_t *)(page + 256), *last;
+	int *mount_id = (int *)(page + 128);
+	struct xattr_args *args = (struct xattr_args *)(page + 3072);
+	struct xattr_args *edge = (struct xattr_args *)(page + PAGE - 16);
+	char *bad = (char *)0x1000;
+	uint32_t size;
+
+	close_fd(sys_openat(AT_FDCWD, "f", O_WRONLY | O_CREAT | O_TRUNC, 0600));
+	marker("--begin--");
+	/* Too small, then the handle; the same again with the exact size. */
+	handle[0] = 0;
+	syscall(SYS_name_to_handle_at, AT_FDCWD, "f", handle, mount_id, 0);
+	size = handle[0];
+	handle[0] = 128;
+	syscall(SYS_name_to_handle_at, AT_FDCWD, "f", handle, mount_id, AT_SYMLINK_FOLLOW);
+	/* The header and the handle end where the page does. */
+	last = (uint32_t *)(page + PAGE - 8 - size);
+	last[0] = size;
+	syscall(SYS_name_to_handle_at, AT_FDCWD, "f", last, mount_id, AT_EMPTY_PATH);
+	handle[0] = 128;
+	syscall(SYS_name_to_handle_at, AT_FDCWD, "f", handle, mount_id, AT_SYMLINK_FOLLOW | 0xfc);
+	syscall(SYS_name_to_handle_at, AT_FDCWD, "missing", handle, mount_id, 0);
+	syscall(SYS_name_to_handle_at, AT_FDCWD, "f", handle, NULL, 0);
+	syscall(SYS_name_to_handle_at, AT_FDCWD, "f", NULL, mount_id, 0);
+	syscall(SYS_name_to_handle_at, AT_FDCWD, "f", bad, mount_id, 0);
+	syscall(SYS_name_to_handle_at, -5, "f", handle, mount_id, 0x201);
+	/* Extended attributes through struct xattr_args. */
+	args->value = (uintptr_t)put(page, 1024, "abc");
+	args->size = 4;
+	args->flags = 1; /* XATTR_CREATE */
+	syscall(SYS_setxattrat_, AT_FDCWD, "f", 0, "user.test", args, 16);
+	syscall(SYS_setxattrat_, AT_FDCWD, "f", AT_SYMLINK_NOFOLLOW, "user.test", args, 16);
+	args->value = (uintptr_t)page;
+	args->size = 64;
+	args->flags = 0;
+	syscall(SYS_getxattrat_, AT_FDCWD, "f", 0, "user.test", args, 16);
+	args->size = 0;
+	syscall(SYS_getxattrat_, AT_FDCWD, "f", 0, "user.test", args, 16);
+	args->size = 2;
+	syscall(SYS_getxattrat_, AT_FDCWD, "f", 0, "user.test", args, 16);
+	syscall(SYS_getxattrat_, AT_FDCWD, "f", 0, "user.test", args, 15);
+	syscall(SYS_getxattrat_, AT_FDCWD, "f", 0, "user.test", NULL, 16);
+	/* Past the struct: shown when not zero, ??? when unreadable. */
+	memset(args + 1, 0, 8);
+	*(uint32_t *)(args + 1) = 0x1234;
+	syscall(SYS_getxattrat_, AT_FDCWD, "f", 0, "user.test", args, 24);
+	edge->value = (uintptr_t)bad;
+	edge->size = 4;
+	edge->flags = 2; /* XATTR_REPLACE */
+	syscall(SYS_setxattrat_, AT_FDCWD, "f", 0, "user.test", edge, 17);
+	syscall(SYS_setxattrat_, AT_FDCWD, "f", 0, "user.test", edge, 16);
+	edge->value = 0;
+	edge->size = 1;
+	syscall(SYS_setxattrat_, AT_FDCWD, "f", 0, "user.test", edge, 16);
+	syscall(SYS_setxattrat_, AT_FDCWD, "f", 0, "user.test", bad, 16);
+	syscall(466 /* removexattrat */, AT_FDCWD, "f", 0, "user.test");
+	marker("--end--");
+}
+
 static long long now_ns(void)
 {
 	struct timespec ts;
@@ -1057,10 +1134,12 @@ int main(int argc, char **argv)
 		storm(argc > 2 ? atol(argv[2]) : 1000000);
 	else if (!strcmp(scenario, "structs"))
 		structs(argv[0]);
+	else if (!strcmp(scenario, "handles"))
+		handles();
 	else if (!strcmp(scenario, "end"))
 		marker("--end--");
 	else {
-		fprintf(stderr, "usage: files basic|decode|file-calls|open-how-tails|exit-in-call|hold|reuse|sleep|race|threads|evil-comm|spin|wait|thread-target|leader-exits|renamed-child|fifo|live|paths|jail|deep|storm|gated-storm|structs [COUNT]\n");
+		fprintf(stderr, "usage: files basic|decode|file-calls|open-how-tails|exit-in-call|hold|reuse|sleep|race|threads|evil-comm|spin|wait|thread-target|leader-exits|renamed-child|fifo|live|paths|jail|deep|storm|gated-storm|structs|handles [COUNT]\n");
 		return 2;
 	}
 	return 0;
