@@ -1276,8 +1276,8 @@ static __always_inline bool dying(struct task_struct *task)
 #define FNV_PRIME 0x100000001b3ULL
 
 struct path_hash {
-	const __u8 *bytes; /* map memory */
-	__u32 start, end;  /* the bytes to hash next: bytes[start..end) */
+	const struct scratch *record;
+	__u32 start, end;  /* the record's bytes to hash next: [start..end) */
 	__u32 pos;	   /* bytes hashed so far, over every piece */
 	__u64 hash;
 	bool hit;	   /* a prefix path matched */
@@ -1329,16 +1329,14 @@ static long hash_byte(__u64 i, struct path_hash *m)
 {
 	__u32 at = m->start + i;
 
-	if (at >= m->end || at >= FD_PATH_END)
+	if (at >= m->end || at >= SCRATCH_SIZE)
 		return 1;
-	hash_one(m, m->bytes[at & (FD_PATH_END - 1)]);
+	hash_one(m, m->record->bytes[at & (SCRATCH_SIZE - 1)]);
 	return 0;
 }
 
-static __always_inline void hash_piece(struct path_hash *m, const __u8 *bytes, __u32 start,
-				       __u32 end)
+static __always_inline void hash_piece(struct path_hash *m, __u32 start, __u32 end)
 {
-	m->bytes = bytes;
 	m->start = start;
 	m->end = end;
 	if (start < end)
@@ -1347,12 +1345,33 @@ static __always_inline void hash_piece(struct path_hash *m, const __u8 *bytes, _
 		m->dotdot = true;
 }
 
+/* Whether the record's bytes [off..off + len), after [base..base + base_len)
+ * and a '/' when base_len is set (and not the root), name one of
+ * trace_paths: whole, or beneath a prefix one unless a ".." component may
+ * lead out of it. A global function: the verifier checks its loops once,
+ * not once per state of its callers. */
+__noinline int names_trace_path(const struct scratch *record, __u32 base, __u32 base_len,
+				__u32 off, __u32 len)
+{
+	struct path_hash m = { .record = record, .hash = FNV_OFFSET };
+
+	if (!record)
+		return 0;
+	if (base_len) {
+		hash_piece(&m, base, base + base_len);
+		if (base_len != 1)
+			hash_one(&m, '/');
+	}
+	hash_piece(&m, off, off + len);
+	return whole_hit(&m) || (m.hit && !m.dotdot);
+}
+
 /* What touches_trace_path works on, shared across bpf_loop iterations. */
 struct selection {
-	const __u8 *buf; /* the record (map memory) */
+	const struct scratch *record;
 	const struct in_flight *call;
 	struct capture_offsets offsets;
-	const __u8 *base; /* the DIRFD_PATH capture's bytes, or NULL */
+	__u32 base; /* where the DIRFD_PATH capture's bytes start, or 0 */
 	__u32 base_len;
 	bool hit;
 };
@@ -1368,7 +1387,7 @@ static __always_inline struct capture *capture_at(const struct selection *sel, _
 	if (!off || off > CAPTURE_LIMIT)
 		return NULL;
 	barrier_var(off);
-	return (struct capture *)(sel->buf + off);
+	return (struct capture *)(sel->record->bytes + off);
 }
 
 /* bpf_loop callback: whether capture i names one of trace_paths. */
@@ -1376,9 +1395,8 @@ static long select_one(__u64 i, struct selection *sel)
 {
 	const struct capture_plan *plan;
 	struct capture *hdr = capture_at(sel, i);
-	struct path_hash m = { .hash = FNV_OFFSET };
 	const __u8 *data;
-	__u32 len, start = 0;
+	__u32 len, off, start = 0;
 
 	if (i >= MAX_CAPTURES)
 		return 1;
@@ -1394,26 +1412,19 @@ static long select_one(__u64 i, struct selection *sel)
 	if (plan->match_as == MATCH_FD && plan->kind == CAPTURE_DIRFD_PATH &&
 	    plan->arg < MAX_ARGS && (int)sel->call->args[plan->arg] == AT_FDCWD)
 		return 0;
-	/* The text as it is: whole, as strace compares it; beneath a prefix
-	 * path unless a ".." component may lead out of it. */
-	hash_piece(&m, data, 0, len);
-	if (whole_hit(&m) || (m.hit && !m.dotdot))
+	off = sel->offsets.at[i] + sizeof(*hdr);
+	/* The text as it is, as strace compares it. */
+	if (names_trace_path(sel->record, 0, 0, off, len))
 		goto hit;
-	if (plan->match_as == MATCH_FD || data[0] == '/' || m.dotdot || !sel->base)
+	if (plan->match_as == MATCH_FD || data[0] == '/' || !sel->base_len)
 		return 0;
-	/* Relative: the directory, a '/' unless it is the root, then the path
-	 * without its leading "./". */
-	m = (struct path_hash){ .hash = FNV_OFFSET };
-	hash_piece(&m, sel->base, 0, sel->base_len);
-	if (sel->base_len != 1)
-		hash_one(&m, '/');
+	/* Relative: after the directory, without its leading "./". */
 	for (int k = 0; k < 8; k++) {
 		if (start + 1 < len && data[start & (FD_PATH_END - 1)] == '.' &&
 		    data[(start + 1) & (FD_PATH_END - 1)] == '/')
 			start += 2;
 	}
-	hash_piece(&m, data, start, len);
-	if (m.hit || whole_hit(&m))
+	if (names_trace_path(sel->record, sel->base, sel->base_len, off + start, len - start))
 		goto hit;
 	return 0;
 hit:
@@ -1430,7 +1441,7 @@ __noinline int touches_trace_path(struct scratch *scratch, const struct in_fligh
 
 	if (!scratch || !call || !offsets)
 		return 0;
-	sel.buf = scratch->bytes;
+	sel.record = scratch;
 	sel.call = call;
 	sel.offsets = *offsets;
 	for (int i = 0; i < MAX_CAPTURES; i++) {
@@ -1438,7 +1449,7 @@ __noinline int touches_trace_path(struct scratch *scratch, const struct in_fligh
 
 		if (hdr && call->plan.captures[i].kind == CAPTURE_DIRFD_PATH &&
 		    hdr->status == CAPTURE_OK && hdr->len < FD_PATH_END) {
-			sel.base = (const __u8 *)(hdr + 1);
+			sel.base = sel.offsets.at[i] + sizeof(*hdr);
 			sel.base_len = hdr->len;
 			break;
 		}
@@ -1624,11 +1635,46 @@ static long arg_form(__u64 k, struct arg_match *m)
 	return m->hit;
 }
 
+/* Whether the file behind descriptor fd may be one of trace_paths or
+ * beneath one. Global, as names_trace_path. */
+__noinline int fd_may_name_trace_path(long fd)
+{
+	struct prefilter_buf *pb;
+	struct dentry *dentry;
+	struct vfsmount *vfs;
+	__u32 zero = 0;
+
+	pb = bpf_map_lookup_elem(&prefilter_buf, &zero);
+	if (!pb)
+		return 1;
+	return fd_dentry(fd, &dentry, &vfs) && names_alike(dentry, vfs, pb);
+}
+
+/* Whether the path argument at user address uptr may name one of
+ * trace_paths. Global, as names_trace_path. */
+__noinline int arg_may_name_trace_path(__u64 uptr)
+{
+	struct arg_match m = {};
+	struct prefilter_buf *pb;
+	__u32 zero = 0;
+	long len;
+
+	pb = bpf_map_lookup_elem(&prefilter_buf, &zero);
+	if (!pb)
+		return 1;
+	len = bpf_probe_read_user_str(pb->arg, FD_PATH_END, (void *)uptr);
+	if (len <= 1)
+		return 0;
+	m.arg = pb->arg;
+	m.len = len - 1;
+	bpf_loop(trace_path_count, arg_form, &m, 0);
+	return m.hit;
+}
+
 /* What candidate works on, shared across bpf_loop iterations. */
 struct candidates {
 	const struct in_flight *call;
 	long ret;
-	struct prefilter_buf *pb;
 	bool hit;
 };
 
@@ -1636,17 +1682,13 @@ struct candidates {
 static long candidate(__u64 i, struct candidates *c)
 {
 	const struct capture_plan *plan = &c->call->plan.captures[i & 7];
-	struct arg_match m = {};
-	struct dentry *dentry;
-	struct vfsmount *vfs;
-	long fd, len;
+	long fd;
 
 	if (i >= MAX_CAPTURES || plan->kind == CAPTURE_NONE)
 		return 1;
 	if (plan->match_as == MATCH_FD) {
 		fd = plan->arg < MAX_ARGS ? (int)c->call->args[plan->arg] : c->ret;
-		c->hit = fd != AT_FDCWD && fd_dentry(fd, &dentry, &vfs) &&
-			 names_alike(dentry, vfs, c->pb);
+		c->hit = fd != AT_FDCWD && fd_may_name_trace_path(fd);
 		return c->hit;
 	}
 	if (plan->match_as != MATCH_PATH || plan->arg >= MAX_ARGS || !c->call->args[plan->arg])
@@ -1657,24 +1699,14 @@ static long candidate(__u64 i, struct candidates *c)
 		c->hit = true;
 		return 1;
 	}
-	len = bpf_probe_read_user_str(c->pb->arg, FD_PATH_END, (void *)c->call->args[plan->arg]);
-	if (len <= 1)
-		return 0;
-	m.arg = c->pb->arg;
-	m.len = len - 1;
-	bpf_loop(trace_path_count, arg_form, &m, 0);
-	c->hit = m.hit;
+	c->hit = arg_may_name_trace_path(c->call->args[plan->arg]);
 	return c->hit;
 }
 
 static __always_inline bool may_touch_trace_path(const struct in_flight *call, long ret)
 {
 	struct candidates c = { .call = call, .ret = ret };
-	__u32 zero = 0;
 
-	c.pb = bpf_map_lookup_elem(&prefilter_buf, &zero);
-	if (!c.pb)
-		return true;
 	bpf_loop(MAX_CAPTURES, candidate, &c, 0);
 	return c.hit;
 }
