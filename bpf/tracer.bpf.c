@@ -55,6 +55,11 @@ const volatile __u32 trace_path_count = 0;
 /* Writable memory, unlike the rodata above: the verifier must not know the
  * lengths, or it would follow every byte of a path as its own state. */
 struct trace_path trace_paths[MAX_TRACE_PATHS] = {};
+/* Bit n set when some trace path's last component has n bytes (n <= NAME_MAX):
+ * of every path, and of the prefix ones alone. The first pass reads a
+ * dentry's name, and compares, only when its length is one of these. */
+__u64 last_lengths[4] = {};
+__u64 prefix_last_lengths[4] = {};
 /* Wake user space only once this much is pending; it polls on a timer too. */
 const volatile __u64 wakeup_bytes = 0;
 
@@ -1537,6 +1542,13 @@ static long name_form(__u64 k, struct name_match *m)
 	return m->hit;
 }
 
+/* Whether a name of len bytes may be a trace path's last component; a
+ * name longer than any the kernel gives cannot be told, so it may. */
+static __always_inline bool length_named(const __u64 *lengths, __u32 len)
+{
+	return len > NAME_MAX || (lengths[(len / 64) & 3] >> (len % 64)) & 1;
+}
+
 /* Whether dentry (or, for the prefix paths, one of its ancestors up to
  * the task's root) has the name a trace path's file would have. */
 static __always_inline bool names_alike(struct dentry *dentry, struct vfsmount *vfs,
@@ -1561,12 +1573,14 @@ static __always_inline bool names_alike(struct dentry *dentry, struct vfsmount *
 			mnt = up;
 			continue;
 		}
-		m.name = dentry->d_name.name;
 		m.len = dentry->d_name.len;
-		m.read = false;
-		bpf_loop(trace_path_count, name_form, &m, 0);
-		if (m.hit)
-			return true;
+		if (length_named(m.leaf ? last_lengths : prefix_last_lengths, m.len)) {
+			m.name = dentry->d_name.name;
+			m.read = false;
+			bpf_loop(trace_path_count, name_form, &m, 0);
+			if (m.hit)
+				return true;
+		}
 		m.leaf = false;
 		parent = dentry->d_parent;
 		if (parent == dentry)
@@ -1575,6 +1589,8 @@ static __always_inline bool names_alike(struct dentry *dentry, struct vfsmount *
 	}
 	/* The root itself: the paths "/" and "/" as a prefix, whose last
 	 * component is empty, name it. */
+	if (!length_named(last_lengths, 0))
+		return false;
 	m.len = 0;
 	m.read = true;
 	m.leaf = true;

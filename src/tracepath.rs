@@ -111,6 +111,25 @@ impl TracePaths {
             .collect()
     }
 
+    /// The lengths of the kernel table's last components, as bit sets
+    /// (bit n: some component has n bytes): of every form, and of the
+    /// prefix forms alone.
+    pub fn last_lengths(&self) -> ([u64; 4], [u64; 4]) {
+        let mut every = [0u64; 4];
+        let mut prefixes = [0u64; 4];
+        for (form, _) in self.kernel_table() {
+            let n = usize::from(form.last_len);
+            if n >= 256 {
+                continue; // longer than any name: no dentry bears it
+            }
+            every[n / 64] |= 1 << (n % 64);
+            if form.prefix != 0 {
+                prefixes[n / 64] |= 1 << (n % 64);
+            }
+        }
+        (every, prefixes)
+    }
+
     fn names(&self, path: &[u8]) -> bool {
         self.whole.iter().any(|p| p == path) || self.prefixes.iter().any(|p| path.starts_with(p))
     }

@@ -193,6 +193,7 @@ impl<'obj> Tracer<'obj> {
             .bss_data
             .as_deref_mut()
             .ok_or_else(|| Error::Runtime("the tracer's bss is not mapped".into()))?;
+        (bss.last_lengths, bss.prefix_last_lengths) = config.trace_paths.last_lengths();
         for (i, (form, bytes)) in table.into_iter().enumerate() {
             bss.trace_paths[i] = form;
             bss.trace_path_texts[i].bytes[..bytes.len()].copy_from_slice(bytes);

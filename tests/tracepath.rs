@@ -75,6 +75,10 @@ fn a_trailing_slash_selects_everything_beneath() {
         calls,
         [
             "mkdir(\"b\", 0755) = 0",
+            "mkdir(\"b/in\", 0755) = 0",
+            "openat(AT_FDCWD, \"b/in/f\", O_WRONLY|O_CREAT, 0600) = 3",
+            // Beneath, by the descriptor returned alone.
+            "openat(AT_FDCWD, \"/proc/self/cwd/in/f\", O_RDONLY) = 8",
             "openat(AT_FDCWD, \".\", O_RDWR|O_TMPFILE, 0600) = 9",
             "openat(9, \"x\", O_RDONLY) = -1 ENOTDIR (Not a directory)",
             "openat(AT_FDCWD, \"gone\", O_WRONLY|O_CREAT, 0600) = 9",

@@ -1003,6 +1003,8 @@ static void paths(void)
 	mkdir("src", 0755);
 	mkdir("dst", 0755);
 	close_fd(open("a/f", O_WRONLY | O_CREAT, 0600));
+	mkdir("b/in", 0755);
+	close_fd(sys_openat(AT_FDCWD, "b/in/f", O_WRONLY | O_CREAT, 0600));
 	if (pipe(p))
 		exit(5);
 	sock = socket(AF_UNIX, SOCK_STREAM, 0);
@@ -1016,6 +1018,8 @@ static void paths(void)
 	close_fd(sys_openat(AT_FDCWD, "f", O_RDONLY, 0));
 	chdir("../b");
 	close_fd(sys_openat(AT_FDCWD, "../a/f", O_RDONLY, 0));
+	/* Beneath b, as only the descriptor it returns tells. */
+	close_fd(sys_openat(AT_FDCWD, "/proc/self/cwd/in/f", O_RDONLY, 0));
 	dir = sys_openat(AT_FDCWD, "..", O_RDONLY | O_DIRECTORY, 0);
 	close_fd(sys_openat(dir, "a/f", O_RDONLY, 0));
 	close_fd(syscall(SYS_openat2, dir, "a", &how, sizeof(how)));
