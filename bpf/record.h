@@ -144,6 +144,15 @@ struct capture_plan {
 	__u8 reserved;
 	__u8 ptr_at; /* CAPTURE_POINTEE: where the pointer is in the struct */
 	__u8 len_at; /* with len_arg LEN_FIELD: where the length is in the struct */
+	/* Taken only for some values of another argument (a command): with
+	 * if_values not 0, when v = ((__u32)args[if_arg] >> if_shift) - if_base
+	 * is below 64 and bit v of if_values is set, or, with if_not, is not. */
+	__u8 if_arg;
+	__u8 if_shift;
+	__u8 if_not;
+	__u8 len_int; /* args[len_arg] is an int: only its low 32 bits count */
+	__u32 if_base;
+	__u64 if_values;
 };
 
 /* How the tracer handles one syscall number; call 0: not traced. */

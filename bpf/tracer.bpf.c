@@ -402,6 +402,23 @@ static __always_inline __u64 fingerprint(const __u8 *bytes, __u32 len)
 	return state.hash | 1;
 }
 
+/* Whether a capture's condition on another argument holds (always, when
+ * it has none): the plan then holds one capture per kind an argument takes
+ * as a command selects it, and only the right one runs. */
+static __always_inline bool condition_holds(const struct capture_plan *plan, const __u64 *args)
+{
+	__u32 v;
+	bool in;
+
+	if (!plan->if_values)
+		return true;
+	if (plan->if_arg >= MAX_ARGS)
+		return false;
+	v = ((__u32)args[plan->if_arg] >> (plan->if_shift & 31)) - plan->if_base;
+	in = v < 64 && ((plan->if_values >> (v & 63)) & 1);
+	return in != !!plan->if_not;
+}
+
 /* Fingerprints the strings the call will capture, as they are now. The
  * kernel copies them right after this; a different string at exit means
  * another thread changed it meanwhile, and the record says so. Only a task
@@ -427,7 +444,8 @@ static __always_inline void fingerprint_strings(struct task_struct *task, struct
 
 		if (plan->kind == CAPTURE_NONE)
 			break;
-		if (plan->kind != CAPTURE_STRING || arg >= MAX_ARGS || !call->args[arg])
+		if (plan->kind != CAPTURE_STRING || arg >= MAX_ARGS || !call->args[arg] ||
+		    !condition_holds(plan, call->args))
 			continue;
 		n = bpf_probe_read_user_str(scratch->bytes, CAPTURE_MAX, (void *)call->args[arg]);
 		if (n > 0)
@@ -622,8 +640,14 @@ static __always_inline __u32 read_user(struct capture_job *job, __u8 *buf, struc
 		return read_array(job, buf, hdr, data_off, ptr);
 	if (plan->kind == CAPTURE_BYTES || plan->kind == CAPTURE_POINTEE) {
 		len = plan->size;
-		if (plan->len_arg < MAX_ARGS && job->args[plan->len_arg] < len)
-			len = job->args[plan->len_arg];
+		if (plan->len_arg < MAX_ARGS) {
+			__u64 given = job->args[plan->len_arg];
+
+			if (plan->len_int)
+				given = (__u32)given;
+			if (given < len)
+				len = given;
+		}
 		if (plan->len_arg == ARG_RESULT)
 			len = job->ret < 0 ? 0 : (__u64)job->ret < len ? (__u64)job->ret : len;
 		if (plan->len_arg == LEN_FIELD) {
@@ -978,6 +1002,8 @@ static __always_inline bool is_fd_path(const struct capture_plan *plan)
  * its address (a failed call's output) or was taken at entry. */
 static __always_inline bool taken(const struct capture_plan *plan, const struct capture_state *state)
 {
+	if (!condition_holds(plan, state->call->args))
+		return false;
 	if (state->at_entry)
 		return plan->when & (CAPTURE_AT_ENTRY | CAPTURE_BEFORE);
 	if ((plan->when & CAPTURE_IF_OK) && state->failed)
@@ -1086,7 +1112,7 @@ static long capture_fd_one(__u64 i, struct capture_state *state)
 	plan = &state->call->plan.captures[i];
 	if (plan->kind == CAPTURE_NONE)
 		return 1;
-	if (!is_fd_path(plan))
+	if (!is_fd_path(plan) || !condition_holds(plan, state->call->args))
 		return 0;
 	off = ((__u64)state->size + CAPTURE_ALIGN - 1) & ~(__u64)(CAPTURE_ALIGN - 1);
 	if (off > SCRATCH_SIZE - sizeof(*hdr))
@@ -1702,6 +1728,8 @@ static long candidate(__u64 i, struct candidates *c)
 
 	if (i >= MAX_CAPTURES || plan->kind == CAPTURE_NONE)
 		return 1;
+	if (!condition_holds(plan, c->call->args))
+		return 0;
 	if (plan->match_as == MATCH_FD) {
 		fd = plan->arg < MAX_ARGS ? (int)c->call->args[plan->arg] : c->ret;
 		c->hit = fd != AT_FDCWD && fd_may_name_trace_path(fd);

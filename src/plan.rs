@@ -6,6 +6,7 @@ use crate::bpf::types::{
     call_plan, capture_kind, capture_match, capture_plan, capture_when, limits,
 };
 use crate::decode::stat::STATX_SIZE;
+use crate::decode::table::When;
 use crate::decode::{Detail, Param, Render, RetKind, Syscall};
 
 const NO_ARG: u8 = limits::NO_ARG.0 as u8;
@@ -81,6 +82,10 @@ fn capture(param: &Param, compat: bool, detail: Detail) -> Option<capture_plan> 
         Render::OutString => (CAPTURE_BYTES, ARG_RESULT, strbytes, 0, IF_OK, 0),
         Render::OutPath => (CAPTURE_BYTES, ARG_RESULT, BYTES_MAX as u16, 0, IF_OK, 0),
         Render::Str | Render::MountString { .. } => (CAPTURE_STRING, NO_ARG, strsize, 0, 0, 0),
+        // As strace reads it: -s + 1 bytes but at most `max`, and the NUL.
+        Render::ShortStr { max } => (CAPTURE_STRING, NO_ARG, strsize.min(max + 1), 0, 0, 0),
+        // -s bytes, and one more that tells a longer value.
+        Render::FsconfigBinary { len } => (CAPTURE_BYTES, len, strbytes + 1, 0, 0, 0),
         Render::Statfs(layout) => (CAPTURE_BYTES, NO_ARG, layout.size(compat), 0, IF_OK, 0),
         Render::Times(times) => (CAPTURE_BYTES, NO_ARG, times.size(compat), 0, 0, 0),
         Render::XattrValue { size } => (CAPTURE_BYTES, size, strbytes, 0, 0, 0),
@@ -117,6 +122,7 @@ fn capture(param: &Param, compat: bool, detail: Detail) -> Option<capture_plan> 
         head,
         when,
         items,
+        len_int: matches!(param.render, Render::FsconfigBinary { .. }).into(),
         ..Default::default()
     })
 }
@@ -161,10 +167,26 @@ fn second_capture(param: &Param, detail: Detail) -> Option<capture_plan> {
     }
 }
 
+/// A capture taken only when its parameter prints: for the command values
+/// its `when` names.
+fn conditioned(mut capture: capture_plan, param: Option<&Param>) -> capture_plan {
+    let (values, not) = match param.map(|p| p.when) {
+        Some(When::Among(values)) => (values, false),
+        Some(When::Except(values)) => (values, true),
+        Some(When::Always) | None => return capture,
+    };
+    capture.if_arg = values.arg;
+    capture.if_shift = values.shift;
+    capture.if_base = values.base;
+    capture.if_values = values.bits;
+    capture.if_not = not.into();
+    capture
+}
+
 /// With -y: the path of the file behind a descriptor parameter.
 fn fd_path(param: &Param) -> Option<capture_plan> {
     let kind = match param.render {
-        Render::Fd => capture_kind::CAPTURE_FD_PATH,
+        Render::Fd | Render::ContextFd => capture_kind::CAPTURE_FD_PATH,
         Render::Dirfd | Render::FanDirfd => capture_kind::CAPTURE_DIRFD_PATH,
         _ => return None,
     };
@@ -237,23 +259,31 @@ fn captures(
     naming: Naming,
 ) -> impl Iterator<Item = capture_plan> {
     let params = syscall.params();
-    let param_of = move |c: &capture_plan| params.iter().find(|p| p.arg == usize::from(c.arg));
     let named = naming.fd_paths || naming.trace_paths;
     let fd_paths = params
         .iter()
-        .filter_map(fd_path)
-        .chain(returned_fd_path(syscall))
+        .filter_map(|p| fd_path(p).map(|c| (c, Some(p))))
+        .chain(returned_fd_path(syscall).map(|c| (c, None)))
         .filter(move |_| named);
-    let cwd = cwd_path(syscall).filter(|_| naming.trace_paths);
+    let cwd = cwd_path(syscall)
+        .filter(|_| naming.trace_paths)
+        .map(|c| (c, None));
     params
         .iter()
-        .filter_map(move |p| capture(p, compat, detail))
-        .chain(params.iter().filter_map(move |p| second_capture(p, detail)))
+        .filter_map(move |p| capture(p, compat, detail).map(|c| (c, Some(p))))
+        .chain(
+            params
+                .iter()
+                .filter_map(move |p| second_capture(p, detail).map(|c| (c, Some(p)))),
+        )
         .chain(fd_paths)
         .chain(cwd)
-        .map(move |c| match naming.trace_paths {
-            true => with_match(c, param_of(&c)),
-            false => c,
+        .map(move |(c, param)| {
+            let c = conditioned(c, param);
+            match naming.trace_paths {
+                true => with_match(c, param),
+                false => c,
+            }
         })
 }
 
@@ -491,6 +521,68 @@ mod tests {
             [(STRING, 0, none), (STRING, 2, path), (dirfd, 1, by_fd)],
             "symlinkat: the target is no file the call touches"
         );
+    }
+
+    #[test]
+    fn a_command_selects_which_capture_runs() {
+        let mut native = [call_plan::default(); SLOTS];
+        let mut compat = native;
+        let naming = Naming {
+            fd_paths: true,
+            trace_paths: true,
+        };
+        let detail = Detail {
+            strsize: 300,
+            verbose: false,
+        };
+        plans(
+            &[Syscall::named("fsconfig")],
+            detail,
+            naming,
+            &mut native,
+            &mut compat,
+        );
+        let plan = native[431];
+        assert_eq!(compat[431].call, plan.call, "the same number on ia32");
+        let bytes = capture_kind::CAPTURE_BYTES.0 as u8;
+        let fd = capture_kind::CAPTURE_FD_PATH.0 as u8;
+        let dirfd = capture_kind::CAPTURE_DIRFD_PATH.0 as u8;
+        // (kind, arg, size, match_as, if_arg, if_base, if_values, if_not).
+        let of: Vec<_> = plan
+            .captures
+            .iter()
+            .map(|c| {
+                (
+                    c.kind,
+                    c.arg,
+                    c.size,
+                    c.match_as,
+                    c.if_arg,
+                    c.if_base,
+                    c.if_values,
+                    c.if_not,
+                )
+            })
+            .collect();
+        let (path, by_fd, none) = (1, 2, 0);
+        assert_eq!(
+            of,
+            [
+                // The key of the SET commands, of 256 bytes at most.
+                (STRING, 2, 257, none, 1, 0, 0b11_1111, 0),
+                // The value: a string, bytes, or a path.
+                (STRING, 3, 257, none, 1, 1, 1, 0),
+                (bytes, 3, 301, none, 1, 2, 1, 0),
+                (STRING, 3, 0, path, 1, 3, 0b11, 0),
+                // The context, named but never matched; aux as a directory
+                // or a descriptor.
+                (fd, 0, 0, none, 0, 0, 0, 0),
+                (dirfd, 4, 0, by_fd, 1, 3, 0b11, 0),
+                (fd, 4, 0, by_fd, 1, 5, 1, 0),
+            ]
+        );
+        // The binary value's length is aux, an int.
+        assert_eq!((plan.captures[2].len_arg, plan.captures[2].len_int), (4, 1));
     }
 
     #[test]

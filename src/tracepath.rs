@@ -21,7 +21,7 @@ use std::os::unix::ffi::OsStrExt;
 use std::path::PathBuf;
 
 use crate::bpf::types::{limits, trace_path};
-use crate::decode::{ArgKind, Call, Memory, Raw, Render};
+use crate::decode::{Call, Memory, Raw, Render};
 use crate::error::Error;
 
 const AT_FDCWD: i64 = -100;
@@ -137,12 +137,10 @@ impl TracePaths {
     /// Whether `call` touches one of the paths, by the rules above.
     pub fn selects(&self, call: &Call) -> bool {
         let base = call
-            .syscall
             .params()
-            .iter()
             .find(|p| matches!(p.render, Render::Dirfd | Render::FanDirfd))
             .map_or(call.cwd_path(), |p| call.memory(p));
-        let by_params = call.syscall.params().iter().any(|param| {
+        let by_params = call.params().any(|param| {
             let text = whole_text(call.memory(param));
             match (param.render, text) {
                 (_, None) => false,
@@ -154,7 +152,8 @@ impl TracePaths {
                                     && whole_text(base)
                                         .is_some_and(|dir| self.names(&joined(dir, path))))))
                 }
-                (_, Some(path)) if matches!(param.kind(), ArgKind::Fd | ArgKind::Dirfd) => {
+                // Not a filesystem context's descriptor, as strace.
+                (Render::Fd | Render::Dirfd | Render::FanDirfd, Some(path)) => {
                     call.raw(param) != Raw::Signed(AT_FDCWD) && self.names(path)
                 }
                 _ => false,

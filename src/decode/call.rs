@@ -14,7 +14,7 @@ use super::exec::{write_argv, write_envp};
 use super::fanotify::{write_fan_dirfd, write_fan_init_flags};
 use super::file_attr::write_file_attr;
 use super::file_handle::write_file_handle;
-use super::fsmount::write_mount_attr;
+use super::fsmount::{write_fsconfig_binary, write_mount_attr};
 use super::mknod::{mknod_takes_dev, write_dev, write_file_mode};
 use super::mount::{write_mount_flags, write_mount_string};
 use super::open::{open_takes_mode, write_open_flags, write_open_how};
@@ -24,7 +24,9 @@ use super::swapon::write_swap_flags;
 use super::table::{Param, Render, Syscall};
 use super::utime::write_times;
 use super::xattr::{write_list, write_value_in, write_value_out, write_xattr_args};
-use super::xlat::{write_flags, write_hex, write_octal_mode, write_value_fmt, NumFmt, Style, Xlat};
+use super::xlat::{
+    write_flags, write_hex, write_octal_mode, write_value, write_value_fmt, NumFmt, Style, Xlat,
+};
 
 /// strace's `PATH_MAX`: a path prints at most `PATH_MAX - 1` bytes; a
 /// longer one is cut there and marked with `...`.
@@ -346,7 +348,7 @@ pub enum ArgKind {
 impl Param {
     pub fn kind(&self) -> ArgKind {
         match self.render {
-            Render::Fd => ArgKind::Fd,
+            Render::Fd | Render::ContextFd => ArgKind::Fd,
             Render::Dirfd | Render::FanDirfd => ArgKind::Dirfd,
             Render::Path | Render::LinkTarget => ArgKind::Path,
             Render::OpenMode { .. } | Render::Mode | Render::FileMode => ArgKind::Mode,
@@ -368,8 +370,11 @@ impl Param {
             | Render::FileAttr { .. }
             | Render::FileHandle
             | Render::OutInt
-            | Render::XattrArgs { .. } => ArgKind::Struct,
-            Render::Size | Render::Size64 => ArgKind::Size,
+            | Render::XattrArgs { .. }
+            | Render::Addr
+            | Render::ShortStr { .. }
+            | Render::FsconfigBinary { .. } => ArgKind::Struct,
+            Render::Size | Render::Size64 | Render::Int => ArgKind::Size,
             Render::Id | Render::Id16 => ArgKind::Id,
             Render::Dev { .. } => ArgKind::Dev,
             Render::OpenFlags
@@ -378,7 +383,8 @@ impl Param {
             | Render::Flags64(_)
             | Render::SwapFlags
             | Render::StatxFlags
-            | Render::MountFlags => ArgKind::Flags,
+            | Render::MountFlags
+            | Render::Xval(_) => ArgKind::Flags,
         }
     }
 }
@@ -393,11 +399,12 @@ pub enum Raw {
 
 impl Call<'_> {
     /// The parameters this call prints (open's mode only with O_CREAT,
-    /// mknod's dev only for a device...).
+    /// mknod's dev only for a device, those a command selects...).
     pub fn params(&self) -> impl Iterator<Item = &'static Param> + '_ {
         self.syscall
             .params()
             .iter()
+            .filter(move |p| p.when.holds(&self.args))
             .filter(move |p| match p.render {
                 Render::OpenMode { flags } => open_takes_mode(self.args[usize::from(flags)]),
                 Render::Dev { mode } => mknod_takes_dev(self.args[usize::from(mode)]),
@@ -421,6 +428,7 @@ impl Call<'_> {
             (Render::Flags64(_) | Render::Size64, _) => Raw::Unsigned(value),
             // size_t and mount's unsigned long: a word.
             (Render::Size | Render::MountFlags, _) => Raw::Unsigned(self.word(value)),
+            (Render::Int, _) => Raw::Signed(i64::from(value as u32 as i32)),
             (_, ArgKind::Fd | ArgKind::Dirfd) => Raw::Signed(i64::from(value as u32 as i32)),
             (_, ArgKind::Path | ArgKind::Struct | ArgKind::Size) => Raw::Unsigned(self.word(value)),
             (_, ArgKind::Mode) => Raw::Unsigned(u64::from(value as u16)),
@@ -436,8 +444,17 @@ impl Call<'_> {
 pub fn write_arg(out: &mut String, call: &Call, param: &Param, style: Style) {
     let value = call.args[param.arg];
     match param.render {
-        Render::Fd => {
+        Render::Fd | Render::ContextFd | Render::Int => {
             let _ = write!(out, "{}", value as u32 as i32);
+        }
+        Render::Addr => write_address(out, call.word(value)),
+        Render::Xval(table) => write_value(out, u64::from(value as u32), table, style),
+        Render::ShortStr { max } => {
+            write_str_upto(out, call, call.word(value), call.memory(param), max.into())
+        }
+        Render::FsconfigBinary { len } => {
+            let len = call.args[usize::from(len)];
+            write_fsconfig_binary(out, call, call.word(value), call.memory(param), len)
         }
         Render::Dirfd => write_dirfd(out, value, style),
         Render::FanDirfd => write_fan_dirfd(out, value, style),
@@ -544,6 +561,13 @@ fn write_out_int(out: &mut String, call: &Call, addr: u64, mem: &Memory) {
 /// strace's `printstr`: a NUL-terminated string that is not a path, of at
 /// most `-s` bytes; `...` after when it is longer.
 pub(crate) fn write_str(out: &mut String, call: &Call, addr: u64, mem: &Memory) {
+    write_str_upto(out, call, addr, mem, usize::MAX);
+}
+
+/// [`write_str`] of a string of at most `max` bytes (strace's
+/// `printstr_ex` of length `max`): at most `max` bytes print, and `...`
+/// after `max` of them whatever follows, as strace reads no further.
+pub(crate) fn write_str_upto(out: &mut String, call: &Call, addr: u64, mem: &Memory, max: usize) {
     if addr == 0 {
         out.push_str("NULL");
         return;
@@ -562,7 +586,7 @@ pub(crate) fn write_str(out: &mut String, call: &Call, addr: u64, mem: &Memory) 
             ..
         }
     );
-    let strsize = call.detail.strsize;
+    let strsize = call.detail.strsize.min(max);
     let text = data.split(|&b| b == 0).next().unwrap_or(data);
     let shown = text.get(..strsize).unwrap_or(text);
     write_quoted(out, shown, !complete || text.len() > strsize);

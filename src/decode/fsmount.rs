@@ -1,12 +1,70 @@
 //! The mount API of descriptors (strace's src/mount_setattr.c, fspick.c,
-//! move_mount.c): open_tree, fspick and move_mount's flags, and the
-//! `struct mount_attr` of mount_setattr and open_tree_attr.
+//! move_mount.c, fsconfig.c): open_tree, fspick and move_mount's flags,
+//! the `struct mount_attr` of mount_setattr and open_tree_attr, and
+//! fsconfig's commands, whose key, value and aux print as the command says.
 
 use std::fmt::Write;
 
-use super::call::{write_address, Memory};
+use super::call::{write_address, Call, Memory};
+use super::escape::write_hex_quoted;
 use super::open::write_struct_tail;
+use super::table::Values;
 use super::xlat::{write_flags, write_value, Style, Xlat};
+
+/// fsconfig(2) `cmd`.
+pub static FSCONFIG_CMDS: Xlat = Xlat {
+    entries: &[
+        ("FSCONFIG_SET_FLAG", 0),
+        ("FSCONFIG_SET_STRING", 1),
+        ("FSCONFIG_SET_BINARY", 2),
+        ("FSCONFIG_SET_PATH", 3),
+        ("FSCONFIG_SET_PATH_EMPTY", 4),
+        ("FSCONFIG_SET_FD", 5),
+        ("FSCONFIG_CMD_CREATE", 6),
+        ("FSCONFIG_CMD_RECONFIGURE", 7),
+        ("FSCONFIG_CMD_CREATE_EXCL", 8),
+    ],
+    unknown: "FSCONFIG_???",
+};
+
+/// The commands that take a key (the `FSCONFIG_SET_*` ones).
+pub const FSCONFIG_KEYED: Values = Values::of(1, 0, &[0, 1, 2, 3, 4, 5]);
+/// FSCONFIG_SET_STRING: the value is a string.
+pub const FSCONFIG_STRING: Values = Values::of(1, 0, &[1]);
+/// FSCONFIG_SET_BINARY: `aux` bytes.
+pub const FSCONFIG_BINARY: Values = Values::of(1, 0, &[2]);
+/// FSCONFIG_SET_PATH and FSCONFIG_SET_PATH_EMPTY: a path, relative to
+/// the directory descriptor in `aux`.
+pub const FSCONFIG_PATHS: Values = Values::of(1, 0, &[3, 4]);
+/// Commands whose value is more than an address.
+pub const FSCONFIG_VALUED: Values = Values::of(1, 0, &[1, 2, 3, 4]);
+/// FSCONFIG_SET_FD: `aux` is a descriptor.
+pub const FSCONFIG_FD: Values = Values::of(1, 0, &[5]);
+/// Commands whose `aux` is a descriptor.
+pub const FSCONFIG_AUX_FD: Values = Values::of(1, 0, &[3, 4, 5]);
+/// The longest key or string value strace prints.
+pub const FSCONFIG_STRING_MAX: u16 = 256;
+/// The longest binary value strace reads (1 MiB): a longer (or negative)
+/// `aux` prints the value's address.
+const FSCONFIG_BINARY_MAX: i32 = 1 << 20;
+
+/// FSCONFIG_SET_BINARY's value: `aux` bytes (an `int`), at most `-s` of
+/// them, in hex; the address when `aux` is out of range or the bytes
+/// could not be read.
+pub fn write_fsconfig_binary(out: &mut String, call: &Call, addr: u64, mem: &Memory, len: u64) {
+    let len = len as u32 as i32;
+    if !(0..=FSCONFIG_BINARY_MAX).contains(&len) {
+        write_address(out, addr);
+        return;
+    }
+    let Some(data) = mem.data().filter(|_| addr != 0) else {
+        write_address(out, addr);
+        return;
+    };
+    let len = len as usize;
+    let shown = data.get(..len.min(call.detail.strsize)).unwrap_or(data);
+    write_hex_quoted(out, shown, len > call.detail.strsize);
+}
 
 /// `struct mount_attr` as of Linux 5.12 (MOUNT_ATTR_SIZE_VER0).
 pub const MOUNT_ATTR_SIZE: usize = 32;
@@ -137,6 +195,7 @@ pub static MOVE_MOUNT_FLAGS: Xlat = Xlat {
 #[cfg(test)]
 mod tests {
     use super::super::call::Memory;
+    use super::super::table::Syscall;
     use super::super::testing::*;
     use super::super::xlat::Style;
     use super::*;
@@ -157,6 +216,131 @@ mod tests {
             "MOVE_MOUNT_F_SYMLINKS|MOVE_MOUNT_F_AUTOMOUNTS|MOVE_MOUNT_F_EMPTY_PATH|MOVE_MOUNT_T_SYMLINKS|MOVE_MOUNT_T_AUTOMOUNTS|MOVE_MOUNT_T_EMPTY_PATH|MOVE_MOUNT_SET_GROUP|MOVE_MOUNT_BENEATH"
         );
         assert_eq!(f(0x400, &MOVE_MOUNT_FLAGS), "0x400 /* MOVE_MOUNT_??? */");
+    }
+
+    /// fsconfig with `key` and `value` captured as the kernel would.
+    fn fsconfig<'a>(args: [u64; 5], key: Memory<'a>, value: Memory<'a>, ret: i64) -> Call<'a> {
+        let mut c = call(Syscall::named("fsconfig"), &args, U, ret);
+        c.captured[2] = key;
+        c.captured[3] = value;
+        c
+    }
+
+    #[test]
+    fn fsconfig_prints_what_each_command_takes() {
+        let abbrev = |c: &Call| render(c, Style::Abbrev);
+        let c = fsconfig([3, 1, P, P, 0], s(b"size"), s(b"1m"), 0);
+        check(
+            &c,
+            r#"fsconfig(3, FSCONFIG_SET_STRING, "size", "1m", 0) = 0"#,
+            r#"fsconfig(3, 0x1, "size", "1m", 0) = 0"#,
+            r#"fsconfig(3, 0x1 /* FSCONFIG_SET_STRING */, "size", "1m", 0) = 0"#,
+        );
+        // Flags: no value; commands: neither key nor value; unknown ones
+        // alike, whatever the upper half of the registers holds.
+        let c = fsconfig([3, 0, P, 0, 0], s(b"ro"), Memory::Null, 0);
+        assert_eq!(
+            abbrev(&c),
+            r#"fsconfig(3, FSCONFIG_SET_FLAG, "ro", NULL, 0) = 0"#
+        );
+        let c = fsconfig([3, 6, 0, P, 0xdead_0000_0005], U[0], U[0], 0);
+        assert_eq!(
+            abbrev(&c),
+            "fsconfig(3, FSCONFIG_CMD_CREATE, NULL, 0x555500001000, 5) = 0"
+        );
+        let c = fsconfig(
+            [0xffff_ffff, 0xdead_0000_0009, P, P, 0xffff_ff9c],
+            U[0],
+            U[0],
+            -95,
+        );
+        assert_eq!(
+            abbrev(&c),
+            "fsconfig(-1, 0x9 /* FSCONFIG_??? */, 0x555500001000, 0x555500001000, -100) = -1 EOPNOTSUPP (Operation not supported)"
+        );
+        // Paths against a directory descriptor, descriptors.
+        let c = fsconfig([3, 3, P, P, CWD], s(b"source"), s(b"/dev/sda"), 0);
+        check(
+            &c,
+            r#"fsconfig(3, FSCONFIG_SET_PATH, "source", "/dev/sda", AT_FDCWD) = 0"#,
+            r#"fsconfig(3, 0x3, "source", "/dev/sda", -100) = 0"#,
+            r#"fsconfig(3, 0x3 /* FSCONFIG_SET_PATH */, "source", "/dev/sda", -100 /* AT_FDCWD */) = 0"#,
+        );
+        let c = fsconfig([3, 5, P, 0, 7], s(b"source"), Memory::Null, 0);
+        assert_eq!(
+            abbrev(&c),
+            r#"fsconfig(3, FSCONFIG_SET_FD, "source", NULL, 7) = 0"#
+        );
+        // Unreadable key, path.
+        let c = fsconfig([3, 4, P, P, 7], Memory::Unreadable, Memory::Unreadable, -14);
+        assert_eq!(
+            abbrev(&c),
+            "fsconfig(3, FSCONFIG_SET_PATH_EMPTY, 0x555500001000, 0x555500001000, 7) = -1 EFAULT (Bad address)"
+        );
+    }
+
+    #[test]
+    fn fsconfig_strings_and_binary_values() {
+        let key = [b'k'; 300];
+        let cut = |n: usize, complete: bool| Memory::Bytes {
+            data: &key[..n],
+            complete,
+        };
+        let with_s = |mut c: Call, strsize: usize| {
+            c.detail.strsize = strsize;
+            let mut o = String::new();
+            write_args(&mut o, &c, Style::Abbrev);
+            o
+        };
+        let k = |n: usize| "k".repeat(n);
+        // -s 300: at most 256 bytes print, `...` after 256 whatever follows.
+        let c = fsconfig([3, 1, P, P, 0], cut(256, false), cut(255, true), -22);
+        assert_eq!(
+            with_s(c, 300),
+            format!(
+                r#"3, FSCONFIG_SET_STRING, "{}"..., "{}", 0"#,
+                k(256),
+                k(255)
+            )
+        );
+        // -s 32: 32 of them; a string of exactly 32 bytes is whole.
+        let c = fsconfig([3, 1, P, P, 0], cut(33, false), cut(32, true), -22);
+        assert_eq!(
+            with_s(c, 32),
+            format!(r#"3, FSCONFIG_SET_STRING, "{}"..., "{}", 0"#, k(32), k(32))
+        );
+        // Binary: `aux` bytes in hex, at most -s; the address when `aux`
+        // is negative or over 1 MiB, or the bytes could not be read.
+        let bytes = [0u8, 0x30, 0xff, 0x41];
+        let value = Memory::Bytes {
+            data: &bytes,
+            complete: true,
+        };
+        let c = fsconfig([3, 2, P, P, 4], s(b"k"), value, -22);
+        assert_eq!(
+            with_s(c, 32),
+            r#"3, FSCONFIG_SET_BINARY, "k", "\x00\x30\xff\x41", 4"#
+        );
+        let c = fsconfig([3, 2, P, P, 0xdead_0000_0004], s(b"k"), value, -22);
+        assert_eq!(
+            with_s(c, 3),
+            r#"3, FSCONFIG_SET_BINARY, "k", "\x00\x30\xff"..., 4"#
+        );
+        let c = fsconfig([3, 2, P, P, 0], s(b"k"), s(b""), -22);
+        assert_eq!(with_s(c, 32), r#"3, FSCONFIG_SET_BINARY, "k", "", 0"#);
+        for aux in [0xffff_ffff, (1 << 20) + 1] {
+            let c = fsconfig([3, 2, P, P, aux], s(b"k"), value, -22);
+            let aux = aux as u32 as i32;
+            assert_eq!(
+                with_s(c, 32),
+                format!(r#"3, FSCONFIG_SET_BINARY, "k", 0x555500001000, {aux}"#)
+            );
+        }
+        let c = fsconfig([3, 2, P, P, 4], s(b"k"), Memory::Unreadable, -14);
+        assert_eq!(
+            with_s(c, 32),
+            r#"3, FSCONFIG_SET_BINARY, "k", 0x555500001000, 4"#
+        );
     }
 
     #[test]

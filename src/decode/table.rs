@@ -52,7 +52,7 @@ pub enum Render {
     /// A NUL-terminated path, copied at exit.
     Path,
     /// A symlink's target: printed as a path, but not a file the call
-    /// touches (-P does not match it).
+    /// touches (-P does not match it, as strace; nor quotactl's quota file).
     LinkTarget,
     /// A mode in octal, always printed.
     Mode,
@@ -131,6 +131,21 @@ pub enum Render {
     /// setxattrat's (`get` false) or getxattrat's `struct xattr_args`, of
     /// the size in argument `size`, with the value it points to (xattr.rs).
     XattrArgs { size: u8, get: bool },
+    /// A descriptor -y names but -P does not match, as strace: fsconfig's
+    /// filesystem context.
+    ContextFd,
+    /// An `int` in decimal.
+    Int,
+    /// A pointer printed as its address alone (strace's `printaddr`).
+    Addr,
+    /// A value (`unsigned int`) named from a table, strace's `printxval`.
+    Xval(&'static Xlat),
+    /// A NUL-terminated string of which at most `max` bytes print, fewer
+    /// with `-s` (strace's `printstr_ex` of a length).
+    ShortStr { max: u16 },
+    /// fsconfig's binary value: bytes in hex, as many as argument `len`
+    /// (an `int`) says, at most `-s` (fsmount.rs).
+    FsconfigBinary { len: u8 },
 }
 
 impl Render {
@@ -156,6 +171,75 @@ impl Render {
     }
 }
 
+/// When a parameter prints, and so when the kernel copies what it points
+/// to: always, or as another argument (a command) selects it. A call may
+/// have several parameters in one register, each printed (and copied, in
+/// its own way) for its own commands.
+#[derive(Clone, Copy, Debug)]
+pub enum When {
+    Always,
+    /// When the other argument's value is among these.
+    Among(Values),
+    /// When it is none of them.
+    Except(Values),
+}
+
+/// Values of argument `arg`: `(args[arg] as u32) >> shift` is one of them
+/// when bit `that - base` of `bits` is set.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Values {
+    pub arg: u8,
+    pub shift: u8,
+    pub base: u32,
+    pub bits: u64,
+}
+
+impl Values {
+    /// The set of `values` of argument `arg` shifted right by `shift`;
+    /// they must lie within 64 of each other (checked at compile time).
+    pub const fn of(arg: u8, shift: u8, values: &[u32]) -> Values {
+        let mut base = u32::MAX;
+        let mut i = 0;
+        while i < values.len() {
+            if values[i] < base {
+                base = values[i];
+            }
+            i += 1;
+        }
+        let mut bits = 0u64;
+        i = 0;
+        while i < values.len() {
+            assert!(values[i] - base < 64, "values too far apart for one set");
+            bits |= 1 << (values[i] - base);
+            i += 1;
+        }
+        assert!(bits != 0, "an empty set");
+        Values {
+            arg,
+            shift,
+            base,
+            bits,
+        }
+    }
+
+    pub fn contains(&self, args: &[u64; 6]) -> bool {
+        let value = args.get(usize::from(self.arg)).copied().unwrap_or(0) as u32;
+        let v = (value >> (self.shift & 31)).wrapping_sub(self.base);
+        v < 64 && self.bits >> v & 1 != 0
+    }
+}
+
+impl When {
+    /// Whether the parameter prints for these arguments.
+    pub fn holds(&self, args: &[u64; 6]) -> bool {
+        match self {
+            When::Always => true,
+            When::Among(values) => values.contains(args),
+            When::Except(values) => !values.contains(args),
+        }
+    }
+}
+
 /// One parameter: its name (as in the man page), the argument register it
 /// is in (after an ia32 split argument is merged), and how it prints.
 #[derive(Clone, Copy, Debug)]
@@ -163,10 +247,23 @@ pub struct Param {
     pub name: &'static str,
     pub arg: usize,
     pub render: Render,
+    pub when: When,
 }
 
 const fn p(name: &'static str, arg: usize, render: Render) -> Param {
-    Param { name, arg, render }
+    Param {
+        name,
+        arg,
+        render,
+        when: When::Always,
+    }
+}
+
+impl Param {
+    /// The parameter, printed only as `when` says.
+    const fn when(self, when: When) -> Param {
+        Param { when, ..self }
+    }
 }
 
 /// One row: a call as strace describes it.
@@ -238,7 +335,11 @@ use super::exec::EXECVEAT_FLAGS;
 use super::fanotify::{FAN_EVENT_FLAGS, FAN_MARK_FLAGS};
 use super::file_attr::FILE_ATTR_FLAGS;
 use super::file_handle::NAME_TO_HANDLE_AT_FLAGS;
-use super::fsmount::{FSPICK_FLAGS, MOUNT_SETATTR_FLAGS, MOVE_MOUNT_FLAGS, OPEN_TREE_FLAGS};
+use super::fsmount::{
+    FSCONFIG_AUX_FD, FSCONFIG_BINARY, FSCONFIG_CMDS, FSCONFIG_FD, FSCONFIG_KEYED, FSCONFIG_PATHS,
+    FSCONFIG_STRING, FSCONFIG_STRING_MAX, FSCONFIG_VALUED, FSPICK_FLAGS, MOUNT_SETATTR_FLAGS,
+    MOVE_MOUNT_FLAGS, OPEN_TREE_FLAGS,
+};
 use super::inotify::INOTIFY_FLAGS;
 use super::link::{AT_FLAGS, RENAME_FLAGS};
 use super::stat::{StatLayout, STATX_MASK};
@@ -249,6 +350,7 @@ use super::xattr::{XATTRAT_FLAGS, XATTR_FLAGS};
 use class::{DESC, FILE, FSTAT, LSTAT, STAT, STATFS, STATFS_LIKE, STAT_LIKE};
 use Render::*;
 use RetKind as Ret;
+use When::{Among, Except};
 
 /// Every call ftrace-cli decodes, in strace's order of families.
 pub static SYSCALLS: &[SyscallDef] = &[
@@ -698,6 +800,41 @@ pub static SYSCALLS: &[SyscallDef] = &[
             p("to_dirfd", 2, Dirfd),
             p("to_pathname", 3, Path),
             p("flags", 4, Flags(&MOVE_MOUNT_FLAGS)),
+        ],
+        Ret::Unsigned,
+        FILE | DESC,
+    ),
+    // fsconfig (strace src/fsconfig.c): key, value and aux as cmd says.
+    row(
+        "fsconfig",
+        431,
+        431,
+        &[
+            p("fd", 0, ContextFd),
+            p("cmd", 1, Xval(&FSCONFIG_CMDS)),
+            p(
+                "key",
+                2,
+                ShortStr {
+                    max: FSCONFIG_STRING_MAX,
+                },
+            )
+            .when(Among(FSCONFIG_KEYED)),
+            p("key", 2, Addr).when(Except(FSCONFIG_KEYED)),
+            p(
+                "value",
+                3,
+                ShortStr {
+                    max: FSCONFIG_STRING_MAX,
+                },
+            )
+            .when(Among(FSCONFIG_STRING)),
+            p("value", 3, FsconfigBinary { len: 4 }).when(Among(FSCONFIG_BINARY)),
+            p("value", 3, Path).when(Among(FSCONFIG_PATHS)),
+            p("value", 3, Addr).when(Except(FSCONFIG_VALUED)),
+            p("aux", 4, Dirfd).when(Among(FSCONFIG_PATHS)),
+            p("aux", 4, Fd).when(Among(FSCONFIG_FD)),
+            p("aux", 4, Int).when(Except(FSCONFIG_AUX_FD)),
         ],
         Ret::Unsigned,
         FILE | DESC,
@@ -1330,10 +1467,29 @@ mod tests {
                     .count();
                 assert_eq!(twins, 1, "{} shares its number", def.name);
             }
-            for (i, param) in def.params.iter().enumerate() {
+            for param in def.params {
                 assert!(param.arg < 6, "{}: {}", def.name, param.name);
-                let reused = def.params[..i].iter().any(|q| q.arg == param.arg);
-                assert!(!reused, "{}: two parameters in one register", def.name);
+            }
+            // One register, one parameter printed, whatever the command.
+            let values = def.params.iter().filter_map(|p| match p.when {
+                When::Always => None,
+                When::Among(v) | When::Except(v) => Some(v),
+            });
+            let mut samples = vec![[0u64; 6], [u64::MAX; 6]];
+            for v in values {
+                for bit in 0..64u32 {
+                    let mut args = [0u64; 6];
+                    args[usize::from(v.arg)] = u64::from(v.base.wrapping_add(bit) << v.shift);
+                    samples.push(args);
+                }
+            }
+            for args in samples {
+                for (i, param) in def.params.iter().enumerate() {
+                    let twice = def.params[..i].iter().any(|q| {
+                        q.arg == param.arg && q.when.holds(&args) && param.when.holds(&args)
+                    });
+                    assert!(!twice, "{}: two parameters in one register", def.name);
+                }
             }
             assert!(def.classes != 0, "{} has no class", def.name);
         }

@@ -936,6 +936,45 @@ static void handles(void)
 	marker("--end--");
 }
 
+/*
+ * fsconfig on a real filesystem context (tmpfs, not mounted): each
+ * command, succeeding and failing, with strings, a binary value, paths
+ * and descriptors, and unreadable or NULL pointers.
+ */
+static void fs_context(void)
+{
+	char *page = fixed_page();
+	char *bad = (char *)0x1000;
+	long fs = syscall(430 /* fsopen */, "tmpfs", 0);
+	long dir = open(".", O_RDONLY | O_DIRECTORY);
+
+	if (fs != 3 || dir != 4)
+		exit(8);
+	memcpy(page, "\x01\x02\xff", 3);
+	marker("--begin--");
+	syscall(431, fs, 1 /* FSCONFIG_SET_STRING */, "size", "1m", 0);
+	syscall(431, fs, 1, "nr_inodes", "0123456789abcdefghijklmnopqrstuvwxyz", 0);
+	syscall(431, fs, 1, "0123456789abcdefghijklmnopqrstuvwxyz", "v", 0);
+	syscall(431, fs, 1, bad, "v", 0);
+	syscall(431, fs, 1, "size", NULL, 0);
+	syscall(431, fs, 0 /* FSCONFIG_SET_FLAG */, "ro", page, 0);
+	syscall(431, fs, 0, "rw", NULL, 0);
+	syscall(431, fs, 2 /* FSCONFIG_SET_BINARY */, "size", page, 3);
+	syscall(431, fs, 2, "size", page + PAGE - 2, 3);
+	syscall(431, fs, 2, "size", page, -1);
+	syscall(431, fs, 3 /* FSCONFIG_SET_PATH */, "source", "missing", dir);
+	syscall(431, fs, 3, "source", "/", AT_FDCWD);
+	syscall(431, fs, 4 /* FSCONFIG_SET_PATH_EMPTY */, "source", "", dir);
+	syscall(431, fs, 3, "source", bad, -1);
+	syscall(431, fs, 5 /* FSCONFIG_SET_FD */, "source", NULL, dir);
+	syscall(431, fs, 5, "source", page, -1);
+	syscall(431, fs, 6 /* FSCONFIG_CMD_CREATE */, NULL, NULL, 0);
+	syscall(431, fs, 7 /* FSCONFIG_CMD_RECONFIGURE */, page, page, 5);
+	syscall(431, fs, 9, page, page, -100);
+	syscall(431, -1, 6, NULL, NULL, 0);
+	marker("--end--");
+}
+
 static long long now_ns(void)
 {
 	struct timespec ts;
@@ -1140,10 +1179,12 @@ int main(int argc, char **argv)
 		structs(argv[0]);
 	else if (!strcmp(scenario, "handles"))
 		handles();
+	else if (!strcmp(scenario, "fs-context"))
+		fs_context();
 	else if (!strcmp(scenario, "end"))
 		marker("--end--");
 	else {
-		fprintf(stderr, "usage: files basic|decode|file-calls|open-how-tails|exit-in-call|hold|reuse|sleep|race|threads|evil-comm|spin|wait|thread-target|leader-exits|renamed-child|fifo|live|paths|jail|deep|storm|gated-storm|structs|handles [COUNT]\n");
+		fprintf(stderr, "usage: files basic|decode|file-calls|open-how-tails|exit-in-call|hold|reuse|sleep|race|threads|evil-comm|spin|wait|thread-target|leader-exits|renamed-child|fifo|live|paths|jail|deep|storm|gated-storm|structs|handles|fs-context [COUNT]\n");
 		return 2;
 	}
 	return 0;

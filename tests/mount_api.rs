@@ -1,0 +1,174 @@
+//! End to end: fsconfig, whose key, value and aux print as its command
+//! says, made by the workload's `fs-context` scenario on a real tmpfs
+//! context, on both ABIs, each line asserted exactly and compared with the
+//! installed strace's text for the same run; with -y and -P.
+
+mod common;
+
+use std::path::Path;
+use std::process::Command;
+
+use common::*;
+
+/// The scenario's calls, fd 3 the filesystem context, fd 4 its directory.
+const FSCONFIG: &[&str] = &[
+    "fsconfig(3, FSCONFIG_SET_STRING, \"size\", \"1m\", 0) = 0",
+    "fsconfig(3, FSCONFIG_SET_STRING, \"nr_inodes\", \"0123456789abcdefghijklmnopqrstuv\"..., 0) = -1 EINVAL (Invalid argument)",
+    "fsconfig(3, FSCONFIG_SET_STRING, \"0123456789abcdefghijklmnopqrstuv\"..., \"v\", 0) = -1 EINVAL (Invalid argument)",
+    "fsconfig(3, FSCONFIG_SET_STRING, 0x1000, \"v\", 0) = -1 EFAULT (Bad address)",
+    "fsconfig(3, FSCONFIG_SET_STRING, \"size\", NULL, 0) = -1 EINVAL (Invalid argument)",
+    "fsconfig(3, FSCONFIG_SET_FLAG, \"ro\", 0x20000000, 0) = -1 EINVAL (Invalid argument)",
+    "fsconfig(3, FSCONFIG_SET_FLAG, \"rw\", NULL, 0) = 0",
+    "fsconfig(3, FSCONFIG_SET_BINARY, \"size\", \"\\x01\\x02\\xff\", 3) = -1 EINVAL (Invalid argument)",
+    // Three bytes across the end of the mapping: the address.
+    "fsconfig(3, FSCONFIG_SET_BINARY, \"size\", 0x20000ffe, 3) = -1 EFAULT (Bad address)",
+    "fsconfig(3, FSCONFIG_SET_BINARY, \"size\", 0x20000000, -1) = -1 EINVAL (Invalid argument)",
+    "fsconfig(3, FSCONFIG_SET_PATH, \"source\", \"missing\", 4) = -1 EINVAL (Invalid argument)",
+    "fsconfig(3, FSCONFIG_SET_PATH, \"source\", \"/\", AT_FDCWD) = -1 EINVAL (Invalid argument)",
+    "fsconfig(3, FSCONFIG_SET_PATH_EMPTY, \"source\", \"\", 4) = -1 EINVAL (Invalid argument)",
+    "fsconfig(3, FSCONFIG_SET_PATH, \"source\", 0x1000, -1) = -1 EINVAL (Invalid argument)",
+    "fsconfig(3, FSCONFIG_SET_FD, \"source\", NULL, 4) = -1 EINVAL (Invalid argument)",
+    "fsconfig(3, FSCONFIG_SET_FD, \"source\", 0x20000000, -1) = -1 EINVAL (Invalid argument)",
+    "fsconfig(3, FSCONFIG_CMD_CREATE, NULL, NULL, 0) = 0",
+    "fsconfig(3, FSCONFIG_CMD_RECONFIGURE, 0x20000000, 0x20000000, 5) = -1 EINVAL (Invalid argument)",
+    "fsconfig(3, 0x9 /* FSCONFIG_??? */, 0x20000000, 0x20000000, -100) = -1 EOPNOTSUPP (Operation not supported)",
+    "fsconfig(-1, FSCONFIG_CMD_CREATE, NULL, NULL, 0) = -1 EINVAL (Invalid argument)",
+];
+
+/// A workload scenario under ftrace-cli with `args`, run in `dir`: the
+/// calls between its markers, and what ftrace-cli said on stderr.
+fn traced(arch: Arch, scenario: &str, dir: &Path, args: &[&str]) -> (Vec<String>, String) {
+    let out = run(ftrace()
+        .args(args)
+        .arg("--")
+        .arg(workload(arch))
+        .arg(scenario)
+        .current_dir(dir));
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let calls = stdout(&out)
+        .lines()
+        .map(|line| fields(line).3.to_string())
+        .collect();
+    (between_markers(calls), stderr(&out))
+}
+
+/// The calls between the workload's markers, in any -X style.
+fn between_markers(calls: Vec<String>) -> Vec<String> {
+    let begin = calls.iter().position(|c| c.contains("\"--begin--\""));
+    let end = calls.iter().position(|c| c.contains("\"--end--\""));
+    let (Some(begin), Some(end)) = (begin, end) else {
+        panic!("no markers in {calls:#?}");
+    };
+    calls[begin + 1..end].to_vec()
+}
+
+/// strace's text for the same scenario, aligned as ftrace-cli prints.
+fn strace_body(arch: Arch, scenario: &str, dir: &Path, args: &[&str]) -> Vec<String> {
+    let out = run(Command::new("strace")
+        .args(["-f", "-qq"])
+        .args(args)
+        .arg(workload(arch))
+        .arg(scenario)
+        .current_dir(dir));
+    // strace warns of a short read in the middle of the line it prints.
+    let text = stderr(&out);
+    let mut joined = String::new();
+    for line in text.split_inclusive('\n') {
+        match line.find("strace: umoven: ") {
+            Some(at) => joined.push_str(&line[..at]),
+            None => joined.push_str(line),
+        }
+    }
+    let calls: Vec<String> = joined
+        .lines()
+        .map(|line| match line.rsplit_once(") ") {
+            Some((call, rest)) if rest.trim_start().starts_with("= ") => {
+                format!("{call}) {}", rest.trim_start())
+            }
+            _ => line.to_string(),
+        })
+        .collect();
+    between_markers(calls)
+}
+
+fn fsconfig_every_line(arch: Arch, test: &str) {
+    if !privileged() {
+        return;
+    }
+    let dir = scratch_dir(test);
+    let (lines, err) = traced(arch, "fs-context", &dir, &["-e", "trace=%file"]);
+    assert_eq!(lines, FSCONFIG);
+    assert_eq!(
+        err, "ftrace-cli: 3 arguments could not be read from the traced memory\n",
+        "the key at 0x1000, the binary value across the mapping's end, the path at 0x1000"
+    );
+    for style in ["abbrev", "raw", "verbose"] {
+        let args = ["-X", style, "-e", "trace=openat,fsconfig"];
+        let dir = scratch_dir(&format!("{test}-{style}"));
+        let (ours, _) = traced(arch, "fs-context", &dir, &args);
+        let dir = scratch_dir(&format!("{test}-strace-{style}"));
+        let theirs = strace_body(arch, "fs-context", &dir, &args);
+        assert_eq!(ours, theirs, "-X {style}");
+    }
+}
+
+#[test]
+fn fsconfig_x86_64() {
+    fsconfig_every_line(Arch::X86_64, "fsconfig-x86_64");
+}
+
+#[test]
+fn fsconfig_ia32() {
+    fsconfig_every_line(Arch::Ia32, "fsconfig-ia32");
+}
+
+/// -y names the context, the directory of a path and a descriptor value,
+/// as strace; -P matches those and the path, never the context (strace
+/// matches fsconfig's aux and value only).
+#[test]
+fn fsconfig_fd_paths_and_trace_paths() {
+    if !privileged() {
+        return;
+    }
+    let dir = scratch_dir("fsconfig-y");
+    let args = ["-y", "-s", "4", "-e", "trace=openat,fsconfig"];
+    let (ours, _) = traced(Arch::Ia32, "fs-context", &dir, &args);
+    let theirs = strace_body(Arch::Ia32, "fs-context", &dir, &args);
+    assert_eq!(ours, theirs);
+    let cwd = dir.display();
+    for want in [
+        "fsconfig(3<anon_inode:[fscontext]>, FSCONFIG_SET_STRING, \"nr_i\"..., \"0123\"..., 0) = -1 EINVAL (Invalid argument)".to_string(),
+        format!("fsconfig(3<anon_inode:[fscontext]>, FSCONFIG_SET_PATH, \"sour\"..., \"/\", AT_FDCWD<{cwd}>) = -1 EINVAL (Invalid argument)"),
+        format!("fsconfig(3<anon_inode:[fscontext]>, FSCONFIG_SET_FD, \"sour\"..., NULL, 4<{cwd}>) = -1 EINVAL (Invalid argument)"),
+    ] {
+        assert!(ours.contains(&want), "{want} in {ours:#?}");
+    }
+
+    // The markers name no -P path: every line printed.
+    let dir = scratch_dir("fsconfig-P");
+    let out = run(ftrace()
+        .args([
+            "-P",
+            dir.to_str().unwrap(),
+            "-P",
+            "/",
+            "-e",
+            "trace=fsconfig",
+        ])
+        .arg("--")
+        .arg(workload(Arch::X86_64))
+        .arg("fs-context")
+        .current_dir(&dir));
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    let ours: Vec<&str> = text.lines().map(|l| fields(l).3).collect();
+    assert_eq!(
+        ours,
+        [
+            "fsconfig(3, FSCONFIG_SET_PATH, \"source\", \"missing\", 4) = -1 EINVAL (Invalid argument)",
+            "fsconfig(3, FSCONFIG_SET_PATH, \"source\", \"/\", AT_FDCWD) = -1 EINVAL (Invalid argument)",
+            "fsconfig(3, FSCONFIG_SET_PATH_EMPTY, \"source\", \"\", 4) = -1 EINVAL (Invalid argument)",
+            "fsconfig(3, FSCONFIG_SET_FD, \"source\", NULL, 4) = -1 EINVAL (Invalid argument)",
+        ]
+    );
+}
