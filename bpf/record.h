@@ -219,8 +219,9 @@ enum record_flags {
 /* One traced call. `captures` struct capture follow the header, each
  * followed by its `len` bytes and starting at a multiple of CAPTURE_ALIGN. */
 struct record {
-	__u64 enter_ns; /* CLOCK_MONOTONIC at entry */
-	__u64 exit_ns;  /* CLOCK_MONOTONIC at exit */
+	/* CLOCK_MONOTONIC at entry and exit; 0 unless the output shows times. */
+	__u64 enter_ns;
+	__u64 exit_ns;
 	__s64 ret;
 	__u64 args[MAX_ARGS]; /* as the call received them; ia32 ones zero-extended, split ones merged */
 	__u64 cgroup_id;      /* the caller's cgroup v2 id (the inode of its directory) */

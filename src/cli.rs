@@ -352,6 +352,18 @@ impl Cli {
         }
     }
 
+    /// Whether the output shows when calls began or how long they took:
+    /// only then does the kernel read the clock for each call.
+    pub fn shows_times(&self) -> bool {
+        self.json
+            || self.live
+            || self.summary
+            || self.summary_only
+            || self.relative.is_some()
+            || self.durations.is_some()
+            || self.absolute_timestamps() != Timestamps::None
+    }
+
     /// One file per process: -ff or --output-separately, with -o.
     pub fn separate_outputs(&self) -> bool {
         self.output.is_some() && (self.follow_forks >= 2 || self.output_separately)

@@ -139,6 +139,7 @@ pub fn run(cli: Cli) -> Result<i32> {
         fd_paths: cli.fd_paths,
         trace_paths: &trace_paths,
         task_details: cli.json,
+        times: cli.shows_times(),
         buffer_size: cli.buffer_size,
     };
 

@@ -45,6 +45,8 @@ pub struct Config<'a> {
     pub trace_paths: &'a TracePaths,
     /// --json: records carry the namespaces and the executable.
     pub task_details: bool,
+    /// Records carry the times of the call's entry and exit.
+    pub times: bool,
     pub buffer_size: u32,
 }
 
@@ -183,6 +185,7 @@ impl<'obj> Tracer<'obj> {
         rodata.follow_forks = config.follow_forks;
         rodata.only_success = config.only_success;
         rodata.task_details = config.task_details;
+        rodata.times = config.times;
         rodata.only_failure = config.only_failure;
         // Wake the reader once a quarter of the buffer is pending; below
         // that it reads on its own timer. Saves a wakeup per record in a storm.

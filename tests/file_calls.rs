@@ -419,4 +419,8 @@ fn summary_counts_every_call() {
         want_cols.push(name.to_string());
         assert_eq!(&cols[3..], want_cols.as_slice(), "{row}");
     }
+    // The calls were timed: the kernel reads the clock for -c.
+    let total = out.lines().find(|r| r.ends_with(" total")).unwrap();
+    let seconds: f64 = total.split_whitespace().nth(1).unwrap().parse().unwrap();
+    assert!(seconds > 0.0, "{out}");
 }

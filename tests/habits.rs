@@ -465,4 +465,16 @@ fn timestamp_precisions() {
         let delta = line.split_whitespace().nth(2).unwrap();
         assert_eq!(fraction_digits(delta), Some(digits), "{args:?}: {line}");
     }
+    // Measured, not only shaped: a call takes some time, and the calls
+    // after the first begin later.
+    let line = first_line(&["--syscall-times=ns"]);
+    let took = line.rsplit_once(" <").unwrap().1.strip_suffix('>').unwrap();
+    assert!(took.parse::<f64>().unwrap() > 0.0, "{line}");
+    let out = run(ftrace().args(["--relative-timestamps=ns", "true"]));
+    let later: f64 = stdout(&out)
+        .lines()
+        .skip(1)
+        .map(|l| l.split_whitespace().nth(2).unwrap().parse::<f64>().unwrap())
+        .sum();
+    assert!(later > 0.0, "{}", stdout(&out));
 }
