@@ -253,8 +253,9 @@ struct in_flight {
 	/* Hash of each string as it was at entry; 0 when it could not be read
 	 * then (a page not faulted in yet). */
 	__u64 fingerprint[MAX_CAPTURES];
-	struct call_plan plan;
-	__u32 nr; /* the syscall number */
+	/* The syscall number and ABI: its plan is native_plans[nr] or
+	 * compat_plans[nr], read in place, never copied. */
+	__u32 nr;
 	__u8 compat;
 	__u8 active;  /* between a traced entry and its exit */
 	__u8 resumed; /* entered before tracing began: the record is flagged RECORD_RESUMED */

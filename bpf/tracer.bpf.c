@@ -20,9 +20,21 @@
 #define SIGNAL_GROUP_EXIT 0x0004
 #define SIGKILL 9
 
-/* Set by user space before load. */
-const volatile struct call_plan native_plans[NR_SLOTS];
-const volatile struct call_plan compat_plans[NR_SLOTS];
+/* Set by user space before load. The plans are plain globals, not rodata,
+ * so that a call's plan is read in place through a pointer at its exit
+ * rather than copied at its entry: the verifier knows none of their values
+ * either way, the syscall number being unknown. */
+struct call_plan native_plans[NR_SLOTS] = {};
+struct call_plan compat_plans[NR_SLOTS] = {};
+/* The plan of the call a thread is in, from the number and ABI its entry
+ * saw (NR_SLOTS is a power of two; the mask only bounds the index). */
+static __always_inline const struct call_plan *plan_of(const struct in_flight *call)
+{
+	__u32 nr = call->nr & (NR_SLOTS - 1);
+
+	return call->compat ? &compat_plans[nr] : &native_plans[nr];
+}
+
 const volatile __u32 self_tgid = 0; /* the kernel's id of ftrace-cli itself */
 /* ftrace-cli's pid namespace: its depth (0: the host's) and inode. Records
  * carry pids as that namespace numbers them, and from inside a namespace
@@ -427,7 +439,8 @@ static __always_inline bool condition_holds(const struct capture_plan *plan, con
  * another thread changed it meanwhile, and the record says so. Only a task
  * whose memory has other users (threads, CLONE_VM children) can see that
  * happen, so the others skip the extra read. */
-static __always_inline void fingerprint_strings(struct task_struct *task, struct in_flight *call)
+static __always_inline void fingerprint_strings(struct task_struct *task, struct in_flight *call,
+						const struct call_plan *call_plan)
 {
 	struct entry_string *scratch;
 	struct mm_struct *mm = task->mm;
@@ -442,7 +455,7 @@ static __always_inline void fingerprint_strings(struct task_struct *task, struct
 	if (!scratch)
 		return;
 	for (int i = 0; i < MAX_CAPTURES; i++) {
-		const struct capture_plan *plan = &call->plan.captures[i];
+		const struct capture_plan *plan = &call_plan->captures[i];
 		__u8 arg = plan->arg;
 
 		if (plan->kind == CAPTURE_NONE)
@@ -460,6 +473,7 @@ static __always_inline void fingerprint_strings(struct task_struct *task, struct
 struct capture_state {
 	__u8 *buf; /* the record being built (map memory) */
 	const struct in_flight *call;
+	const struct call_plan *plan;
 	long ret;
 	__u32 size;  /* bytes of the record so far */
 	__u32 room;  /* bytes the captures may fill: less at entry (ENTRY_BYTES) */
@@ -1073,7 +1087,7 @@ static long capture_one(__u64 i, struct capture_state *state)
 
 	if (i >= MAX_CAPTURES)
 		return 1;
-	plan = &state->call->plan.captures[i];
+	plan = &state->plan->captures[i];
 	if (plan->kind == CAPTURE_NONE)
 		return 1;
 	if (is_fd_path(plan) || !taken(plan, state))
@@ -1112,7 +1126,7 @@ static long capture_fd_one(__u64 i, struct capture_state *state)
 
 	if (i >= MAX_CAPTURES)
 		return 1;
-	plan = &state->call->plan.captures[i];
+	plan = &state->plan->captures[i];
 	if (plan->kind == CAPTURE_NONE)
 		return 1;
 	if (!is_fd_path(plan) || !condition_holds(plan, state->call->args))
@@ -1206,7 +1220,8 @@ static __always_inline bool capture_exe(struct task_struct *task, struct file *e
  * CAPTURE_AT_ENTRY is read now, into the thread's entry storage, and put
  * in the record at exit if the call succeeded; CAPTURE_BEFORE, whatever
  * the result. */
-static __always_inline void capture_at_entry(struct task_struct *task, struct in_flight *call)
+static __always_inline void capture_at_entry(struct task_struct *task, struct in_flight *call,
+					     const struct call_plan *plan)
 {
 	struct capture_state state = {};
 	struct entry_captures *saved;
@@ -1225,6 +1240,7 @@ static __always_inline void capture_at_entry(struct task_struct *task, struct in
 	/* Laid out as they will be in the record, after its header. */
 	state.buf = buf;
 	state.call = call;
+	state.plan = plan;
 	state.size = sizeof(struct record);
 	state.room = sizeof(struct record) + ENTRY_BYTES - HEADER_RESERVE;
 	state.at_entry = 1;
@@ -1246,7 +1262,7 @@ int BPF_PROG(sys_enter, struct pt_regs *regs, long nr)
 {
 	struct task_struct *task;
 	struct in_flight *call;
-	const volatile struct call_plan *plan;
+	const struct call_plan *plan;
 	bool compat;
 
 	if (!maybe_traced(nr))
@@ -1265,16 +1281,15 @@ int BPF_PROG(sys_enter, struct pt_regs *regs, long nr)
 		__sync_fetch_and_add(&lost_in_flight, 1);
 		return 0;
 	}
-	call->plan = *plan;
 	read_args(regs, compat, call->args);
-	if (compat && call->plan.split_arg < MAX_ARGS - 1)
-		merge_split_arg(call->args, call->plan.split_arg);
+	if (compat && plan->split_arg < MAX_ARGS - 1)
+		merge_split_arg(call->args, plan->split_arg);
 	call->compat = compat;
-	fingerprint_strings(task, call);
-	if (call->plan.at_entry)
-		capture_at_entry(task, call);
-	call->enter_ns = times ? bpf_ktime_get_ns() : 0;
 	call->nr = nr;
+	fingerprint_strings(task, call, plan);
+	if (plan->at_entry)
+		capture_at_entry(task, call, plan);
+	call->enter_ns = times ? bpf_ktime_get_ns() : 0;
 	call->resumed = 0;
 	call->active = 1;
 	return 0;
@@ -1404,6 +1419,7 @@ __noinline int names_trace_path(const struct scratch *record, __u32 base, __u32 
 struct selection {
 	const struct scratch *record;
 	const struct in_flight *call;
+	const struct call_plan *plan;
 	struct capture_offsets offsets;
 	__u32 base; /* where the DIRFD_PATH capture's bytes start, or 0 */
 	__u32 base_len;
@@ -1434,7 +1450,7 @@ static long select_one(__u64 i, struct selection *sel)
 
 	if (i >= MAX_CAPTURES)
 		return 1;
-	plan = &sel->call->plan.captures[i];
+	plan = &sel->plan->captures[i];
 	if (plan->kind == CAPTURE_NONE)
 		return 1;
 	if (!hdr) /* not taken (an output of a failed call) */
@@ -1469,19 +1485,20 @@ hit:
 /* A global function: the verifier checks it once, apart from the many
  * states of the capture loops before it. */
 __noinline int touches_trace_path(struct scratch *scratch, const struct in_flight *call,
-				  const struct capture_offsets *offsets)
+				  const struct call_plan *plan, const struct capture_offsets *offsets)
 {
 	struct selection sel = {};
 
-	if (!scratch || !call || !offsets)
+	if (!scratch || !call || !plan || !offsets)
 		return 0;
 	sel.record = scratch;
 	sel.call = call;
+	sel.plan = plan;
 	sel.offsets = *offsets;
 	for (int i = 0; i < MAX_CAPTURES; i++) {
 		struct capture *hdr = capture_at(&sel, i);
 
-		if (hdr && call->plan.captures[i].kind == CAPTURE_DIRFD_PATH &&
+		if (hdr && plan->captures[i].kind == CAPTURE_DIRFD_PATH &&
 		    hdr->status == CAPTURE_OK && hdr->len < FD_PATH_END) {
 			sel.base = sel.offsets.at[i] + sizeof(*hdr);
 			sel.base_len = hdr->len;
@@ -1719,6 +1736,7 @@ __noinline int arg_may_name_trace_path(__u64 uptr)
 /* What candidate works on, shared across bpf_loop iterations. */
 struct candidates {
 	const struct in_flight *call;
+	const struct call_plan *plan;
 	long ret;
 	bool hit;
 };
@@ -1726,7 +1744,7 @@ struct candidates {
 /* bpf_loop callback: whether capture i of the plan may name a trace path. */
 static long candidate(__u64 i, struct candidates *c)
 {
-	const struct capture_plan *plan = &c->call->plan.captures[i & 7];
+	const struct capture_plan *plan = &c->plan->captures[i & 7];
 	long fd;
 
 	if (i >= MAX_CAPTURES || plan->kind == CAPTURE_NONE)
@@ -1750,9 +1768,10 @@ static long candidate(__u64 i, struct candidates *c)
 	return c->hit;
 }
 
-static __always_inline bool may_touch_trace_path(const struct in_flight *call, long ret)
+static __always_inline bool may_touch_trace_path(const struct in_flight *call,
+						 const struct call_plan *plan, long ret)
 {
-	struct candidates c = { .call = call, .ret = ret };
+	struct candidates c = { .call = call, .plan = plan, .ret = ret };
 
 	bpf_loop(MAX_CAPTURES, candidate, &c, 0);
 	return c.hit;
@@ -1770,7 +1789,8 @@ static __always_inline bool wanted_result(long ret)
 }
 
 /* Builds the record of a call that ended and sends it. */
-static __always_inline void emit(struct task_struct *task, struct in_flight *call, long ret,
+static __always_inline void emit(struct task_struct *task, struct in_flight *call,
+				 const struct call_plan *plan, long ret,
 				 struct entry_captures *saved)
 {
 	struct capture_state state = {};
@@ -1805,7 +1825,7 @@ static __always_inline void emit(struct task_struct *task, struct in_flight *cal
 	}
 	rec->uid = (__u32)bpf_get_current_uid_gid();
 	rec->cgroup_id = bpf_get_current_cgroup_id();
-	rec->call = call->plan.call;
+	rec->call = plan->call;
 	rec->flags = call->compat ? RECORD_COMPAT : 0;
 	if (call->resumed)
 		rec->flags |= RECORD_RESUMED;
@@ -1817,13 +1837,14 @@ static __always_inline void emit(struct task_struct *task, struct in_flight *cal
 
 	state.buf = buf;
 	state.call = call;
+	state.plan = plan;
 	state.ret = ret;
 	state.size = sizeof(*rec);
 	state.room = SCRATCH_SIZE - HEADER_RESERVE;
 	state.failed = ret < 0 && ret >= -4095;
 	/* A failed call's CAPTURE_AT_ENTRY captures are read again, as it
 	 * left them; CAPTURE_BEFORE ones are what they were. */
-	if (saved && (!state.failed || !(call->plan.at_entry & CAPTURE_AT_ENTRY))) {
+	if (saved && (!state.failed || !(plan->at_entry & CAPTURE_AT_ENTRY))) {
 		size = saved->size;
 		if (size <= ENTRY_BYTES && saved->count <= MAX_CAPTURES &&
 		    !bpf_probe_read_kernel(buf + sizeof(*rec), size, saved->bytes)) {
@@ -1842,7 +1863,8 @@ static __always_inline void emit(struct task_struct *task, struct in_flight *cal
 	if (state.faults)
 		__sync_fetch_and_add(&capture_faults, state.faults);
 	if (trace_path_count &&
-	    !touches_trace_path((struct scratch *)buf, call, (struct capture_offsets *)state.offset))
+	    !touches_trace_path((struct scratch *)buf, call, plan,
+				(struct capture_offsets *)state.offset))
 		return;
 	if (task_details) {
 		/* Two helper calls, once per thread: a task never leaves its
@@ -1882,6 +1904,7 @@ int BPF_PROG(sys_exit, struct pt_regs *regs, long ret)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
 	struct entry_captures *saved = NULL;
+	const struct call_plan *plan;
 	struct in_flight *call;
 
 	/* Calls no plan traces (a traced process's close, read, ...) end with
@@ -1900,11 +1923,12 @@ int BPF_PROG(sys_exit, struct pt_regs *regs, long ret)
 	 * before, this is another, untraced one. */
 	if (call->resumed && regs->orig_ax != call->nr)
 		return 0;
-	if (call->plan.at_entry)
+	plan = plan_of(call);
+	if (plan->at_entry)
 		saved = bpf_task_storage_get(&entry_captures, task, NULL, 0);
 
-	if (wanted_result(ret) && (!trace_path_count || may_touch_trace_path(call, ret)))
-		emit(task, call, ret, saved);
+	if (wanted_result(ret) && (!trace_path_count || may_touch_trace_path(call, plan, ret)))
+		emit(task, call, plan, ret, saved);
 	if (saved)
 		bpf_task_storage_delete(&entry_captures, task);
 	return 0;

@@ -121,7 +121,6 @@ fn blocked(tracer: &Tracer, pid: u32, tid: u32, style: Style) -> Option<Note> {
     let mut entry = in_flight {
         args,
         enter_ns: monotonic_ns(),
-        plan,
         nr: nr as u32,
         compat: u8::from(compat),
         active: 1,
@@ -140,7 +139,7 @@ fn blocked(tracer: &Tracer, pid: u32, tid: u32, style: Style) -> Option<Note> {
         .update(&fd.as_raw_fd().to_ne_bytes(), value, MapFlags::NO_EXIST)
         .ok()?;
     let mut text = String::new();
-    entry_text(&mut text, pid, tid, syscall, &entry, style);
+    entry_text(&mut text, pid, tid, syscall, &entry, &plan, style);
     text.push_str(" <unfinished ...>");
     Some(Note {
         pid,
@@ -185,7 +184,10 @@ pub fn at_stop(tracer: &Tracer, style: Style) -> Vec<Note> {
             if plain::copy_from_bytes(&mut entry, &bytes).is_err() || entry.active == 0 {
                 continue;
             }
-            let Some(syscall) = plan::from_call_id(entry.plan.call) else {
+            let Some(plan) = plan_of(tracer, entry.nr as usize, entry.compat != 0) else {
+                continue;
+            };
+            let Some(syscall) = plan::from_call_id(plan.call) else {
                 continue;
             };
             let mut text = String::new();
@@ -194,7 +196,7 @@ pub fn at_stop(tracer: &Tracer, style: Style) -> Vec<Note> {
                 text.push_str(syscall.name());
                 text.push_str(" resumed>");
             } else {
-                entry_text(&mut text, pid, tid, syscall, &entry, style);
+                entry_text(&mut text, pid, tid, syscall, &entry, &plan, style);
             }
             text.push_str(" <detached ...>");
             notes.push(Note {
@@ -217,11 +219,12 @@ fn entry_text(
     tid: u32,
     syscall: Syscall,
     entry: &in_flight,
+    plan: &call_plan,
     style: Style,
 ) {
     let mem = File::open(format!("/proc/{pid}/task/{tid}/mem")).ok();
     let mut copies: [Option<(Vec<u8>, bool)>; 7] = Default::default();
-    for capture in &entry.plan.captures {
+    for capture in &plan.captures {
         let arg = usize::from(capture.arg);
         if arg >= 6 {
             continue;
@@ -299,11 +302,11 @@ fn read_bytes(mem: Option<&File>, addr: u64, len: usize) -> Option<(Vec<u8>, boo
 
 /// The plan the tracer follows for syscall `nr`, if it traces it.
 fn plan_of(tracer: &Tracer, nr: usize, compat: bool) -> Option<call_plan> {
-    let rodata = tracer.skel.maps.rodata_data.as_ref()?;
+    let bss = tracer.skel.maps.bss_data.as_ref()?;
     let plans = if compat {
-        &rodata.compat_plans
+        &bss.compat_plans
     } else {
-        &rodata.native_plans
+        &bss.native_plans
     };
     let plan = *plans.get(nr)?;
     (plan.call != 0).then_some(plan)

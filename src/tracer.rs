@@ -152,13 +152,6 @@ impl<'obj> Tracer<'obj> {
         let table = config.trace_paths.kernel_table();
         rodata.trace_path_count = table.len() as u32;
         rodata.name_files = config.fd_paths || !table.is_empty();
-        plan::plans(
-            config.calls,
-            config.detail,
-            naming,
-            &mut rodata.native_plans,
-            &mut rodata.compat_plans,
-        );
         rodata.self_tgid = config.namespace.self_tgid;
         rodata.ns_level = config.namespace.level;
         rodata.ns_inum = config.namespace.inum;
@@ -196,6 +189,13 @@ impl<'obj> Tracer<'obj> {
             .bss_data
             .as_deref_mut()
             .ok_or_else(|| Error::Runtime("the tracer's bss is not mapped".into()))?;
+        plan::plans(
+            config.calls,
+            config.detail,
+            naming,
+            &mut bss.native_plans,
+            &mut bss.compat_plans,
+        );
         (bss.last_lengths, bss.prefix_last_lengths) = config.trace_paths.last_lengths();
         for (i, (form, bytes)) in table.into_iter().enumerate() {
             bss.trace_paths[i] = form;
