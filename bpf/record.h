@@ -12,8 +12,9 @@
 enum limits {
 	TASK_COMM_LEN = 16,
 	MAX_ARGS = 6,
-	/* Captures one call may make: one per argument, and the result. */
-	MAX_CAPTURES = 7,
+	/* Captures one call's plan may hold: one per argument, the result, the
+	 * working directory, and those a command selects (quotactl's). */
+	MAX_CAPTURES = 16,
 	/* The capture_plan.arg and capture.arg that mean the call's result. */
 	ARG_RESULT = 6,
 	/* Syscall numbers below this are looked up in the plans; x86_64 and ia32 both fit. */

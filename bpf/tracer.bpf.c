@@ -1744,10 +1744,13 @@ struct candidates {
 /* bpf_loop callback: whether capture i of the plan may name a trace path. */
 static long candidate(__u64 i, struct candidates *c)
 {
-	const struct capture_plan *plan = &c->plan->captures[i & 7];
+	const struct capture_plan *plan;
 	long fd;
 
-	if (i >= MAX_CAPTURES || plan->kind == CAPTURE_NONE)
+	if (i >= MAX_CAPTURES)
+		return 1;
+	plan = &c->plan->captures[i];
+	if (plan->kind == CAPTURE_NONE)
 		return 1;
 	if (!condition_holds(plan, c->call->args))
 		return 0;

@@ -97,7 +97,7 @@ pub struct Cli {
     /// lgetxattr, listxattr, llistxattr, removexattr, lremovexattr,
     /// setxattrat, getxattrat, listxattrat, removexattrat; utime, utimes,
     /// futimesat, utimensat; statfs, statfs64; mount, mount_setattr,
-    /// open_tree_attr, fsconfig; file_getattr, file_setattr;
+    /// open_tree_attr, fsconfig; quotactl; file_getattr, file_setattr;
     /// name_to_handle_at; execve, execveat. chown32, lchown32,
     /// truncate64, umount, oldstat, oldlstat, stat64, lstat64, fstatat64 and statfs64
     /// exist only for 32-bit (ia32) processes, where chown and lchown take

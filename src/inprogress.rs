@@ -127,7 +127,7 @@ fn blocked(tracer: &Tracer, pid: u32, tid: u32, style: Style) -> Option<Note> {
         resumed: 1,
         ..Default::default()
     };
-    entry.fingerprint = [0; 7];
+    entry.fingerprint = [0; limits::MAX_CAPTURES.0 as usize];
     let fd = pidfd(tid)?;
     // SAFETY: in_flight is plain data.
     let value = unsafe { plain::as_bytes(&entry) };

@@ -18,6 +18,7 @@ use super::fsmount::{write_fsconfig_binary, write_mount_attr};
 use super::mknod::{mknod_takes_dev, write_dev, write_file_mode};
 use super::mount::{write_mount_flags, write_mount_string};
 use super::open::{open_takes_mode, write_open_flags, write_open_how};
+use super::quota::{write_quota, write_quota_cmd};
 use super::stat::{write_stat, write_statx, write_statx_flags};
 use super::statfs::write_statfs;
 use super::swapon::write_swap_flags;
@@ -373,7 +374,8 @@ impl Param {
             | Render::XattrArgs { .. }
             | Render::Addr
             | Render::ShortStr { .. }
-            | Render::FsconfigBinary { .. } => ArgKind::Struct,
+            | Render::FsconfigBinary { .. }
+            | Render::Quota { .. } => ArgKind::Struct,
             Render::Size | Render::Size64 | Render::Int => ArgKind::Size,
             Render::Id | Render::Id16 => ArgKind::Id,
             Render::Dev { .. } => ArgKind::Dev,
@@ -384,7 +386,8 @@ impl Param {
             | Render::SwapFlags
             | Render::StatxFlags
             | Render::MountFlags
-            | Render::Xval(_) => ArgKind::Flags,
+            | Render::Xval(_)
+            | Render::QuotaCmd => ArgKind::Flags,
         }
     }
 }
@@ -451,6 +454,11 @@ pub fn write_arg(out: &mut String, call: &Call, param: &Param, style: Style) {
         Render::Xval(table) => write_value(out, u64::from(value as u32), table, style),
         Render::ShortStr { max } => {
             write_str_upto(out, call, call.word(value), call.memory(param), max.into())
+        }
+        Render::QuotaCmd => write_quota_cmd(out, value as u32, style),
+        Render::Quota { data, filled } => {
+            let mem = call.memory(param);
+            write_quota(out, call, call.word(value), mem, data, filled, style)
         }
         Render::FsconfigBinary { len } => {
             let len = call.args[usize::from(len)];

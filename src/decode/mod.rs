@@ -8,7 +8,7 @@
 //!   and what they do not cover: [`open`], [`link`], [`access`],
 //!   [`chmod`], [`chown`], [`mknod`], [`umount`], [`swapon`], [`inotify`],
 //!   [`fsmount`], [`fanotify`], [`stat`], [`statfs`], [`mount`], [`xattr`], [`file_attr`],
-//!   [`file_handle`], [`utime`], [`exec`];
+//!   [`file_handle`], [`utime`], [`exec`], [`quota`];
 //! * [`xlat`]: strace-style symbolic tables and the generic flag/value
 //!   printers for the three `-X` styles;
 //! * [`escape`]: strace's string quoting;
@@ -33,6 +33,7 @@ pub mod link;
 pub mod mknod;
 pub mod mount;
 pub mod open;
+pub mod quota;
 pub mod stat;
 pub mod statfs;
 pub mod swapon;

@@ -146,6 +146,11 @@ pub enum Render {
     /// fsconfig's binary value: bytes in hex, as many as argument `len`
     /// (an `int`) says, at most `-s` (fsmount.rs).
     FsconfigBinary { len: u8 },
+    /// quotactl's command: `QCMD(Q_GETQUOTA, USRQUOTA)` (quota.rs).
+    QuotaCmd,
+    /// What quotactl's `addr` points to for a subcommand (quota.rs);
+    /// `filled`: the call fills it, and it prints only if it succeeded.
+    Quota { data: QuotaData, filled: bool },
 }
 
 impl Render {
@@ -166,6 +171,7 @@ impl Render {
                 | Render::XattrOut { .. }
                 | Render::XattrList { .. }
                 | Render::FileAttr { get: true, .. }
+                | Render::Quota { filled: true, .. }
                 | Render::OutInt
         )
     }
@@ -180,8 +186,8 @@ pub enum When {
     Always,
     /// When the other argument's value is among these.
     Among(Values),
-    /// When it is none of them.
-    Except(Values),
+    /// When it is none of these.
+    Except(&'static [Values]),
 }
 
 /// Values of argument `arg`: `(args[arg] as u32) >> shift` is one of them
@@ -235,9 +241,13 @@ impl When {
         match self {
             When::Always => true,
             When::Among(values) => values.contains(args),
-            When::Except(values) => !values.contains(args),
+            When::Except(sets) => !sets.iter().any(|values| values.contains(args)),
         }
     }
+}
+
+const fn quota(data: QuotaData, filled: bool) -> Render {
+    Render::Quota { data, filled }
 }
 
 /// One parameter: its name (as in the man page), the argument register it
@@ -342,6 +352,10 @@ use super::fsmount::{
 };
 use super::inotify::INOTIFY_FLAGS;
 use super::link::{AT_FLAGS, RENAME_FLAGS};
+use super::quota::{
+    QuotaData, GETFMT, GETINFO, GETNEXTQUOTA, GETQUOTA, KNOWN, NO_UID, QUOTAON, QUOTA_FORMATS,
+    SETINFO, SETQUOTA, XGETQSTAT, XGETQSTATV, XGETQUOTA, XQUOTAONOFF, XQUOTARM, XSETQLIM,
+};
 use super::stat::{StatLayout, STATX_MASK};
 use super::statfs::StatfsLayout;
 use super::umount::UMOUNT_FLAGS;
@@ -820,7 +834,7 @@ pub static SYSCALLS: &[SyscallDef] = &[
                 },
             )
             .when(Among(FSCONFIG_KEYED)),
-            p("key", 2, Addr).when(Except(FSCONFIG_KEYED)),
+            p("key", 2, Addr).when(Except(&[FSCONFIG_KEYED])),
             p(
                 "value",
                 3,
@@ -831,13 +845,41 @@ pub static SYSCALLS: &[SyscallDef] = &[
             .when(Among(FSCONFIG_STRING)),
             p("value", 3, FsconfigBinary { len: 4 }).when(Among(FSCONFIG_BINARY)),
             p("value", 3, Path).when(Among(FSCONFIG_PATHS)),
-            p("value", 3, Addr).when(Except(FSCONFIG_VALUED)),
+            p("value", 3, Addr).when(Except(&[FSCONFIG_VALUED])),
             p("aux", 4, Dirfd).when(Among(FSCONFIG_PATHS)),
             p("aux", 4, Fd).when(Among(FSCONFIG_FD)),
-            p("aux", 4, Int).when(Except(FSCONFIG_AUX_FD)),
+            p("aux", 4, Int).when(Except(&[FSCONFIG_AUX_FD])),
         ],
         Ret::Unsigned,
         FILE | DESC,
+    ),
+    // quotactl (strace src/quota.c): id and addr as the subcommand says.
+    row(
+        "quotactl",
+        179,
+        131,
+        &[
+            p("op", 0, QuotaCmd),
+            p("special", 1, Path),
+            p("id", 2, Xval(&QUOTA_FORMATS)).when(Among(QUOTAON)),
+            p("id", 2, Id).when(Except(NO_UID)),
+            p("addr", 3, LinkTarget).when(Among(QUOTAON)),
+            p("addr", 3, quota(QuotaData::Dqblk, true)).when(Among(GETQUOTA)),
+            p("addr", 3, quota(QuotaData::Dqblk, false)).when(Among(SETQUOTA)),
+            p("addr", 3, quota(QuotaData::NextDqblk, true)).when(Among(GETNEXTQUOTA)),
+            p("addr", 3, quota(QuotaData::Format, true)).when(Among(GETFMT)),
+            p("addr", 3, quota(QuotaData::Dqinfo, true)).when(Among(GETINFO)),
+            p("addr", 3, quota(QuotaData::Dqinfo, false)).when(Among(SETINFO)),
+            p("addr", 3, quota(QuotaData::DiskQuota, true)).when(Among(XGETQUOTA)),
+            p("addr", 3, quota(QuotaData::DiskQuota, false)).when(Among(XSETQLIM)),
+            p("addr", 3, quota(QuotaData::QuotaStat, true)).when(Among(XGETQSTAT)),
+            p("addr", 3, quota(QuotaData::QuotaStatv, true)).when(Among(XGETQSTATV)),
+            p("addr", 3, quota(QuotaData::XfsFlags, false)).when(Among(XQUOTAONOFF)),
+            p("addr", 3, quota(QuotaData::XfsTypes, false)).when(Among(XQUOTARM)),
+            p("addr", 3, Addr).when(Except(KNOWN)),
+        ],
+        Ret::Unsigned,
+        FILE,
     ),
     // stat family (strace src/stat.c, stat64.c, oldstat.c, statx.c)
     row(
@@ -1471,12 +1513,13 @@ mod tests {
                 assert!(param.arg < 6, "{}: {}", def.name, param.name);
             }
             // One register, one parameter printed, whatever the command.
-            let values = def.params.iter().filter_map(|p| match p.when {
+            let values = def.params.iter().filter_map(|p| match &p.when {
                 When::Always => None,
-                When::Among(v) | When::Except(v) => Some(v),
+                When::Among(v) => Some(std::slice::from_ref(v)),
+                When::Except(sets) => Some(*sets),
             });
             let mut samples = vec![[0u64; 6], [u64::MAX; 6]];
-            for v in values {
+            for v in values.flatten() {
                 for bit in 0..64u32 {
                     let mut args = [0u64; 6];
                     args[usize::from(v.arg)] = u64::from(v.base.wrapping_add(bit) << v.shift);

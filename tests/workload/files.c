@@ -975,6 +975,72 @@ static void fs_context(void)
 	marker("--end--");
 }
 
+#define QCMD_(cmd, type) (((cmd) << 8) | (type))
+#define Q_SYNC_ 0x800001
+#define Q_QUOTAON_ 0x800002
+#define Q_GETFMT_ 0x800004
+#define Q_GETINFO_ 0x800005
+#define Q_SETINFO_ 0x800006
+#define Q_GETQUOTA_ 0x800007
+#define Q_SETQUOTA_ 0x800008
+#define Q_GETNEXTQUOTA_ 0x800009
+#define Q_XQUOTAON_ 0x5801
+#define Q_XSETQLIM_ 0x5804
+#define Q_XGETQSTAT_ 0x5805
+#define Q_XQUOTARM_ 0x5806
+
+/*
+ * quotactl: no file system here has quotas, so all but syncing every
+ * file system fail; the structures the call reads print all the same,
+ * one of them ending where the mapping does.
+ */
+static void quotas(void)
+{
+	char *page = fixed_page();
+	uint64_t *dqblk = (uint64_t *)(page + 512);
+	uint64_t *info = (uint64_t *)(page + 640);
+	char *disk = page + 768;
+	uint32_t *flags = (uint32_t *)(page + 1024);
+	char *bad = (char *)0x1000;
+	int i;
+
+	for (i = 0; i < 8; i++)
+		dqblk[i] = 1000 * (i + 1);
+	((uint32_t *)dqblk)[16] = 0x3f; /* dqb_valid: every QIF_ bit */
+	info[0] = 604800;
+	info[1] = 86400;
+	((uint32_t *)info)[4] = 1 << 16; /* DQF_SYS_FILE */
+	((uint32_t *)info)[5] = 3;       /* IIF_BGRACE|IIF_IGRACE */
+	memset(disk, 0, 112);
+	disk[0] = 1;   /* d_version */
+	disk[1] = 1;   /* FS_USER_QUOTA */
+	disk[2] = 0xc; /* d_fieldmask */
+	*(uint32_t *)(disk + 4) = 1000;
+	*(uint64_t *)(disk + 8) = 2048;
+	*(int32_t *)(disk + 56) = -1; /* d_itimer */
+	*flags = 0x5; /* FS_QUOTA_UDQ_ACCT|FS_QUOTA_GDQ_ACCT */
+	memcpy(page + PAGE - 68, dqblk, 68);
+	marker("--begin--");
+	syscall(SYS_quotactl, QCMD_(Q_SYNC_, 0), NULL, 0, NULL);
+	syscall(SYS_quotactl, QCMD_(Q_QUOTAON_, 0), "missing", 4 /* QFMT_VFS_V1 */, "aquota.user");
+	syscall(SYS_quotactl, QCMD_(Q_GETQUOTA_, 1), "/", 0, page);
+	syscall(SYS_quotactl, QCMD_(Q_GETNEXTQUOTA_, 0), "missing", -1, page);
+	syscall(SYS_quotactl, QCMD_(Q_SETQUOTA_, 0), "missing", 1000, dqblk);
+	syscall(SYS_quotactl, QCMD_(Q_SETQUOTA_, 2), "missing", 1000, page + PAGE - 68);
+	syscall(SYS_quotactl, QCMD_(Q_SETQUOTA_, 0), "missing", 1000, page + PAGE - 64);
+	syscall(SYS_quotactl, QCMD_(Q_GETINFO_, 0), "missing", 0, page);
+	syscall(SYS_quotactl, QCMD_(Q_SETINFO_, 1), "missing", 0, info);
+	syscall(SYS_quotactl, QCMD_(Q_GETFMT_, 0), "missing", 0, page);
+	syscall(SYS_quotactl, QCMD_(Q_XSETQLIM_, 0), "missing", 1000, disk);
+	syscall(SYS_quotactl, QCMD_(Q_XGETQSTAT_, 0), "missing", 0, page);
+	syscall(SYS_quotactl, QCMD_(Q_XQUOTAON_, 0), "missing", 0, flags);
+	syscall(SYS_quotactl, QCMD_(Q_XQUOTARM_, 0), "missing", 0, flags);
+	syscall(SYS_quotactl, QCMD_(Q_SETQUOTA_, 0), bad, 1000, bad);
+	syscall(SYS_quotactl, QCMD_(Q_QUOTAON_, 0), "missing", 2, NULL);
+	syscall(SYS_quotactl, QCMD_(0x800042, 7), "missing", 5, page);
+	marker("--end--");
+}
+
 static long long now_ns(void)
 {
 	struct timespec ts;
@@ -1181,10 +1247,12 @@ int main(int argc, char **argv)
 		handles();
 	else if (!strcmp(scenario, "fs-context"))
 		fs_context();
+	else if (!strcmp(scenario, "quotas"))
+		quotas();
 	else if (!strcmp(scenario, "end"))
 		marker("--end--");
 	else {
-		fprintf(stderr, "usage: files basic|decode|file-calls|open-how-tails|exit-in-call|hold|reuse|sleep|race|threads|evil-comm|spin|wait|thread-target|leader-exits|renamed-child|fifo|live|paths|jail|deep|storm|gated-storm|structs|handles|fs-context [COUNT]\n");
+		fprintf(stderr, "usage: files basic|decode|file-calls|open-how-tails|exit-in-call|hold|reuse|sleep|race|threads|evil-comm|spin|wait|thread-target|leader-exits|renamed-child|fifo|live|paths|jail|deep|storm|gated-storm|structs|handles|fs-context|quotas [COUNT]\n");
 		return 2;
 	}
 	return 0;
