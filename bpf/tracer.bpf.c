@@ -439,34 +439,49 @@ static __always_inline bool condition_holds(const struct capture_plan *plan, con
  * another thread changed it meanwhile, and the record says so. Only a task
  * whose memory has other users (threads, CLONE_VM children) can see that
  * happen, so the others skip the extra read. */
-static __always_inline void fingerprint_strings(struct task_struct *task, struct in_flight *call,
-						const struct call_plan *call_plan)
-{
+struct fingerprinting {
+	struct in_flight *call;
+	const struct call_plan *plan;
 	struct entry_string *scratch;
-	struct mm_struct *mm = task->mm;
-	__u32 zero = 0;
+};
+
+/* bpf_loop callback: fingerprints capture i's string, if it is one. */
+static long fingerprint_one(__u64 i, struct fingerprinting *f)
+{
+	const struct capture_plan *plan;
+	struct in_flight *call = f->call;
+	__u8 arg;
 	long n;
 
-	for (int i = 0; i < MAX_CAPTURES; i++)
-		call->fingerprint[i] = 0;
+	if (i >= MAX_CAPTURES)
+		return 1;
+	plan = &f->plan->captures[i];
+	arg = plan->arg;
+	if (plan->kind == CAPTURE_NONE)
+		return 1;
+	if (plan->kind != CAPTURE_STRING || arg >= MAX_ARGS || !call->args[arg] ||
+	    !condition_holds(plan, call->args))
+		return 0;
+	n = bpf_probe_read_user_str(f->scratch->bytes, CAPTURE_MAX, (void *)call->args[arg]);
+	if (n > 0)
+		call->fingerprint[i] = fingerprint(f->scratch->bytes, n - 1);
+	return 0;
+}
+
+static __always_inline void fingerprint_strings(struct task_struct *task, struct in_flight *call,
+						const struct call_plan *plan)
+{
+	struct fingerprinting f = { .call = call, .plan = plan };
+	struct mm_struct *mm = task->mm;
+	__u32 zero = 0;
+
+	__builtin_memset(call->fingerprint, 0, sizeof(call->fingerprint));
 	if (!mm || mm->mm_users.counter < 2)
 		return;
-	scratch = bpf_map_lookup_elem(&entry_string, &zero);
-	if (!scratch)
+	f.scratch = bpf_map_lookup_elem(&entry_string, &zero);
+	if (!f.scratch)
 		return;
-	for (int i = 0; i < MAX_CAPTURES; i++) {
-		const struct capture_plan *plan = &call_plan->captures[i];
-		__u8 arg = plan->arg;
-
-		if (plan->kind == CAPTURE_NONE)
-			break;
-		if (plan->kind != CAPTURE_STRING || arg >= MAX_ARGS || !call->args[arg] ||
-		    !condition_holds(plan, call->args))
-			continue;
-		n = bpf_probe_read_user_str(scratch->bytes, CAPTURE_MAX, (void *)call->args[arg]);
-		if (n > 0)
-			call->fingerprint[i] = fingerprint(scratch->bytes, n - 1);
-	}
+	bpf_loop(MAX_CAPTURES, fingerprint_one, &f, 0);
 }
 
 /* What capture_one works on, shared across bpf_loop iterations. */
@@ -484,6 +499,19 @@ struct capture_state {
 	__u8 entry_used; /* at exit: the entry captures are in the record */
 	/* Where capture i of the plan starts in the record; 0: not there
 	 * (the record's header is at 0). */
+	__u16 offset[MAX_CAPTURES];
+};
+
+/* capture_state less its pointers: what run_captures takes and gives back. */
+struct capture_progress {
+	__s64 ret;
+	__u32 size;
+	__u32 room;
+	__u32 faults;
+	__u8 count;
+	__u8 at_entry;
+	__u8 failed;
+	__u8 entry_used;
 	__u16 offset[MAX_CAPTURES];
 };
 
@@ -1161,6 +1189,40 @@ static long capture_fd_one(__u64 i, struct capture_state *state)
 	return 0;
 }
 
+/* One pass over the plan's captures: the user memory ones, or with
+ * fd_paths the descriptors' paths. A global function: the verifier checks
+ * each loop once, from any progress, instead of once per state the code
+ * before it leaves (which grows with MAX_CAPTURES). */
+__noinline int run_captures(struct scratch *record, const struct in_flight *call,
+			    const struct call_plan *plan, struct capture_progress *p, int fd_paths)
+{
+	struct capture_state state = {};
+
+	if (!record || !call || !plan || !p)
+		return 0;
+	state.buf = record->bytes;
+	state.call = call;
+	state.plan = plan;
+	state.ret = p->ret;
+	state.size = p->size;
+	state.room = p->room;
+	state.faults = p->faults;
+	state.count = p->count;
+	state.at_entry = p->at_entry;
+	state.failed = p->failed;
+	state.entry_used = p->entry_used;
+	__builtin_memcpy(state.offset, p->offset, sizeof(state.offset));
+	if (fd_paths)
+		bpf_loop(MAX_CAPTURES, capture_fd_one, &state, 0);
+	else
+		bpf_loop(MAX_CAPTURES, capture_one, &state, 0);
+	p->size = state.size;
+	p->faults = state.faults;
+	p->count = state.count;
+	__builtin_memcpy(p->offset, state.offset, sizeof(p->offset));
+	return 0;
+}
+
 /* The inode number of the task's own pid namespace. */
 static __always_inline __u32 pid_ns_inum(struct task_struct *task)
 {
@@ -1183,8 +1245,8 @@ static __always_inline __u32 pid_ns_inum(struct task_struct *task)
  * after the others. Returns whether the record carries it: not when the
  * other captures left no room for a whole path, rare, and then says so.
  */
-static __always_inline bool capture_exe(struct task_struct *task, struct file *exe,
-					struct capture_state *state)
+static __always_inline bool capture_exe(struct task_struct *task, struct file *exe, __u8 *buf,
+					struct capture_progress *state)
 {
 	struct capture *hdr;
 	__u32 len = 0;
@@ -1194,7 +1256,7 @@ static __always_inline bool capture_exe(struct task_struct *task, struct file *e
 	if (off > SCRATCH_SIZE - sizeof(*hdr))
 		return false; /* cannot happen: a header fits (see the assert) */
 	barrier_var(off);
-	hdr = (struct capture *)(state->buf + off);
+	hdr = (struct capture *)(buf + off);
 	hdr->arg = ARG_EXE;
 	hdr->flags = 0;
 	hdr->reserved = 0;
@@ -1207,7 +1269,7 @@ static __always_inline bool capture_exe(struct task_struct *task, struct file *e
 		hdr->status = CAPTURE_NO_ROOM;
 	else if (exe)
 		len = capture_file_path(task, exe->f_path.dentry, exe->f_path.mnt, hdr,
-					state->buf + at + sizeof(*hdr));
+					buf + at + sizeof(*hdr));
 	if (len > FD_PATH_END)
 		len = 0;
 	hdr->len = len;
@@ -1223,7 +1285,7 @@ static __always_inline bool capture_exe(struct task_struct *task, struct file *e
 static __always_inline void capture_at_entry(struct task_struct *task, struct in_flight *call,
 					     const struct call_plan *plan)
 {
-	struct capture_state state = {};
+	struct capture_progress state = {};
 	struct entry_captures *saved;
 	__u32 zero = 0;
 	__u64 size;
@@ -1238,21 +1300,20 @@ static __always_inline void capture_at_entry(struct task_struct *task, struct in
 		return;
 	}
 	/* Laid out as they will be in the record, after its header. */
-	state.buf = buf;
-	state.call = call;
-	state.plan = plan;
 	state.size = sizeof(struct record);
 	state.room = sizeof(struct record) + ENTRY_BYTES - HEADER_RESERVE;
 	state.at_entry = 1;
-	bpf_loop(MAX_CAPTURES, capture_one, &state, 0);
+	run_captures((struct scratch *)buf, call, plan, &state, 0);
 	size = (__u64)state.size - sizeof(struct record);
 	if (size > ENTRY_BYTES)
 		size = 0;
 	saved->size = size;
 	saved->count = size ? state.count : 0;
 	saved->faults = state.faults;
-	for (int i = 0; i < MAX_CAPTURES; i++)
-		saved->offset[i] = size ? state.offset[i] : 0;
+	if (size)
+		__builtin_memcpy(saved->offset, state.offset, sizeof(saved->offset));
+	else
+		__builtin_memset(saved->offset, 0, sizeof(saved->offset));
 	if (size)
 		bpf_probe_read_kernel(saved->bytes, size, buf + sizeof(struct record));
 }
@@ -1482,6 +1543,22 @@ hit:
 	return 1;
 }
 
+/* bpf_loop callback: takes the first directory captured whole as what
+ * relative path arguments are relative to. */
+static long find_base(__u64 i, struct selection *sel)
+{
+	struct capture *hdr = capture_at(sel, i);
+
+	if (i >= MAX_CAPTURES)
+		return 1;
+	if (!hdr || sel->plan->captures[i].kind != CAPTURE_DIRFD_PATH ||
+	    hdr->status != CAPTURE_OK || hdr->len >= FD_PATH_END)
+		return 0;
+	sel->base = sel->offsets.at[i] + sizeof(*hdr);
+	sel->base_len = hdr->len;
+	return 1;
+}
+
 /* A global function: the verifier checks it once, apart from the many
  * states of the capture loops before it. */
 __noinline int touches_trace_path(struct scratch *scratch, const struct in_flight *call,
@@ -1495,16 +1572,7 @@ __noinline int touches_trace_path(struct scratch *scratch, const struct in_fligh
 	sel.call = call;
 	sel.plan = plan;
 	sel.offsets = *offsets;
-	for (int i = 0; i < MAX_CAPTURES; i++) {
-		struct capture *hdr = capture_at(&sel, i);
-
-		if (hdr && plan->captures[i].kind == CAPTURE_DIRFD_PATH &&
-		    hdr->status == CAPTURE_OK && hdr->len < FD_PATH_END) {
-			sel.base = sel.offsets.at[i] + sizeof(*hdr);
-			sel.base_len = hdr->len;
-			break;
-		}
-	}
+	bpf_loop(MAX_CAPTURES, find_base, &sel, 0);
 	bpf_loop(MAX_CAPTURES, select_one, &sel, 0);
 	return sel.hit;
 }
@@ -1796,7 +1864,7 @@ static __always_inline void emit(struct task_struct *task, struct in_flight *cal
 				 const struct call_plan *plan, long ret,
 				 struct entry_captures *saved)
 {
-	struct capture_state state = {};
+	struct capture_progress state = {};
 	struct record *rec;
 	struct file *exe = NULL;
 	bool exe_sent = false;
@@ -1838,9 +1906,6 @@ static __always_inline void emit(struct task_struct *task, struct in_flight *cal
 	rec->pid_ns = 0;
 	rec->mnt_ns = 0;
 
-	state.buf = buf;
-	state.call = call;
-	state.plan = plan;
 	state.ret = ret;
 	state.size = sizeof(*rec);
 	state.room = SCRATCH_SIZE - HEADER_RESERVE;
@@ -1855,14 +1920,13 @@ static __always_inline void emit(struct task_struct *task, struct in_flight *cal
 			state.count = saved->count;
 			state.faults = saved->faults;
 			state.entry_used = 1;
-			for (int i = 0; i < MAX_CAPTURES; i++)
-				state.offset[i] = saved->offset[i];
+			__builtin_memcpy(state.offset, saved->offset, sizeof(state.offset));
 		}
 	}
-	bpf_loop(MAX_CAPTURES, capture_one, &state, 0);
+	run_captures((struct scratch *)buf, call, plan, &state, 0);
 	/* Plans name descriptors only with -y or -P. */
 	if (name_files)
-		bpf_loop(MAX_CAPTURES, capture_fd_one, &state, 0);
+		run_captures((struct scratch *)buf, call, plan, &state, 1);
 	if (state.faults)
 		__sync_fetch_and_add(&capture_faults, state.faults);
 	if (trace_path_count &&
@@ -1882,7 +1946,7 @@ static __always_inline void emit(struct task_struct *task, struct in_flight *cal
 		exe = task->mm->exe_file;
 		exec_id = task->self_exec_id + 1;
 		if ((__u64)exe != call->exe_file || exec_id != call->exe_exec_id)
-			exe_sent = capture_exe(task, exe, &state);
+			exe_sent = capture_exe(task, exe, buf, &state);
 	}
 	rec->captures = state.count;
 	size = state.size;
