@@ -938,6 +938,17 @@ static __always_inline bool pseudo_name(struct walk *w, struct dentry *dentry,
 	return true;
 }
 
+/* A view of task for reading its fields. Each pointer loaded through a
+ * trusted task (from the kernel, or bpf_get_current_task_btf) has the
+ * verifier search the kernel's BTF by name for what it may trust, most
+ * of start-up; through this untrusted view it does not. The helpers that
+ * take the task itself (task storage) still get the trusted one. The
+ * cast is inlined to a move. */
+static __always_inline struct task_struct *fields_of(struct task_struct *task)
+{
+	return bpf_core_cast(task, struct task_struct);
+}
+
 /* The file descriptor fd of task refers to, or NULL. */
 static __always_inline struct file *fd_file(struct task_struct *task, int fd)
 {
@@ -1014,7 +1025,7 @@ struct fd_path_out {
  * capture loops that call it. */
 __noinline int fd_path(long fd, int kind, struct capture *hdr, struct fd_path_out *out)
 {
-	struct task_struct *task = bpf_get_current_task_btf();
+	struct task_struct *task = fields_of(bpf_get_current_task_btf());
 	struct fs_struct *fs = task->fs;
 	struct dentry *dentry;
 	struct vfsmount *vfs;
@@ -1321,7 +1332,7 @@ static __always_inline void capture_at_entry(struct task_struct *task, struct in
 SEC("tp_btf/sys_enter")
 int BPF_PROG(sys_enter, struct pt_regs *regs, long nr)
 {
-	struct task_struct *task;
+	struct task_struct *task, *fields;
 	struct in_flight *call;
 	const struct call_plan *plan;
 	bool compat;
@@ -1329,10 +1340,11 @@ int BPF_PROG(sys_enter, struct pt_regs *regs, long nr)
 	if (!maybe_traced(nr))
 		return 0;
 	task = bpf_get_current_task_btf();
-	if (!trace_allowed(task))
+	fields = fields_of(task);
+	if (!trace_allowed(fields))
 		return 0;
 
-	compat = task->thread_info.status & TS_COMPAT;
+	compat = fields->thread_info.status & TS_COMPAT;
 	plan = compat ? &compat_plans[nr] : &native_plans[nr];
 	if (!plan->call)
 		return 0;
@@ -1347,7 +1359,7 @@ int BPF_PROG(sys_enter, struct pt_regs *regs, long nr)
 		merge_split_arg(call->args, plan->split_arg);
 	call->compat = compat;
 	call->nr = nr;
-	fingerprint_strings(task, call, plan);
+	fingerprint_strings(fields, call, plan);
 	if (plan->at_entry)
 		capture_at_entry(task, call, plan);
 	call->enter_ns = times ? bpf_ktime_get_ns() : 0;
@@ -1668,7 +1680,7 @@ static __always_inline bool length_named(const __u64 *lengths, __u32 len)
 static __always_inline bool names_alike(struct dentry *dentry, struct vfsmount *vfs,
 					struct prefilter_buf *pb)
 {
-	struct task_struct *task = bpf_get_current_task_btf();
+	struct task_struct *task = fields_of(bpf_get_current_task_btf());
 	struct dentry *root = task->fs->root.dentry, *parent;
 	struct vfsmount *root_mnt = task->fs->root.mnt;
 	struct mount *mnt = mount_of(vfs), *up;
@@ -1719,7 +1731,7 @@ static __always_inline bool fd_dentry(long fd, struct dentry **dentry, struct vf
 
 	if (fd < 0 || fd > 0x7fffffff)
 		return false;
-	file = fd_file(bpf_get_current_task_btf(), fd);
+	file = fd_file(fields_of(bpf_get_current_task_btf()), fd);
 	if (!file)
 		return false;
 	*dentry = file->f_path.dentry;
@@ -1970,6 +1982,7 @@ SEC("tp_btf/sys_exit")
 int BPF_PROG(sys_exit, struct pt_regs *regs, long ret)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
+	struct task_struct *fields = fields_of(task);
 	struct entry_captures *saved = NULL;
 	const struct call_plan *plan;
 	struct in_flight *call;
@@ -1980,7 +1993,7 @@ int BPF_PROG(sys_exit, struct pt_regs *regs, long ret)
 		return 0;
 	/* Threads that never made a traced call have no storage: the common
 	 * case for every syscall of every other process, told by one load. */
-	if (bpf_core_field_exists(task->bpf_storage) && !task->bpf_storage)
+	if (bpf_core_field_exists(fields->bpf_storage) && !fields->bpf_storage)
 		return 0;
 	call = bpf_task_storage_get(&in_flight, task, NULL, 0);
 	if (!call || !call->active)
@@ -1995,7 +2008,7 @@ int BPF_PROG(sys_exit, struct pt_regs *regs, long ret)
 		saved = bpf_task_storage_get(&entry_captures, task, NULL, 0);
 
 	if (wanted_result(ret) && (!trace_path_count || may_touch_trace_path(call, plan, ret)))
-		emit(task, call, plan, ret, saved);
+		emit(fields, call, plan, ret, saved);
 	if (saved)
 		bpf_task_storage_delete(&entry_captures, task);
 	return 0;
@@ -2016,11 +2029,11 @@ int BPF_PROG(sched_process_fork, struct task_struct *parent, struct task_struct 
 		/* A new thread: already traced with its process, unless only
 		 * some threads are, and then only if its creator is. */
 		tid = child->pid;
-		if (filter_threads && trace_allowed(parent))
+		if (filter_threads && trace_allowed(fields_of(parent)))
 			bpf_map_update_elem(&thread_targets, &tid, &one, BPF_NOEXIST);
 		return 0;
 	}
-	if (!trace_allowed(parent))
+	if (!trace_allowed(fields_of(parent)))
 		return 0;
 	add_target(child_tgid);
 	return 0;
@@ -2040,7 +2053,7 @@ int BPF_PROG(sched_process_exit, struct task_struct *task)
 		tid = task->pid;
 		bpf_map_delete_elem(&thread_targets, &tid);
 	}
-	if (task->signal->live.counter != 0)
+	if (fields_of(task)->signal->live.counter != 0)
 		return 0;
 	tgid = task->tgid;
 	bpf_map_delete_elem(&targets, &tgid);
