@@ -70,6 +70,43 @@ impl<'a> Memory<'a> {
     }
 }
 
+/// Little-endian fields of a captured struct; a field past the end reads
+/// as None.
+pub struct Le<'a>(pub &'a [u8]);
+
+impl Le<'_> {
+    fn bytes<const N: usize>(&self, off: usize) -> Option<[u8; N]> {
+        self.0.get(off..off + N)?.try_into().ok()
+    }
+    pub fn u16(&self, off: usize) -> Option<u64> {
+        self.bytes::<2>(off)
+            .map(|b| u64::from(u16::from_le_bytes(b)))
+    }
+    pub fn u32(&self, off: usize) -> Option<u64> {
+        self.bytes::<4>(off)
+            .map(|b| u64::from(u32::from_le_bytes(b)))
+    }
+    pub fn i32(&self, off: usize) -> Option<i64> {
+        self.bytes::<4>(off)
+            .map(|b| i64::from(i32::from_le_bytes(b)))
+    }
+    pub fn u64(&self, off: usize) -> Option<u64> {
+        self.bytes::<8>(off).map(u64::from_le_bytes)
+    }
+    pub fn i64(&self, off: usize) -> Option<i64> {
+        self.bytes::<8>(off).map(i64::from_le_bytes)
+    }
+}
+
+/// The captured bytes of an output struct of at least `size` bytes, or
+/// None when it prints as an address (failed call, unreadable, NULL).
+pub fn output<'a>(call: &Call<'a>, mem: &Memory<'a>, size: usize) -> Option<&'a [u8]> {
+    if call.failed() {
+        return None;
+    }
+    mem.data().filter(|d| d.len() >= size)
+}
+
 /// strace's -s and -v: how much of the memory a call points to prints.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Detail {

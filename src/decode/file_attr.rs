@@ -3,7 +3,7 @@
 
 use std::fmt::Write;
 
-use super::call::{write_address, Call, Memory};
+use super::call::{write_address, Call, Le, Memory};
 use super::open::write_struct_tail;
 use super::xlat::{write_flags, write_hex, Style, Xlat};
 
@@ -66,23 +66,17 @@ pub fn write_file_attr(
             return;
         }
     };
-    let u32_at = |off: usize| {
-        data.get(off..off + 4)
-            .and_then(|b| <[u8; 4]>::try_from(b).ok())
-            .map_or(0, u32::from_le_bytes)
-    };
-    let xflags = data
-        .get(..8)
-        .and_then(|b| <[u8; 8]>::try_from(b).ok())
-        .map_or(0, u64::from_le_bytes);
+    // The fields all lie within the FILE_ATTR_SIZE bytes checked above.
+    let le = Le(data);
+    let u32_at = |off: usize| le.u32(off).unwrap_or(0);
     out.push_str("{fa_xflags=");
-    write_flags(out, xflags, &FS_XFLAGS, style);
+    write_flags(out, le.u64(0).unwrap_or(0), &FS_XFLAGS, style);
     let _ = write!(out, ", fa_extsize={}", u32_at(8));
     if get {
         let _ = write!(out, ", fa_nextents={}", u32_at(12));
     }
     out.push_str(", fa_projid=");
-    write_hex(out, u64::from(u32_at(16)));
+    write_hex(out, u32_at(16));
     let _ = write!(out, ", fa_cowextsize={}", u32_at(20));
     if size > FILE_ATTR_SIZE as u64 {
         if complete {

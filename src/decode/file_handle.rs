@@ -4,7 +4,7 @@
 
 use std::fmt::Write;
 
-use super::call::{write_address, Call, Memory};
+use super::call::{write_address, Call, Le, Memory};
 use super::escape::write_hex_quoted;
 use super::xlat::Xlat;
 
@@ -27,11 +27,6 @@ pub const MAX_HANDLE_SZ: usize = 128;
 
 const EOVERFLOW: u32 = 75;
 
-fn u32_at(data: &[u8], off: usize) -> Option<u32> {
-    let bytes = data.get(off..off + 4)?;
-    Some(u32::from_le_bytes(bytes.try_into().ok()?))
-}
-
 /// `struct file_handle *handle`: `before` is the header the caller passed,
 /// read at entry, `after` the struct as the call left it. The size the
 /// call wrote back (`=> N`) shows when it succeeded or found the buffer
@@ -43,7 +38,7 @@ pub fn write_file_handle(
     before: &Memory,
     after: &Memory,
 ) {
-    let Some(asked) = before.data().and_then(|d| u32_at(d, 0)) else {
+    let Some(asked) = before.data().and_then(|d| Le(d).u32(0)) else {
         write_address(out, addr);
         return;
     };
@@ -51,12 +46,12 @@ pub fn write_file_handle(
     let errno = call.errno();
     let data = after.data().filter(|d| d.len() >= FILE_HANDLE_HEADER);
     if let (Some(data), None | Some(EOVERFLOW)) = (data, errno) {
-        let bytes = u32_at(data, 0).unwrap_or(asked);
+        let bytes = Le(data).u32(0).unwrap_or(asked);
         if bytes != asked {
             let _ = write!(out, " => {bytes}");
         }
         if errno.is_none() {
-            let handle_type = u32_at(data, 4).unwrap_or(0) as i32;
+            let handle_type = Le(data).i32(4).unwrap_or(0);
             let _ = write!(out, ", handle_type={handle_type}, f_handle=");
             let len = (bytes as usize).min(MAX_HANDLE_SZ);
             match data.get(FILE_HANDLE_HEADER..FILE_HANDLE_HEADER + len) {

@@ -5,7 +5,7 @@
 
 use std::fmt::Write;
 
-use super::call::{write_address, Call, Memory};
+use super::call::{write_address, Call, Le, Memory};
 use super::escape::write_hex_quoted;
 use super::open::write_struct_tail;
 use super::table::Values;
@@ -124,11 +124,7 @@ pub fn write_mount_attr(out: &mut String, addr: u64, size: u64, mem: &Memory, st
             return;
         }
     };
-    let field = |i: usize| {
-        data.get(i * 8..i * 8 + 8)
-            .and_then(|b| <[u8; 8]>::try_from(b).ok())
-            .map_or(0, u64::from_le_bytes)
-    };
+    let field = |i: usize| Le(data).u64(i * 8).unwrap_or(0);
     let (set, clr, propagation, userns_fd) = (field(0), field(1), field(2), field(3));
     out.push_str("{attr_set=");
     write_flags(out, set, &MOUNT_ATTR_ATTR, style);

@@ -3,7 +3,7 @@
 
 use std::fmt::Write;
 
-use super::call::{write_address, Memory, PATH_MAX};
+use super::call::{write_address, Le, Memory, PATH_MAX};
 use super::escape::write_hex_quoted;
 use super::xlat::{write_flag_names, write_flags, write_hex, write_octal_mode, Style, Xlat};
 
@@ -140,11 +140,7 @@ pub(crate) fn write_open_how(out: &mut String, addr: u64, size: u64, mem: &Memor
             return;
         }
     };
-    let field = |i: usize| {
-        data.get(i * 8..i * 8 + 8)
-            .and_then(|b| <[u8; 8]>::try_from(b).ok())
-            .map_or(0, u64::from_le_bytes)
-    };
+    let field = |i: usize| Le(data).u64(i * 8).unwrap_or(0);
     let (flags, mode, resolve) = (field(0), field(1), field(2));
 
     out.push_str("{flags=");

@@ -5,8 +5,7 @@
 
 use std::fmt::Write;
 
-use super::call::{write_address, Call, Memory};
-use super::stat::{output, Le};
+use super::call::{output, write_address, Call, Le, Memory};
 use super::table::Values;
 use super::xlat::{write_flags, write_value, Style, Xlat};
 

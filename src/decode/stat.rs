@@ -7,7 +7,7 @@
 
 use std::fmt::Write;
 
-use super::call::{write_address, Call, Memory};
+use super::call::{output, write_address, Call, Le, Memory};
 use super::link::AT_FLAGS;
 use super::mknod::{mknod_takes_dev, write_dev, write_file_mode};
 use super::xlat::{write_flags, write_flags_multi, write_hex, Style, Xlat};
@@ -38,43 +38,6 @@ impl StatLayout {
 
 /// `struct statx`, as of Linux 6.16.
 pub const STATX_SIZE: u16 = 256;
-
-/// Little-endian fields of a captured struct; a field past the end reads
-/// as None.
-pub(crate) struct Le<'a>(pub &'a [u8]);
-
-impl Le<'_> {
-    fn bytes<const N: usize>(&self, off: usize) -> Option<[u8; N]> {
-        self.0.get(off..off + N)?.try_into().ok()
-    }
-    pub fn u16(&self, off: usize) -> Option<u64> {
-        self.bytes::<2>(off)
-            .map(|b| u64::from(u16::from_le_bytes(b)))
-    }
-    pub fn u32(&self, off: usize) -> Option<u64> {
-        self.bytes::<4>(off)
-            .map(|b| u64::from(u32::from_le_bytes(b)))
-    }
-    pub fn i32(&self, off: usize) -> Option<i64> {
-        self.bytes::<4>(off)
-            .map(|b| i64::from(i32::from_le_bytes(b)))
-    }
-    pub fn u64(&self, off: usize) -> Option<u64> {
-        self.bytes::<8>(off).map(u64::from_le_bytes)
-    }
-    pub fn i64(&self, off: usize) -> Option<i64> {
-        self.bytes::<8>(off).map(i64::from_le_bytes)
-    }
-}
-
-/// The captured bytes of an output struct of at least `size` bytes, or
-/// None when it prints as an address (failed call, unreadable, NULL).
-pub(crate) fn output<'a>(call: &Call<'a>, mem: &Memory<'a>, size: usize) -> Option<&'a [u8]> {
-    if call.failed() {
-        return None;
-    }
-    mem.data().filter(|d| d.len() >= size)
-}
 
 /// strace's `struct strace_stat`: every flavour widened to one.
 #[derive(Default)]

@@ -4,8 +4,7 @@
 
 use std::fmt::Write;
 
-use super::call::{write_address, Call, Memory};
-use super::stat::{output, Le};
+use super::call::{output, write_address, Call, Le, Memory};
 use super::xlat::{write_flags, write_hex, write_value, Style, Xlat};
 
 /// Which `struct statfs` a call fills.

@@ -3,8 +3,8 @@
 
 use std::fmt::Write;
 
-use super::call::{write_address, Call, Memory};
-use super::stat::{write_time_comment, Le};
+use super::call::{write_address, Call, Le, Memory};
+use super::stat::write_time_comment;
 use super::xlat::Style;
 
 /// Which times structure a call takes.

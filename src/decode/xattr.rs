@@ -3,7 +3,7 @@
 
 use std::fmt::Write;
 
-use super::call::{write_address, write_strn_ex, Call, Memory};
+use super::call::{write_address, write_strn_ex, Call, Le, Memory};
 use super::open::write_struct_tail;
 use super::xlat::{write_flags, Style, Xlat};
 
@@ -71,25 +71,19 @@ pub fn write_xattr_args(
             return;
         }
     };
-    let u32_at = |off: usize| {
-        data.get(off..off + 4)
-            .and_then(|b| <[u8; 4]>::try_from(b).ok())
-            .map_or(0, u32::from_le_bytes)
-    };
-    let value = data
-        .get(..8)
-        .and_then(|b| <[u8; 8]>::try_from(b).ok())
-        .map_or(0, u64::from_le_bytes);
-    let (value_size, flags) = (u32_at(8), u32_at(12));
+    // The fields all lie within the XATTR_ARGS_SIZE bytes checked above.
+    let le = Le(data);
+    let value = le.u64(0).unwrap_or(0);
+    let (value_size, flags) = (le.u32(8).unwrap_or(0), le.u32(12).unwrap_or(0));
     let value_mem = call.pointee.get(arg).unwrap_or(&Memory::Null);
     out.push_str("{value=");
     match get {
-        false => write_value_in(out, call, value, value_mem, u64::from(value_size)),
+        false => write_value_in(out, call, value, value_mem, value_size),
         true if value_size == 0 => write_address(out, value),
-        true => write_value_out(out, call, value, value_mem, u64::from(value_size)),
+        true => write_value_out(out, call, value, value_mem, value_size),
     }
     let _ = write!(out, ", size={value_size}, flags=");
-    write_flags(out, u64::from(flags), &XATTR_FLAGS, style);
+    write_flags(out, flags, &XATTR_FLAGS, style);
     if size > XATTR_ARGS_SIZE as u64 {
         if complete {
             write_struct_tail(out, data, XATTR_ARGS_SIZE, size);
