@@ -191,16 +191,6 @@ fn matches_the_installed_strace() {
     }
 }
 
-fn unpad(call: &str) -> String {
-    match call.rfind(") ") {
-        Some(i) => {
-            let (head, tail) = call.split_at(i + 1);
-            format!("{head} {}", tail.trim_start())
-        }
-        None => call.to_string(),
-    }
-}
-
 /// The line's tokens with every `|`-joined run of names sorted.
 fn names(call: &str) -> Vec<BTreeSet<&str>> {
     call.split(", ")

@@ -9,7 +9,6 @@ mod common;
 use std::ffi::CString;
 use std::os::unix::ffi::OsStrExt;
 use std::path::Path;
-use std::process::Command;
 
 use common::*;
 
@@ -125,20 +124,9 @@ fn traced(arch: Arch, test: &str, args: &[&str]) -> (Vec<String>, String, std::p
         .arg("handles")
         .current_dir(&dir));
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    (between_markers(&stdout(&out)), stderr(&out), dir)
-}
-
-/// The calls between the workload's markers, in any -X style.
-fn between_markers(trace: &str) -> Vec<String> {
+    let trace = stdout(&out);
     let calls: Vec<&str> = trace.lines().filter_map(try_fields).map(|f| f.3).collect();
-    let Some(begin) = calls.iter().position(|c| c.contains("\"--begin--\"")) else {
-        panic!("no begin marker in {calls:#?}");
-    };
-    calls[begin + 1..]
-        .iter()
-        .take_while(|c| !c.contains("\"--end--\""))
-        .map(|c| c.to_string())
-        .collect()
+    (between_markers(&calls), stderr(&out), dir)
 }
 
 fn every_line_exactly(arch: Arch, test: &str) {
@@ -177,35 +165,10 @@ fn handles_ia32() {
 /// strace 6.1's text of the name_to_handle_at calls (it knows neither
 /// setxattrat nor getxattrat, nor the AT_HANDLE_* flags of the last call).
 fn strace_lines(arch: Arch, dir: &Path, style: &str) -> Vec<String> {
-    let out = run(Command::new("strace")
-        .args([
-            "-f",
-            "-qq",
-            "-X",
-            style,
-            "-e",
-            "trace=openat,name_to_handle_at",
-        ])
-        .arg(workload(arch))
-        .arg("handles")
-        .current_dir(dir));
-    let calls: Vec<String> = stderr(&out)
-        .lines()
-        .map(|line| match line.rsplit_once(") ") {
-            Some((call, rest)) if rest.trim_start().starts_with("= ") => {
-                format!("{call}) {}", rest.trim_start())
-            }
-            _ => line.to_string(),
-        })
-        .collect();
-    let begin = calls
-        .iter()
-        .position(|c| c.contains("\"--begin--\""))
-        .unwrap();
-    calls[begin + 1..]
-        .iter()
+    let args = ["-X", style, "-e", "trace=openat,name_to_handle_at"];
+    between_markers(&strace_calls(arch, "handles", dir, &args))
+        .into_iter()
         .filter(|c| c.starts_with("name_to_handle_at(") && !c.starts_with("name_to_handle_at(-5,"))
-        .cloned()
         .collect()
 }
 

@@ -7,7 +7,6 @@
 mod common;
 
 use std::path::Path;
-use std::process::Command;
 
 use common::*;
 
@@ -46,50 +45,16 @@ fn traced(arch: Arch, scenario: &str, dir: &Path, args: &[&str]) -> (Vec<String>
         .arg(scenario)
         .current_dir(dir));
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    let calls = stdout(&out)
+    let calls: Vec<String> = stdout(&out)
         .lines()
         .map(|line| fields(line).3.to_string())
         .collect();
-    (between_markers(calls), stderr(&out))
-}
-
-/// The calls between the workload's markers, in any -X style.
-fn between_markers(calls: Vec<String>) -> Vec<String> {
-    let begin = calls.iter().position(|c| c.contains("\"--begin--\""));
-    let end = calls.iter().position(|c| c.contains("\"--end--\""));
-    let (Some(begin), Some(end)) = (begin, end) else {
-        panic!("no markers in {calls:#?}");
-    };
-    calls[begin + 1..end].to_vec()
+    (between_markers(&calls), stderr(&out))
 }
 
 /// strace's text for the same scenario, aligned as ftrace-cli prints.
 fn strace_body(arch: Arch, scenario: &str, dir: &Path, args: &[&str]) -> Vec<String> {
-    let out = run(Command::new("strace")
-        .args(["-f", "-qq"])
-        .args(args)
-        .arg(workload(arch))
-        .arg(scenario)
-        .current_dir(dir));
-    // strace warns of a short read in the middle of the line it prints.
-    let text = stderr(&out);
-    let mut joined = String::new();
-    for line in text.split_inclusive('\n') {
-        match line.find("strace: umoven: ") {
-            Some(at) => joined.push_str(&line[..at]),
-            None => joined.push_str(line),
-        }
-    }
-    let calls: Vec<String> = joined
-        .lines()
-        .map(|line| match line.rsplit_once(") ") {
-            Some((call, rest)) if rest.trim_start().starts_with("= ") => {
-                format!("{call}) {}", rest.trim_start())
-            }
-            _ => line.to_string(),
-        })
-        .collect();
-    between_markers(calls)
+    between_markers(&strace_calls(arch, scenario, dir, args))
 }
 
 fn fsconfig_every_line(arch: Arch, test: &str) {

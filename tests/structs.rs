@@ -6,7 +6,6 @@
 mod common;
 
 use std::path::Path;
-use std::process::Command;
 
 use common::*;
 
@@ -201,7 +200,7 @@ fn traced(arch: Arch, test: &str, args: &[&str]) -> (Vec<String>, String) {
         .filter_map(try_fields)
         .map(|f| f.3.to_string())
         .collect();
-    (between_markers(calls), stderr(&out))
+    (until_exec(between_markers(&calls)), stderr(&out))
 }
 
 fn every_line_exactly(arch: Arch, test: &str) {
@@ -272,35 +271,13 @@ fn string_limit_and_verbose() {
 
 /// strace's text for the same scenario, where strace 6.1 knows the call.
 fn strace_body(arch: Arch, dir: &Path, args: &[&str]) -> Vec<String> {
-    let out = run(Command::new("strace")
-        .args(["-f", "-qq"])
-        .args(args)
-        .arg(workload(arch))
-        .arg("structs")
-        .current_dir(dir));
-    // strace pads before " = " to column 40, and shows the calls it has no
-    // name for (listxattrat, removexattrat in 6.1) whatever -e says.
-    let calls = stderr(&out)
-        .lines()
+    // strace shows the calls it has no name for (listxattrat,
+    // removexattrat in 6.1) whatever -e says.
+    let calls: Vec<String> = strace_calls(arch, "structs", dir, args)
+        .into_iter()
         .filter(|line| !line.starts_with("syscall_"))
-        .map(|line| match line.rsplit_once(") ") {
-            Some((call, rest)) if rest.trim_start().starts_with("= ") => {
-                format!("{call}) {}", rest.trim_start())
-            }
-            _ => line.to_string(),
-        })
         .collect();
-    between_markers(calls)
-}
-
-/// The calls between the workload's markers, in any -X style, up to the
-/// successful exec.
-fn between_markers(calls: Vec<String>) -> Vec<String> {
-    let begin = calls.iter().position(|c| c.contains("\"--begin--\""));
-    let Some(begin) = begin else {
-        panic!("no begin marker in {calls:#?}");
-    };
-    until_exec(calls[begin + 1..].to_vec())
+    until_exec(between_markers(&calls))
 }
 
 fn same_as_strace(arch: Arch, test: &str) {

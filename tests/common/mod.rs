@@ -164,6 +164,55 @@ pub fn body(trace: &str) -> Vec<String> {
     panic!("no complete begin/end markers in the trace:\n{trace}");
 }
 
+/// A call as strace prints it, without its padding before ` = `: strace
+/// pads there to column 40, ftrace-cli does not.
+pub fn unpad(call: &str) -> String {
+    match call.rsplit_once(") ") {
+        Some((head, rest)) if rest.trim_start().starts_with("= ") => {
+            format!("{head}) {}", rest.trim_start())
+        }
+        _ => call.to_string(),
+    }
+}
+
+/// The calls after the workload's `--begin--` marker and before its
+/// `--end--` one (to the last when there is none), in any -X style.
+pub fn between_markers<S: AsRef<str>>(calls: &[S]) -> Vec<String> {
+    let marker = |c: &S, name: &str| c.as_ref().contains(&format!("\"--{name}--\""));
+    let Some(begin) = calls.iter().position(|c| marker(c, "begin")) else {
+        panic!(
+            "no begin marker in {:#?}",
+            calls.iter().map(AsRef::as_ref).collect::<Vec<_>>()
+        );
+    };
+    calls[begin + 1..]
+        .iter()
+        .take_while(|c| !marker(c, "end"))
+        .map(|c| c.as_ref().to_string())
+        .collect()
+}
+
+/// strace's calls (`-f -qq`, then `args`) of a workload scenario run in
+/// `dir`, unpadded; a warning strace writes in the middle of a line (a
+/// short read) is dropped.
+pub fn strace_calls(arch: Arch, scenario: &str, dir: &Path, args: &[&str]) -> Vec<String> {
+    let out = run(Command::new("strace")
+        .args(["-f", "-qq"])
+        .args(args)
+        .arg(workload(arch))
+        .arg(scenario)
+        .current_dir(dir));
+    let text = stderr(&out);
+    let mut joined = String::new();
+    for line in text.split_inclusive('\n') {
+        match line.find("strace: umoven: ") {
+            Some(at) => joined.push_str(&line[..at]),
+            None => joined.push_str(line),
+        }
+    }
+    joined.lines().map(unpad).collect()
+}
+
 /// The call text the `basic` scenario must produce, in order.
 pub const BASIC: &[&str] = &[
     "openat(AT_FDCWD, \"exists\", O_RDONLY|O_CLOEXEC) = 3",
