@@ -502,7 +502,7 @@ struct capture_state {
 	__u16 offset[MAX_CAPTURES];
 };
 
-/* capture_state less its pointers: what run_captures takes and gives back. */
+/* capture_state less its pointers: what the capture passes take and give back. */
 struct capture_progress {
 	__s64 ret;
 	__u32 size;
@@ -1200,12 +1200,36 @@ static long capture_fd_one(__u64 i, struct capture_state *state)
 	return 0;
 }
 
-/* One pass over the plan's captures: the user memory ones, or with
- * fd_paths the descriptors' paths. A global function: the verifier checks
- * each loop once, from any progress, instead of once per state the code
- * before it leaves (which grows with MAX_CAPTURES). */
-__noinline int run_captures(struct scratch *record, const struct in_flight *call,
-			    const struct call_plan *plan, struct capture_progress *p, int fd_paths)
+static __always_inline void progress_to_state(struct capture_state *state,
+					      const struct capture_progress *p)
+{
+	state->ret = p->ret;
+	state->size = p->size;
+	state->room = p->room;
+	state->faults = p->faults;
+	state->count = p->count;
+	state->at_entry = p->at_entry;
+	state->failed = p->failed;
+	state->entry_used = p->entry_used;
+	__builtin_memcpy(state->offset, p->offset, sizeof(state->offset));
+}
+
+static __always_inline void state_to_progress(struct capture_progress *p,
+					      const struct capture_state *state)
+{
+	p->size = state->size;
+	p->faults = state->faults;
+	p->count = state->count;
+	__builtin_memcpy(p->offset, state->offset, sizeof(p->offset));
+}
+
+/* The capture passes: over the plan's user memory captures, and over its
+ * descriptors' paths. Global functions: the verifier checks each loop
+ * once, from any progress, instead of once per state the code before it
+ * leaves (which grows with MAX_CAPTURES). Two functions, not one with a
+ * flag: a bpf_loop call whose callback varies is not inlined. */
+__noinline int capture_memory(struct scratch *record, const struct in_flight *call,
+			      const struct call_plan *plan, struct capture_progress *p)
 {
 	struct capture_state state = {};
 
@@ -1214,23 +1238,25 @@ __noinline int run_captures(struct scratch *record, const struct in_flight *call
 	state.buf = record->bytes;
 	state.call = call;
 	state.plan = plan;
-	state.ret = p->ret;
-	state.size = p->size;
-	state.room = p->room;
-	state.faults = p->faults;
-	state.count = p->count;
-	state.at_entry = p->at_entry;
-	state.failed = p->failed;
-	state.entry_used = p->entry_used;
-	__builtin_memcpy(state.offset, p->offset, sizeof(state.offset));
-	if (fd_paths)
-		bpf_loop(MAX_CAPTURES, capture_fd_one, &state, 0);
-	else
-		bpf_loop(MAX_CAPTURES, capture_one, &state, 0);
-	p->size = state.size;
-	p->faults = state.faults;
-	p->count = state.count;
-	__builtin_memcpy(p->offset, state.offset, sizeof(p->offset));
+	progress_to_state(&state, p);
+	bpf_loop(MAX_CAPTURES, capture_one, &state, 0);
+	state_to_progress(p, &state);
+	return 0;
+}
+
+__noinline int capture_fd_paths(struct scratch *record, const struct in_flight *call,
+				const struct call_plan *plan, struct capture_progress *p)
+{
+	struct capture_state state = {};
+
+	if (!record || !call || !plan || !p)
+		return 0;
+	state.buf = record->bytes;
+	state.call = call;
+	state.plan = plan;
+	progress_to_state(&state, p);
+	bpf_loop(MAX_CAPTURES, capture_fd_one, &state, 0);
+	state_to_progress(p, &state);
 	return 0;
 }
 
@@ -1314,7 +1340,7 @@ static __always_inline void capture_at_entry(struct task_struct *task, struct in
 	state.size = sizeof(struct record);
 	state.room = sizeof(struct record) + ENTRY_BYTES - HEADER_RESERVE;
 	state.at_entry = 1;
-	run_captures((struct scratch *)buf, call, plan, &state, 0);
+	capture_memory((struct scratch *)buf, call, plan, &state);
 	size = (__u64)state.size - sizeof(struct record);
 	if (size > ENTRY_BYTES)
 		size = 0;
@@ -1935,10 +1961,10 @@ static __always_inline void emit(struct task_struct *task, struct in_flight *cal
 			__builtin_memcpy(state.offset, saved->offset, sizeof(state.offset));
 		}
 	}
-	run_captures((struct scratch *)buf, call, plan, &state, 0);
+	capture_memory((struct scratch *)buf, call, plan, &state);
 	/* Plans name descriptors only with -y or -P. */
 	if (name_files)
-		run_captures((struct scratch *)buf, call, plan, &state, 1);
+		capture_fd_paths((struct scratch *)buf, call, plan, &state);
 	if (state.faults)
 		__sync_fetch_and_add(&capture_faults, state.faults);
 	if (trace_path_count &&
