@@ -1200,9 +1200,16 @@ static long capture_fd_one(__u64 i, struct capture_state *state)
 	return 0;
 }
 
-static __always_inline void progress_to_state(struct capture_state *state,
-					      const struct capture_progress *p)
+/* Sets up a pass's state from what the passes before it left. */
+static __always_inline bool start_pass(struct capture_state *state, struct scratch *record,
+				       const struct in_flight *call, const struct call_plan *plan,
+				       const struct capture_progress *p)
 {
+	if (!record || !call || !plan || !p)
+		return false;
+	state->buf = record->bytes;
+	state->call = call;
+	state->plan = plan;
 	state->ret = p->ret;
 	state->size = p->size;
 	state->room = p->room;
@@ -1212,8 +1219,10 @@ static __always_inline void progress_to_state(struct capture_state *state,
 	state->failed = p->failed;
 	state->entry_used = p->entry_used;
 	__builtin_memcpy(state->offset, p->offset, sizeof(state->offset));
+	return true;
 }
 
+/* Hands on what a pass did to the passes after it. */
 static __always_inline void state_to_progress(struct capture_progress *p,
 					      const struct capture_state *state)
 {
@@ -1233,12 +1242,8 @@ __noinline int capture_memory(struct scratch *record, const struct in_flight *ca
 {
 	struct capture_state state = {};
 
-	if (!record || !call || !plan || !p)
+	if (!start_pass(&state, record, call, plan, p))
 		return 0;
-	state.buf = record->bytes;
-	state.call = call;
-	state.plan = plan;
-	progress_to_state(&state, p);
 	bpf_loop(MAX_CAPTURES, capture_one, &state, 0);
 	state_to_progress(p, &state);
 	return 0;
@@ -1249,12 +1254,8 @@ __noinline int capture_fd_paths(struct scratch *record, const struct in_flight *
 {
 	struct capture_state state = {};
 
-	if (!record || !call || !plan || !p)
+	if (!start_pass(&state, record, call, plan, p))
 		return 0;
-	state.buf = record->bytes;
-	state.call = call;
-	state.plan = plan;
-	progress_to_state(&state, p);
 	bpf_loop(MAX_CAPTURES, capture_fd_one, &state, 0);
 	state_to_progress(p, &state);
 	return 0;
