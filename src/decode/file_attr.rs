@@ -78,12 +78,6 @@ pub fn write_file_attr(
     out.push_str(", fa_projid=");
     write_hex(out, u32_at(16));
     let _ = write!(out, ", fa_cowextsize={}", u32_at(20));
-    if size > FILE_ATTR_SIZE as u64 {
-        if complete {
-            write_struct_tail(out, data, FILE_ATTR_SIZE, size);
-        } else {
-            out.push_str(", ???");
-        }
-    }
+    write_struct_tail(out, data, complete, FILE_ATTR_SIZE, size);
     out.push('}');
 }

@@ -138,13 +138,7 @@ pub fn write_mount_attr(out: &mut String, addr: u64, size: u64, mem: &Memory, st
     } else {
         write!(out, ", userns_fd={userns_fd}")
     };
-    if size > MOUNT_ATTR_SIZE as u64 {
-        if complete {
-            write_struct_tail(out, data, MOUNT_ATTR_SIZE, size);
-        } else {
-            out.push_str(", ???");
-        }
-    }
+    write_struct_tail(out, data, complete, MOUNT_ATTR_SIZE, size);
     out.push('}');
 }
 

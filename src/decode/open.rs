@@ -151,22 +151,29 @@ pub(crate) fn write_open_how(out: &mut String, addr: u64, size: u64, mem: &Memor
     }
     out.push_str(", resolve=");
     write_flags(out, resolve, &RESOLVE_FLAGS, style);
-    if size > OPEN_HOW_SIZE as u64 {
-        if complete {
-            write_struct_tail(out, data, OPEN_HOW_SIZE, size);
-        } else {
-            // The struct was read, what lies past it was not.
-            out.push_str(", ???");
-        }
-    }
+    write_struct_tail(out, data, complete, OPEN_HOW_SIZE, size);
     out.push('}');
 }
 
 /// For a `size` larger than the struct's (`struct_size`), strace shows the
 /// non-zero bytes past the struct (up to a page): `, /* bytes 24..39 */
-/// "\x34\x12..."`, at most 32 bytes then `...`.  Bytes past the end of
-/// `data` are taken as zero.
-pub(crate) fn write_struct_tail(out: &mut String, data: &[u8], struct_size: usize, size: u64) {
+/// "\x34\x12..."`, at most 32 bytes then `...`, or `, ???` when they could
+/// not be read (`complete` false: the struct was, what lies past it was
+/// not). Bytes past the end of `data` are taken as zero.
+pub(crate) fn write_struct_tail(
+    out: &mut String,
+    data: &[u8],
+    complete: bool,
+    struct_size: usize,
+    size: u64,
+) {
+    if size <= struct_size as u64 {
+        return;
+    }
+    if !complete {
+        out.push_str(", ???");
+        return;
+    }
     let total = usize::try_from(size.min(PAGE_SIZE)).unwrap_or(PATH_MAX);
     let tail = data.get(struct_size..total.min(data.len())).unwrap_or(&[]);
     if tail.iter().all(|&b| b == 0) {

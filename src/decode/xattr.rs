@@ -84,13 +84,7 @@ pub fn write_xattr_args(
     }
     let _ = write!(out, ", size={value_size}, flags=");
     write_flags(out, flags, &XATTR_FLAGS, style);
-    if size > XATTR_ARGS_SIZE as u64 {
-        if complete {
-            write_struct_tail(out, data, XATTR_ARGS_SIZE, size);
-        } else {
-            out.push_str(", ???");
-        }
-    }
+    write_struct_tail(out, data, complete, XATTR_ARGS_SIZE, size);
     out.push('}');
 }
 
