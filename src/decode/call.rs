@@ -603,6 +603,20 @@ fn write_out_int(out: &mut String, call: &Call, addr: u64, mem: &Memory) {
     }
 }
 
+/// The bytes of a string argument, or None once `NULL` or (unreadable)
+/// its address is written in their place, as strace's printstr does.
+fn string_bytes<'a>(out: &mut String, addr: u64, mem: &Memory<'a>) -> Option<&'a [u8]> {
+    if addr == 0 {
+        out.push_str("NULL");
+        return None;
+    }
+    let data = mem.data();
+    if data.is_none() {
+        write_hex(out, addr);
+    }
+    data
+}
+
 /// strace's `printstr`: a NUL-terminated string that is not a path, of at
 /// most `-s` bytes; `...` after when it is longer.
 pub(crate) fn write_str(out: &mut String, call: &Call, addr: u64, mem: &Memory) {
@@ -613,12 +627,7 @@ pub(crate) fn write_str(out: &mut String, call: &Call, addr: u64, mem: &Memory) 
 /// `printstr_ex` of length `max`): at most `max` bytes print, and `...`
 /// after `max` of them whatever follows, as strace reads no further.
 pub(crate) fn write_str_upto(out: &mut String, call: &Call, addr: u64, mem: &Memory, max: usize) {
-    if addr == 0 {
-        out.push_str("NULL");
-        return;
-    }
-    let Some(data) = mem.data() else {
-        write_hex(out, addr);
+    let Some(data) = string_bytes(out, addr, mem) else {
         return;
     };
     let complete = !matches!(
@@ -654,12 +663,7 @@ pub(crate) fn write_strn_ex(
     len: u64,
     omit_trailing_nul: bool,
 ) {
-    if addr == 0 {
-        out.push_str("NULL");
-        return;
-    }
-    let Some(data) = mem.data() else {
-        write_hex(out, addr);
+    let Some(data) = string_bytes(out, addr, mem) else {
         return;
     };
     let want = usize::try_from(len)
