@@ -351,6 +351,30 @@ static __always_inline bool trace_allowed(struct task_struct *task)
 	return true;
 }
 
+/* The thread's in-flight storage if it may be traced, else NULL. The
+ * storage is made only once trace_allowed passed; when every filter in use
+ * holds for a thread's whole life (targets, the namespace; not names, uids
+ * or cgroups, which exec, setuid and moves change), having it is the
+ * verdict, and a traced call is spared the lookups. */
+static __always_inline struct in_flight *admitted(struct task_struct *task,
+						  struct task_struct *fields)
+{
+	bool lasting = !filter_comms && !filter_uids && !nr_cgroups;
+	struct in_flight *call;
+
+	if (lasting && !(bpf_core_field_exists(fields->bpf_storage) && !fields->bpf_storage)) {
+		call = bpf_task_storage_get(&in_flight, task, NULL, 0);
+		if (call)
+			return call;
+	}
+	if (!trace_allowed(fields))
+		return NULL;
+	call = bpf_task_storage_get(&in_flight, task, NULL, BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (!call)
+		__sync_fetch_and_add(&lost_in_flight, 1);
+	return call;
+}
+
 static __always_inline bool maybe_traced(unsigned long nr)
 {
 	return nr < NR_SLOTS && (native_plans[nr].call || compat_plans[nr].call);
@@ -820,6 +844,34 @@ static __always_inline bool prepend(struct walk *w, const void *src, __u32 len)
 	return !bpf_probe_read_kernel(w->buf->bytes + (pos & (FD_PATH_END - 1)), len & NAME_MAX, src);
 }
 
+/* Longest dentry name prepend_name copies by plain loads: the names the
+ * dentry holds inline (DNAME_INLINE_LEN is 40 on 64-bit kernels). */
+#define WORD_COPY_MAX 40
+
+/* prepend() for a dentry's name: a short one is copied 8 bytes at a time
+ * by plain loads, with no helper call, from its end backwards. The first
+ * word read may start before the name (inside the dentry or its
+ * external_name, readable) and lands below the text, where the next
+ * component will go; so it needs 8 bytes free there. */
+static __always_inline bool prepend_name(struct walk *w, const unsigned char *name, __u32 len)
+{
+	__u32 end = w->buf->pos, at;
+	__u64 word;
+
+	if (len > WORD_COPY_MAX || end < len + 8)
+		return prepend(w, name, len);
+	for (int i = 0; i < WORD_COPY_MAX / 8; i++) {
+		if (i * 8 >= len)
+			break;
+		word = *(const __u64 *)bpf_rdonly_cast(name + len - 8 - i * 8, 0);
+		at = end - 8 - i * 8;
+		barrier_var(at);
+		*(__u64 *)(w->buf->bytes + (at & (FD_PATH_END - 1))) = word;
+	}
+	w->buf->pos = end - len;
+	return true;
+}
+
 static __always_inline bool prepend_char(struct walk *w, __u8 c)
 {
 	__u32 pos;
@@ -882,7 +934,7 @@ static __always_inline bool walk_step(struct walk *w)
 	}
 	name = dentry->d_name.name;
 	len = dentry->d_name.len;
-	if (!prepend(w, name, len) || !prepend_char(w, '/')) {
+	if (!prepend_name(w, name, len) || !prepend_char(w, '/')) {
 		w->status = CAPTURE_CUT;
 		return true;
 	}
@@ -953,12 +1005,12 @@ static __always_inline struct task_struct *fields_of(struct task_struct *task)
 static __always_inline struct file *fd_file(struct task_struct *task, int fd)
 {
 	struct fdtable *fdt = task->files->fdt;
-	struct file *file = NULL;
+	struct file **slot;
 
 	if (fd < 0 || fd >= fdt->max_fds)
 		return NULL;
-	bpf_probe_read_kernel(&file, sizeof(file), fdt->fd + fd);
-	return bpf_core_cast(file, struct file);
+	slot = bpf_rdonly_cast(fdt->fd + fd, 0);
+	return bpf_core_cast(*slot, struct file);
 }
 
 /* Appends the path of the file at (dentry, vfs), as the task's root shows
@@ -1047,6 +1099,19 @@ __noinline int fd_path(long fd, int kind, struct capture *hdr, struct fd_path_ou
 		vfs = file->f_path.mnt;
 	}
 	return capture_file_path(task, dentry, vfs, hdr, out->bytes);
+}
+
+/* Writes the path of the task's executable as fd_path does a descriptor's.
+ * Global for the same reason, and so that the walk's stack is not part of
+ * sys_exit's. */
+__noinline int exe_path(struct capture *hdr, struct fd_path_out *out)
+{
+	struct task_struct *task = fields_of(bpf_get_current_task_btf());
+	struct file *exe = task->mm->exe_file;
+
+	if (!hdr || !out || !exe)
+		return 0;
+	return capture_file_path(task, exe->f_path.dentry, exe->f_path.mnt, hdr, out->bytes);
 }
 
 static __always_inline bool is_fd_path(const struct capture_plan *plan)
@@ -1283,8 +1348,7 @@ static __always_inline __u32 pid_ns_inum(struct task_struct *task)
  * after the others. Returns whether the record carries it: not when the
  * other captures left no room for a whole path, rare, and then says so.
  */
-static __always_inline bool capture_exe(struct task_struct *task, struct file *exe, __u8 *buf,
-					struct capture_progress *state)
+static __always_inline bool capture_exe(struct file *exe, __u8 *buf, struct capture_progress *state)
 {
 	struct capture *hdr;
 	__u32 len = 0;
@@ -1306,8 +1370,7 @@ static __always_inline bool capture_exe(struct task_struct *task, struct file *e
 	if (at > EXE_LIMIT)
 		hdr->status = CAPTURE_NO_ROOM;
 	else if (exe)
-		len = capture_file_path(task, exe->f_path.dentry, exe->f_path.mnt, hdr,
-					buf + at + sizeof(*hdr));
+		len = exe_path(hdr, (struct fd_path_out *)(buf + at + sizeof(*hdr)));
 	if (len > FD_PATH_END)
 		len = 0;
 	hdr->len = len;
@@ -1368,19 +1431,13 @@ int BPF_PROG(sys_enter, struct pt_regs *regs, long nr)
 		return 0;
 	task = bpf_get_current_task_btf();
 	fields = fields_of(task);
-	if (!trace_allowed(fields))
-		return 0;
-
 	compat = fields->thread_info.status & TS_COMPAT;
 	plan = compat ? &compat_plans[nr] : &native_plans[nr];
 	if (!plan->call)
 		return 0;
-
-	call = bpf_task_storage_get(&in_flight, task, NULL, BPF_LOCAL_STORAGE_GET_F_CREATE);
-	if (!call) {
-		__sync_fetch_and_add(&lost_in_flight, 1);
+	call = admitted(task, fields);
+	if (!call)
 		return 0;
-	}
 	read_args(regs, compat, call->args);
 	if (compat && plan->split_arg < MAX_ARGS - 1)
 		merge_split_arg(call->args, plan->split_arg);
@@ -1704,10 +1761,9 @@ static __always_inline bool length_named(const __u64 *lengths, __u32 len)
 
 /* Whether dentry (or, for the prefix paths, one of its ancestors up to
  * the task's root) has the name a trace path's file would have. */
-static __always_inline bool names_alike(struct dentry *dentry, struct vfsmount *vfs,
-					struct prefilter_buf *pb)
+static __always_inline bool names_alike(struct task_struct *task, struct dentry *dentry,
+					struct vfsmount *vfs, struct prefilter_buf *pb)
 {
-	struct task_struct *task = fields_of(bpf_get_current_task_btf());
 	struct dentry *root = task->fs->root.dentry, *parent;
 	struct vfsmount *root_mnt = task->fs->root.mnt;
 	struct mount *mnt = mount_of(vfs), *up;
@@ -1752,13 +1808,14 @@ static __always_inline bool names_alike(struct dentry *dentry, struct vfsmount *
 }
 
 /* The dentry and mount of the file behind descriptor fd. */
-static __always_inline bool fd_dentry(long fd, struct dentry **dentry, struct vfsmount **vfs)
+static __always_inline bool fd_dentry(struct task_struct *task, long fd, struct dentry **dentry,
+				      struct vfsmount **vfs)
 {
 	struct file *file;
 
 	if (fd < 0 || fd > 0x7fffffff)
 		return false;
-	file = fd_file(fields_of(bpf_get_current_task_btf()), fd);
+	file = fd_file(task, fd);
 	if (!file)
 		return false;
 	*dentry = file->f_path.dentry;
@@ -1808,6 +1865,7 @@ static long arg_form(__u64 k, struct arg_match *m)
  * beneath one. Global, as names_trace_path. */
 __noinline int fd_may_name_trace_path(long fd)
 {
+	struct task_struct *task = fields_of(bpf_get_current_task_btf());
 	struct prefilter_buf *pb;
 	struct dentry *dentry;
 	struct vfsmount *vfs;
@@ -1816,7 +1874,7 @@ __noinline int fd_may_name_trace_path(long fd)
 	pb = bpf_map_lookup_elem(&prefilter_buf, &zero);
 	if (!pb)
 		return 1;
-	return fd_dentry(fd, &dentry, &vfs) && names_alike(dentry, vfs, pb);
+	return fd_dentry(task, fd, &dentry, &vfs) && names_alike(task, dentry, vfs, pb);
 }
 
 /* Whether the path argument at user address uptr may name one of
@@ -1985,7 +2043,7 @@ static __always_inline void emit(struct task_struct *task, struct in_flight *cal
 		exe = task->mm->exe_file;
 		exec_id = task->self_exec_id + 1;
 		if ((__u64)exe != call->exe_file || exec_id != call->exe_exec_id)
-			exe_sent = capture_exe(task, exe, buf, &state);
+			exe_sent = capture_exe(exe, buf, &state);
 	}
 	rec->captures = state.count;
 	size = state.size;

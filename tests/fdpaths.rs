@@ -169,6 +169,43 @@ fn paths_past_the_walk_are_marked() {
     }
 }
 
+/// Names of every length around the 8-byte words the kernel side copies
+/// them by, and past the longest it copies so: each byte in its place.
+#[test]
+fn names_of_every_length_are_copied_whole() {
+    if !privileged() {
+        return;
+    }
+    let alphabet = b"abcdefghijklmnopqrstuvwxyz0123456789";
+    let name = |len: usize| -> String {
+        (0..len)
+            .map(|i| alphabet[(len + i) % alphabet.len()] as char)
+            .collect()
+    };
+    let names: Vec<String> = [1, 7, 8, 9, 15, 16, 17, 39, 40, 41, 64, 255]
+        .into_iter()
+        .map(name)
+        .collect();
+    for arch in [Arch::X86_64, Arch::Ia32] {
+        let dir = scratch_dir(&format!("fdpaths-names-{arch:?}"));
+        let out = run(ftrace()
+            .args(["-y", "--"])
+            .arg(workload(arch))
+            .arg("enter")
+            .args(&names)
+            .current_dir(&dir));
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        let path = format!("{}/{}", dir.display(), names.join("/"));
+        assert_eq!(
+            body(&stdout(&out)),
+            [format!(
+                "openat(AT_FDCWD<{path}>, \".\", O_RDONLY|O_DIRECTORY) = 3<{path}>"
+            )],
+            "{arch:?}"
+        );
+    }
+}
+
 #[test]
 fn json_carries_each_descriptors_path() {
     if !privileged() {

@@ -377,6 +377,57 @@ fn cgroup_selects_a_directory_and_below_and_json_names_the_container() {
     assert!(!text.contains(" spinner "), "outside the cgroup:\n{text}");
 }
 
+/// A process that stops matching a name, uid or cgroup filter mid-run is
+/// no longer traced: each call is judged as its caller is when it makes it.
+#[test]
+fn a_process_that_leaves_a_filter_is_no_longer_traced() {
+    if !privileged() {
+        return;
+    }
+    let dir = scratch_dir("leaves-filter");
+    std::fs::set_permissions(&dir, std::os::unix::fs::PermissionsExt::from_mode(0o777)).unwrap();
+    let program = dir.join("ftchange");
+    std::fs::hard_link(workload(Arch::X86_64), &program).unwrap();
+    let root = cgroup2_root();
+    let inside = TestCgroup(root.join(format!("ftrace-cli-test-{}-in", std::process::id())));
+    let outside = TestCgroup(root.join(format!("ftrace-cli-test-{}-out", std::process::id())));
+    std::fs::create_dir_all(&inside.0).unwrap();
+    std::fs::create_dir_all(&outside.0).unwrap();
+    let into =
+        |group: &TestCgroup| format!("echo $$ > {}/cgroup.procs && exec ", group.0.display());
+    let cases = [
+        (vec!["-c", "ftchange"], String::new(), "name", None),
+        (vec!["--uid", "0"], String::new(), "uid", None),
+        (
+            vec!["--cgroup", inside.0.to_str().unwrap()],
+            into(&inside),
+            "cgroup",
+            Some(outside.0.to_str().unwrap()),
+        ),
+    ];
+    for (filter, prefix, how, to) in cases {
+        let tracing = start_tracing(&filter);
+        let script = format!(
+            "{prefix}{} change-self {how} {}",
+            program.display(),
+            to.unwrap_or("")
+        );
+        let out = run(Command::new("sh").args(["-c", &script]).current_dir(&dir));
+        assert!(out.status.success(), "{how}: {}", stderr(&out));
+        tracing.signal(nix::sys::signal::Signal::SIGINT);
+        let (trace, err, status) = tracing.finish(LIMIT);
+        assert_eq!((status, err.as_str()), (Some(0), ""), "{how}");
+        assert!(
+            trace.contains("\"ftchange-before\""),
+            "{how}: not traced at all:\n{trace}"
+        );
+        assert!(
+            !trace.contains("\"ftchange-after\""),
+            "{how}: traced after leaving:\n{trace}"
+        );
+    }
+}
+
 /// Starts `program fifo` in `dir` (where it opens the FIFO "fifo" for
 /// reading) and returns once it is blocked in that openat.
 fn blocked_on_fifo(program: &std::path::Path, dir: &std::path::Path) -> Background {

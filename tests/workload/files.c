@@ -1191,6 +1191,45 @@ static void deep(long depth, long length)
 	marker("--end--");
 }
 
+/*
+ * change-self name|uid|cgroup [DIR]: opens "ftchange-before", then renames
+ * itself, becomes uid 65534, or moves into the cgroup v2 directory DIR,
+ * then opens "ftchange-after": a filter judges each call as its caller is.
+ */
+static void change_self(const char *how, const char *dir)
+{
+	char procs[4096];
+	FILE *f;
+
+	sys_openat(AT_FDCWD, "ftchange-before", O_RDONLY, 0);
+	if (!strcmp(how, "name")) {
+		prctl(PR_SET_NAME, "ftchanged");
+	} else if (!strcmp(how, "uid")) {
+		if (setresuid(65534, 65534, 65534))
+			exit(10);
+	} else if (!strcmp(how, "cgroup") && dir) {
+		snprintf(procs, sizeof(procs), "%s/cgroup.procs", dir);
+		f = fopen(procs, "w");
+		if (!f || fprintf(f, "0\n") < 0 || fclose(f))
+			exit(11);
+	} else {
+		exit(2);
+	}
+	sys_openat(AT_FDCWD, "ftchange-after", O_RDONLY, 0);
+}
+
+/* enter NAME...: makes and enters each directory in turn, then opens the
+ * working directory: a path of names of the lengths given. */
+static void enter(int count, char **names)
+{
+	for (int i = 0; i < count; i++)
+		if ((mkdir(names[i], 0755) && errno != EEXIST) || chdir(names[i]))
+			exit(9);
+	marker("--begin--");
+	close_fd(sys_openat(AT_FDCWD, ".", O_RDONLY | O_DIRECTORY, 0));
+	marker("--end--");
+}
+
 int main(int argc, char **argv)
 {
 	const char *scenario = argc > 1 ? argv[1] : "";
@@ -1239,6 +1278,10 @@ int main(int argc, char **argv)
 		jail();
 	else if (!strcmp(scenario, "deep"))
 		deep(argc > 2 ? atol(argv[2]) : 1, argc > 3 ? atol(argv[3]) : 1);
+	else if (!strcmp(scenario, "change-self"))
+		change_self(argc > 2 ? argv[2] : "", argc > 3 ? argv[3] : NULL);
+	else if (!strcmp(scenario, "enter"))
+		enter(argc - 2, argv + 2);
 	else if (!strcmp(scenario, "storm"))
 		storm(argc > 2 ? atol(argv[2]) : 1000000);
 	else if (!strcmp(scenario, "structs"))
@@ -1252,7 +1295,7 @@ int main(int argc, char **argv)
 	else if (!strcmp(scenario, "end"))
 		marker("--end--");
 	else {
-		fprintf(stderr, "usage: files basic|decode|file-calls|open-how-tails|exit-in-call|hold|reuse|sleep|race|threads|evil-comm|spin|wait|thread-target|leader-exits|renamed-child|fifo|live|paths|jail|deep|storm|gated-storm|structs|handles|fs-context|quotas [COUNT]\n");
+		fprintf(stderr, "usage: files basic|decode|file-calls|open-how-tails|exit-in-call|hold|reuse|sleep|race|threads|evil-comm|spin|wait|thread-target|leader-exits|renamed-child|fifo|live|paths|jail|deep|enter|change-self|storm|gated-storm|structs|handles|fs-context|quotas [COUNT]\n");
 		return 2;
 	}
 	return 0;
