@@ -1572,58 +1572,67 @@ __noinline int names_trace_path(const struct scratch *record, __u32 base, __u32 
 	return whole_hit(&m) || (m.hit && !m.dotdot);
 }
 
+/* Where the record's captures are, and what relative paths are relative to. */
+struct capture_layout {
+	struct capture_offsets offsets;
+	__u32 base; /* where the DIRFD_PATH capture's bytes start, or 0 */
+	__u32 base_len;
+};
+
 /* What touches_trace_path works on, shared across bpf_loop iterations. */
 struct selection {
 	const struct scratch *record;
 	const struct in_flight *call;
 	const struct call_plan *plan;
-	struct capture_offsets offsets;
-	__u32 base; /* where the DIRFD_PATH capture's bytes start, or 0 */
-	__u32 base_len;
+	struct capture_layout layout;
 	bool hit;
 };
 
 /* Capture i's header, or NULL when the record lacks it. */
-static __always_inline struct capture *capture_at(const struct selection *sel, __u64 i)
+static __always_inline struct capture *capture_at(const struct scratch *record,
+						  const struct capture_offsets *offsets, __u64 i)
 {
 	__u64 off;
 
 	if (i >= MAX_CAPTURES)
 		return NULL;
-	off = sel->offsets.at[i];
+	off = offsets->at[i];
 	if (!off || off > CAPTURE_LIMIT)
 		return NULL;
 	barrier_var(off);
-	return (struct capture *)(sel->record->bytes + off);
+	return (struct capture *)(record->bytes + off);
 }
 
-/* bpf_loop callback: whether capture i names one of trace_paths. */
-static long select_one(__u64 i, struct selection *sel)
+/* Whether capture i names one of trace_paths. A global function: the
+ * verifier checks it once, not once per state of the loop. */
+__noinline int capture_names_trace_path(const struct scratch *record, const struct in_flight *call,
+					const struct call_plan *plan,
+					const struct capture_layout *layout, __u32 i)
 {
-	const struct capture_plan *plan;
-	struct capture *hdr = capture_at(sel, i);
+	const struct capture_offsets *offsets = &layout->offsets;
+	const struct capture_plan *cp;
+	struct capture *hdr;
 	const __u8 *data;
 	__u32 len, off, start = 0;
 
-	if (i >= MAX_CAPTURES)
-		return 1;
-	plan = &sel->plan->captures[i];
-	if (plan->kind == CAPTURE_NONE)
-		return 1;
+	if (!record || !call || !plan || !layout || i >= MAX_CAPTURES)
+		return 0;
+	hdr = capture_at(record, offsets, i);
 	if (!hdr) /* not taken (an output of a failed call) */
 		return 0;
+	cp = &plan->captures[i];
 	len = hdr->len;
 	data = (const __u8 *)(hdr + 1);
-	if (plan->match_as == MATCH_NONE || hdr->status != CAPTURE_OK || !len || len >= FD_PATH_END)
+	if (cp->match_as == MATCH_NONE || hdr->status != CAPTURE_OK || !len || len >= FD_PATH_END)
 		return 0;
-	if (plan->match_as == MATCH_FD && plan->kind == CAPTURE_DIRFD_PATH &&
-	    plan->arg < MAX_ARGS && (int)sel->call->args[plan->arg] == AT_FDCWD)
+	if (cp->match_as == MATCH_FD && cp->kind == CAPTURE_DIRFD_PATH && cp->arg < MAX_ARGS &&
+	    (int)call->args[cp->arg] == AT_FDCWD)
 		return 0;
-	off = sel->offsets.at[i] + sizeof(*hdr);
+	off = offsets->at[i] + sizeof(*hdr);
 	/* The text as it is, as strace compares it. */
-	if (names_trace_path(sel->record, 0, 0, off, len))
-		goto hit;
-	if (plan->match_as == MATCH_FD || data[0] == '/' || !sel->base_len)
+	if (names_trace_path(record, 0, 0, off, len))
+		return 1;
+	if (cp->match_as == MATCH_FD || data[0] == '/' || !layout->base_len)
 		return 0;
 	/* Relative: after the directory, without its leading "./". */
 	for (int k = 0; k < 8; k++) {
@@ -1631,10 +1640,16 @@ static long select_one(__u64 i, struct selection *sel)
 		    data[(start + 1) & (FD_PATH_END - 1)] == '/')
 			start += 2;
 	}
-	if (names_trace_path(sel->record, sel->base, sel->base_len, off + start, len - start))
-		goto hit;
-	return 0;
-hit:
+	return names_trace_path(record, layout->base, layout->base_len, off + start, len - start);
+}
+
+/* bpf_loop callback: whether capture i names one of trace_paths. */
+static long select_one(__u64 i, struct selection *sel)
+{
+	if (i >= MAX_CAPTURES || sel->plan->captures[i].kind == CAPTURE_NONE)
+		return 1;
+	if (!capture_names_trace_path(sel->record, sel->call, sel->plan, &sel->layout, i))
+		return 0;
 	sel->hit = true;
 	return 1;
 }
@@ -1643,15 +1658,15 @@ hit:
  * relative path arguments are relative to. */
 static long find_base(__u64 i, struct selection *sel)
 {
-	struct capture *hdr = capture_at(sel, i);
+	struct capture *hdr = capture_at(sel->record, &sel->layout.offsets, i);
 
 	if (i >= MAX_CAPTURES)
 		return 1;
 	if (!hdr || sel->plan->captures[i].kind != CAPTURE_DIRFD_PATH ||
 	    hdr->status != CAPTURE_OK || hdr->len >= FD_PATH_END)
 		return 0;
-	sel->base = sel->offsets.at[i] + sizeof(*hdr);
-	sel->base_len = hdr->len;
+	sel->layout.base = sel->layout.offsets.at[i] + sizeof(*hdr);
+	sel->layout.base_len = hdr->len;
 	return 1;
 }
 
@@ -1667,7 +1682,7 @@ __noinline int touches_trace_path(struct scratch *scratch, const struct in_fligh
 	sel.record = scratch;
 	sel.call = call;
 	sel.plan = plan;
-	sel.offsets = *offsets;
+	sel.layout.offsets = *offsets;
 	bpf_loop(MAX_CAPTURES, find_base, &sel, 0);
 	bpf_loop(MAX_CAPTURES, select_one, &sel, 0);
 	return sel.hit;
@@ -1823,16 +1838,21 @@ static __always_inline bool fd_dentry(struct task_struct *task, long fd, struct 
 	return *dentry && *vfs;
 }
 
-/* Whether the path argument s[0..n) may name trace_paths[k]: as it is,
- * or, when relative, appended to its directory's path. A relative one
+/* Whether the path argument pb->arg[0..n) may name trace_paths[k]: as it
+ * is, or, when relative, appended to its directory's path. A relative one
  * against a prefix path is let through: where the directory's path ends
- * inside the prefix is not known before the walk. */
-static __always_inline bool arg_alike(__u32 k, const __u8 *s, __u32 n)
+ * inside the prefix is not known before the walk. Global, as
+ * names_trace_path. */
+__noinline int arg_alike(const struct prefilter_buf *pb, __u32 k, __u32 n)
 {
 	const struct trace_path *tp = &trace_paths[k & (MAX_TRACE_PATHS - 1)];
 	const __u8 *t = trace_path_texts[k & (MAX_TRACE_PATHS - 1)].bytes;
+	const __u8 *s;
 	__u32 len = tp->len;
 
+	if (!pb)
+		return 0;
+	s = pb->arg;
 	if (len > FD_PATH_MAX || n > FD_PATH_MAX)
 		return false;
 	if (tp->prefix ? n >= len && ends_alike(s, 0, t, 0, len)
@@ -1849,7 +1869,7 @@ static __always_inline bool arg_alike(__u32 k, const __u8 *s, __u32 n)
 
 /* What arg_form compares with the trace paths. */
 struct arg_match {
-	const __u8 *arg;
+	const struct prefilter_buf *pb; /* the argument is pb->arg */
 	__u32 len;
 	bool hit;
 };
@@ -1857,7 +1877,7 @@ struct arg_match {
 /* bpf_loop callback: whether the argument may name trace path k. */
 static long arg_form(__u64 k, struct arg_match *m)
 {
-	m->hit = arg_alike(k, m->arg, m->len);
+	m->hit = arg_alike(m->pb, k, m->len);
 	return m->hit;
 }
 
@@ -1892,7 +1912,7 @@ __noinline int arg_may_name_trace_path(__u64 uptr)
 	len = bpf_probe_read_user_str(pb->arg, FD_PATH_END, (void *)uptr);
 	if (len <= 1)
 		return 0;
-	m.arg = pb->arg;
+	m.pb = pb;
 	m.len = len - 1;
 	bpf_loop(trace_path_count, arg_form, &m, 0);
 	return m.hit;
@@ -1906,33 +1926,38 @@ struct candidates {
 	bool hit;
 };
 
-/* bpf_loop callback: whether capture i of the plan may name a trace path. */
-static long candidate(__u64 i, struct candidates *c)
+/* Whether capture i of the plan may name a trace path. A global function:
+ * the verifier checks it once, not once per state of the loop. */
+__noinline int capture_may_name_trace_path(const struct in_flight *call,
+					   const struct call_plan *plan, __u32 i, long ret)
 {
-	const struct capture_plan *plan;
+	const struct capture_plan *cp;
 	long fd;
 
-	if (i >= MAX_CAPTURES)
-		return 1;
-	plan = &c->plan->captures[i];
-	if (plan->kind == CAPTURE_NONE)
-		return 1;
-	if (!condition_holds(plan, c->call->args))
+	if (!call || !plan || i >= MAX_CAPTURES)
 		return 0;
-	if (plan->match_as == MATCH_FD) {
-		fd = plan->arg < MAX_ARGS ? (int)c->call->args[plan->arg] : c->ret;
-		c->hit = fd != AT_FDCWD && fd_may_name_trace_path(fd);
-		return c->hit;
+	cp = &plan->captures[i];
+	if (!condition_holds(cp, call->args))
+		return 0;
+	if (cp->match_as == MATCH_FD) {
+		fd = cp->arg < MAX_ARGS ? (int)call->args[cp->arg] : ret;
+		return fd != AT_FDCWD && fd_may_name_trace_path(fd);
 	}
-	if (plan->match_as != MATCH_PATH || plan->arg >= MAX_ARGS || !c->call->args[plan->arg])
+	if (cp->match_as != MATCH_PATH || cp->arg >= MAX_ARGS || !call->args[cp->arg])
 		return 0;
 	/* A successful exec's arguments are gone with its old memory: let
 	 * the second pass judge what entry read of them. */
-	if ((plan->when & CAPTURE_AT_ENTRY) && !(c->ret < 0 && c->ret >= -4095)) {
-		c->hit = true;
+	if ((cp->when & CAPTURE_AT_ENTRY) && !(ret < 0 && ret >= -4095))
 		return 1;
-	}
-	c->hit = arg_may_name_trace_path(c->call->args[plan->arg]);
+	return arg_may_name_trace_path(call->args[cp->arg]);
+}
+
+/* bpf_loop callback: whether capture i of the plan may name a trace path. */
+static long candidate(__u64 i, struct candidates *c)
+{
+	if (i >= MAX_CAPTURES || c->plan->captures[i].kind == CAPTURE_NONE)
+		return 1;
+	c->hit = capture_may_name_trace_path(c->call, c->plan, i, c->ret);
 	return c->hit;
 }
 
@@ -2066,16 +2091,17 @@ static __always_inline void emit(struct task_struct *task, struct in_flight *cal
 SEC("tp_btf/sys_exit")
 int BPF_PROG(sys_exit, struct pt_regs *regs, long ret)
 {
-	struct task_struct *task = bpf_get_current_task_btf();
-	struct task_struct *fields = fields_of(task);
+	struct task_struct *task, *fields;
 	struct entry_captures *saved = NULL;
 	const struct call_plan *plan;
 	struct in_flight *call;
 
 	/* Calls no plan traces (a traced process's close, read, ...) end with
-	 * one table load, before the storage helper. */
+	 * one table load, before any helper. */
 	if (!maybe_traced(regs->orig_ax))
 		return 0;
+	task = bpf_get_current_task_btf();
+	fields = fields_of(task);
 	/* Threads that never made a traced call have no storage: the common
 	 * case for every syscall of every other process, told by one load. */
 	if (bpf_core_field_exists(fields->bpf_storage) && !fields->bpf_storage)
