@@ -791,6 +791,9 @@ static __always_inline __u32 read_user(struct capture_job *job, __u8 *buf, struc
 /* path_buf: the text ends at FD_PATH_END; the slack past it keeps every
  * masked write of a name in bounds for the verifier. */
 #define FD_PATH_END 4096
+/* The first steps of a walk run in a plain loop, which the verifier checks
+ * step by step; an iterator takes the rest, of the rare deeper paths. */
+#define QUICK_STEPS 8
 _Static_assert(FD_PATH_END == FD_PATH_MAX + 1, "the end is a power of two");
 _Static_assert(FD_PATH_MAX < CAPTURE_MAX, "a path fits a capture");
 
@@ -1038,11 +1041,15 @@ static __always_inline __u32 capture_file_path(struct task_struct *task, struct 
 		w.mnt = mount_of(vfs);
 		w.root_dentry = fs->root.dentry;
 		w.root_mnt = fs->root.mnt;
-		/* An open-coded loop: bpf_loop's indirect call per step would
-		 * cost more than the step. */
-		bpf_for(step, 0, FD_PATH_STEPS) {
-			if (walk_step(&w))
-				break;
+		/* Plain loops: a call per step (bpf_loop's, or an iterator's)
+		 * would cost more than the step. */
+		for (step = 0; step < QUICK_STEPS && !w.status; step++)
+			walk_step(&w);
+		if (!w.status) {
+			bpf_for(step, QUICK_STEPS, FD_PATH_STEPS) {
+				if (walk_step(&w))
+					break;
+			}
 		}
 		if (!w.status)
 			w.status = CAPTURE_CUT; /* deeper than the walk goes */
@@ -1774,42 +1781,86 @@ static __always_inline bool length_named(const __u64 *lengths, __u32 len)
 	return len > NAME_MAX || (lengths[(len / 64) & 3] >> (len % 64)) & 1;
 }
 
+/* What names_alike's walk holds from one step to the next. */
+struct ancestry {
+	struct dentry *dentry;
+	struct mount *mnt;
+	struct dentry *root;
+	struct vfsmount *root_mnt;
+};
+
+enum ancestry_step {
+	ANCESTOR_NEXT = 0, /* go on to the parent */
+	ANCESTOR_END = 1,  /* at the root: no name matched */
+	ANCESTOR_HIT = 2,  /* a name matched */
+};
+
+/* One step of names_alike: the current dentry, or one mount crossed.
+ * Without compare, a name of a trace path's length counts as a hit. */
+static __always_inline int ancestor_step(struct ancestry *a, struct name_match *m, bool compare)
+{
+	struct vfsmount *vfs = &a->mnt->mnt;
+	struct dentry *parent;
+	struct mount *up;
+
+	if (a->dentry == a->root && vfs == a->root_mnt)
+		return ANCESTOR_END;
+	if (a->dentry == vfs->mnt_root) {
+		up = a->mnt->mnt_parent;
+		if (up == a->mnt)
+			return ANCESTOR_END;
+		a->dentry = a->mnt->mnt_mountpoint;
+		a->mnt = up;
+		return ANCESTOR_NEXT;
+	}
+	m->len = a->dentry->d_name.len;
+	if (length_named(m->leaf ? last_lengths : prefix_last_lengths, m->len)) {
+		if (!compare)
+			return ANCESTOR_HIT;
+		m->name = a->dentry->d_name.name;
+		m->read = false;
+		bpf_loop(trace_path_count, name_form, m, 0);
+		if (m->hit)
+			return ANCESTOR_HIT;
+	}
+	m->leaf = false;
+	parent = a->dentry->d_parent;
+	if (parent == a->dentry)
+		return ANCESTOR_END;
+	a->dentry = parent;
+	return ANCESTOR_NEXT;
+}
+
 /* Whether dentry (or, for the prefix paths, one of its ancestors up to
  * the task's root) has the name a trace path's file would have. */
 static __always_inline bool names_alike(struct task_struct *task, struct dentry *dentry,
 					struct vfsmount *vfs, struct prefilter_buf *pb)
 {
-	struct dentry *root = task->fs->root.dentry, *parent;
-	struct vfsmount *root_mnt = task->fs->root.mnt;
-	struct mount *mnt = mount_of(vfs), *up;
+	const struct ancestry start = {
+		.dentry = dentry,
+		.mnt = mount_of(vfs),
+		.root = task->fs->root.dentry,
+		.root_mnt = task->fs->root.mnt,
+	};
+	struct ancestry a = start;
 	struct name_match m = { .buf = pb->name, .leaf = true };
-	int step;
+	int step, at = ANCESTOR_NEXT;
 
-	bpf_for(step, 0, FD_PATH_STEPS) {
-		vfs = &mnt->mnt;
-		if (dentry == root && vfs == root_mnt)
-			break;
-		if (dentry == vfs->mnt_root) {
-			up = mnt->mnt_parent;
-			if (up == mnt)
+	/* First the lengths alone, in a plain loop (as capture_file_path's
+	 * walk): most paths are shallow and have none of a trace path's
+	 * lengths. Otherwise, the walk again, comparing names. */
+	for (step = 0; step < QUICK_STEPS && at == ANCESTOR_NEXT; step++)
+		at = ancestor_step(&a, &m, false);
+	if (at != ANCESTOR_END) {
+		a = start;
+		m.leaf = true;
+		bpf_for(step, 0, FD_PATH_STEPS) {
+			at = ancestor_step(&a, &m, true);
+			if (at != ANCESTOR_NEXT)
 				break;
-			dentry = mnt->mnt_mountpoint;
-			mnt = up;
-			continue;
 		}
-		m.len = dentry->d_name.len;
-		if (length_named(m.leaf ? last_lengths : prefix_last_lengths, m.len)) {
-			m.name = dentry->d_name.name;
-			m.read = false;
-			bpf_loop(trace_path_count, name_form, &m, 0);
-			if (m.hit)
-				return true;
-		}
-		m.leaf = false;
-		parent = dentry->d_parent;
-		if (parent == dentry)
-			break;
-		dentry = parent;
+		if (at == ANCESTOR_HIT)
+			return true;
 	}
 	/* The root itself: the paths "/" and "/" as a prefix, whose last
 	 * component is empty, name it. */

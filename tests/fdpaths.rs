@@ -198,9 +198,12 @@ fn names_of_every_length_are_copied_whole() {
         let path = format!("{}/{}", dir.display(), names.join("/"));
         assert_eq!(
             body(&stdout(&out)),
-            [format!(
-                "openat(AT_FDCWD<{path}>, \".\", O_RDONLY|O_DIRECTORY) = 3<{path}>"
-            )],
+            [
+                format!("openat(AT_FDCWD<{path}>, \".\", O_RDONLY|O_DIRECTORY) = 3<{path}>"),
+                format!(
+                    "openat(AT_FDCWD<{path}>, \"/proc/self/cwd\", O_RDONLY|O_DIRECTORY) = 3<{path}>"
+                ),
+            ],
             "{arch:?}"
         );
     }

@@ -106,3 +106,46 @@ fn an_empty_path_is_refused() {
     );
     assert_eq!(stderr(&out).lines().count(), 1);
 }
+
+/// A prefix matches a descriptor however deep beneath it the file is: the
+/// kernel's first look at the names goes only so many steps up, then
+/// hands the rest to the full walk.
+#[test]
+fn a_prefix_matches_a_descriptor_deep_beneath_it() {
+    if !privileged() {
+        return;
+    }
+    let dir = scratch_dir("tracepath-deep");
+    // "top" holds 12 levels whose names are all longer than its own.
+    let names: Vec<String> = std::iter::once("top".to_string())
+        .chain((0..12).map(|i| format!("level{i:02}")))
+        .collect();
+    let trace = |prefix: &str| {
+        let out = run(ftrace()
+            .args(["-P", prefix, "--"])
+            .arg(workload(Arch::X86_64))
+            .arg("enter")
+            .args(&names)
+            .current_dir(&dir));
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        stdout(&out)
+            .lines()
+            .map(|l| fields(l).3.to_string())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        trace(&format!("{}/{}/", dir.display(), names[0])),
+        [
+            // Relative to the working directory: the markers too.
+            "openat(AT_FDCWD, \"--begin--\", O_RDONLY) = -1 ENOENT (No such file or directory)",
+            "openat(AT_FDCWD, \".\", O_RDONLY|O_DIRECTORY) = 3",
+            // By the descriptor it returns alone.
+            "openat(AT_FDCWD, \"/proc/self/cwd\", O_RDONLY|O_DIRECTORY) = 3",
+            "openat(AT_FDCWD, \"--end--\", O_RDONLY) = -1 ENOENT (No such file or directory)",
+        ]
+    );
+    assert_eq!(
+        trace(&format!("{}/other/", dir.display())),
+        Vec::<String>::new()
+    );
+}

@@ -1219,7 +1219,8 @@ static void change_self(const char *how, const char *dir)
 }
 
 /* enter NAME...: makes and enters each directory in turn, then opens the
- * working directory: a path of names of the lengths given. */
+ * working directory as "." and as /proc/self/cwd (a path that names it
+ * only once resolved): a path of names of the lengths given. */
 static void enter(int count, char **names)
 {
 	for (int i = 0; i < count; i++)
@@ -1227,6 +1228,7 @@ static void enter(int count, char **names)
 			exit(9);
 	marker("--begin--");
 	close_fd(sys_openat(AT_FDCWD, ".", O_RDONLY | O_DIRECTORY, 0));
+	close_fd(sys_openat(AT_FDCWD, "/proc/self/cwd", O_RDONLY | O_DIRECTORY, 0));
 	marker("--end--");
 }
 
