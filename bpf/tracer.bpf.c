@@ -1948,15 +1948,50 @@ __noinline int fd_may_name_trace_path(long fd)
 	return fd_dentry(task, fd, &dentry, &vfs) && names_alike(task, dentry, vfs, pb);
 }
 
+/* The first bytes of an absolute path argument, read apart: a copy to the
+ * stack of a fixed size costs far less than the whole string's, and
+ * tells most arguments from every trace path. */
+struct head_match {
+	__u64 head[2];
+	bool hit;
+};
+
+/* bpf_loop callback: whether an absolute argument starting with m->head
+ * may name trace path k, whole or beneath it: it starts with the trace
+ * path's first bytes (a shorter one has its NUL where the path has none). */
+static long head_form(__u64 k, struct head_match *m)
+{
+	const struct trace_path *tp = &trace_paths[k & (MAX_TRACE_PATHS - 1)];
+	const __u8 *t = trace_path_texts[k & (MAX_TRACE_PATHS - 1)].bytes;
+	__u32 n = tp->len < sizeof(m->head) ? tp->len : sizeof(m->head);
+	__u64 mask0 = n >= 8 ? ~0ULL : (1ULL << (n * 8)) - 1;
+	__u64 mask1 = n >= 16 ? ~0ULL : n <= 8 ? 0 : (1ULL << ((n - 8) * 8)) - 1;
+
+	m->hit = !((m->head[0] ^ word_at(t, 0)) & mask0) && !((m->head[1] ^ word_at(t, 8)) & mask1);
+	return m->hit;
+}
+
 /* Whether the path argument at user address uptr may name one of
  * trace_paths. Global, as names_trace_path. */
 __noinline int arg_may_name_trace_path(__u64 uptr)
 {
+	struct head_match h = {};
 	struct arg_match m = {};
 	struct prefilter_buf *pb;
 	__u32 zero = 0;
 	long len;
 
+	/* An argument that ends within 16 bytes of the end of its mapping
+	 * cannot be read so: the whole string is, below. */
+	if (!bpf_probe_read_user(h.head, sizeof(h.head), (void *)uptr)) {
+		if (!(h.head[0] & 0xff))
+			return 0; /* empty */
+		if ((h.head[0] & 0xff) == '/') {
+			bpf_loop(trace_path_count, head_form, &h, 0);
+			if (!h.hit)
+				return 0;
+		}
+	}
 	pb = bpf_map_lookup_elem(&prefilter_buf, &zero);
 	if (!pb)
 		return 1;

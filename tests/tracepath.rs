@@ -149,3 +149,31 @@ fn a_prefix_matches_a_descriptor_deep_beneath_it() {
         Vec::<String>::new()
     );
 }
+
+/// An argument that ends its mapping is read as a string, whole, when its
+/// first bytes cannot be read on their own.
+#[test]
+fn a_path_at_the_end_of_its_mapping_is_matched() {
+    if !privileged() {
+        return;
+    }
+    let dir = scratch_dir("tracepath-page-end");
+    for arch in [Arch::X86_64, Arch::Ia32] {
+        let out = run(ftrace()
+            .args(["-P", "/ftnone", "--"])
+            .arg(workload(arch))
+            .args(["page-end", "/ftnone"])
+            .current_dir(&dir));
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        let calls: Vec<String> = stdout(&out)
+            .lines()
+            .map(|l| fields(l).3.to_string())
+            .collect();
+        // Absent: only the argument can match.
+        assert_eq!(
+            calls,
+            ["openat(AT_FDCWD, \"/ftnone\", O_RDONLY) = -1 ENOENT (No such file or directory)"],
+            "{arch:?}"
+        );
+    }
+}

@@ -1218,6 +1218,20 @@ static void change_self(const char *how, const char *dir)
 	sys_openat(AT_FDCWD, "ftchange-after", O_RDONLY, 0);
 }
 
+/* page-end PATH: opens PATH from a copy that ends its page, the next page
+ * unmapped, so that no more than the string itself can be read. */
+static void page_end(const char *path)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	size_t len = strlen(path) + 1;
+	char *map = mmap(NULL, 2 * page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (map == MAP_FAILED || len > (size_t)page || munmap(map + page, page))
+		exit(12);
+	memcpy(map + page - len, path, len);
+	close_fd(sys_openat(AT_FDCWD, map + page - len, O_RDONLY, 0));
+}
+
 /* enter NAME...: makes and enters each directory in turn, then opens the
  * working directory as "." and as /proc/self/cwd (a path that names it
  * only once resolved): a path of names of the lengths given. */
@@ -1282,6 +1296,8 @@ int main(int argc, char **argv)
 		deep(argc > 2 ? atol(argv[2]) : 1, argc > 3 ? atol(argv[3]) : 1);
 	else if (!strcmp(scenario, "change-self"))
 		change_self(argc > 2 ? argv[2] : "", argc > 3 ? argv[3] : NULL);
+	else if (!strcmp(scenario, "page-end"))
+		page_end(argc > 2 ? argv[2] : "/");
 	else if (!strcmp(scenario, "enter"))
 		enter(argc - 2, argv + 2);
 	else if (!strcmp(scenario, "storm"))
@@ -1297,7 +1313,7 @@ int main(int argc, char **argv)
 	else if (!strcmp(scenario, "end"))
 		marker("--end--");
 	else {
-		fprintf(stderr, "usage: files basic|decode|file-calls|open-how-tails|exit-in-call|hold|reuse|sleep|race|threads|evil-comm|spin|wait|thread-target|leader-exits|renamed-child|fifo|live|paths|jail|deep|enter|change-self|storm|gated-storm|structs|handles|fs-context|quotas [COUNT]\n");
+		fprintf(stderr, "usage: files basic|decode|file-calls|open-how-tails|exit-in-call|hold|reuse|sleep|race|threads|evil-comm|spin|wait|thread-target|leader-exits|renamed-child|fifo|live|paths|jail|deep|enter|page-end|change-self|storm|gated-storm|structs|handles|fs-context|quotas [COUNT]\n");
 		return 2;
 	}
 	return 0;
