@@ -112,8 +112,13 @@ struct inode {
 } __attribute__((preserve_access_index));
 
 struct qstr {
-	__u32 hash;
-	__u32 len;
+	union {
+		struct {
+			__u32 hash;
+			__u32 len;
+		};
+		__u64 hash_len;
+	};
 	const unsigned char *name;
 } __attribute__((preserve_access_index));
 

@@ -847,6 +847,15 @@ static __always_inline bool prepend(struct walk *w, const void *src, __u32 len)
 	return !bpf_probe_read_kernel(w->buf->bytes + (pos & (FD_PATH_END - 1)), len & NAME_MAX, src);
 }
 
+/* The 8 bytes at kernel address addr, by a plain load (fault-safe, as
+ * every load through an untrusted pointer): read as struct qstr's
+ * hash_len, a u64 at its start on every kernel, since casting to plain
+ * memory needs 6.17. */
+static __always_inline __u64 kernel_word(const void *addr)
+{
+	return bpf_core_cast(addr, struct qstr)->hash_len;
+}
+
 /* Longest dentry name prepend_name copies by plain loads: the names the
  * dentry holds inline (DNAME_INLINE_LEN is 40 on 64-bit kernels). */
 #define WORD_COPY_MAX 40
@@ -866,7 +875,7 @@ static __always_inline bool prepend_name(struct walk *w, const unsigned char *na
 	for (int i = 0; i < WORD_COPY_MAX / 8; i++) {
 		if (i * 8 >= len)
 			break;
-		word = *(const __u64 *)bpf_rdonly_cast(name + len - 8 - i * 8, 0);
+		word = kernel_word(name + len - 8 - i * 8);
 		at = end - 8 - i * 8;
 		barrier_var(at);
 		*(__u64 *)(w->buf->bytes + (at & (FD_PATH_END - 1))) = word;
@@ -1008,12 +1017,10 @@ static __always_inline struct task_struct *fields_of(struct task_struct *task)
 static __always_inline struct file *fd_file(struct task_struct *task, int fd)
 {
 	struct fdtable *fdt = task->files->fdt;
-	struct file **slot;
 
 	if (fd < 0 || fd >= fdt->max_fds)
 		return NULL;
-	slot = bpf_rdonly_cast(fdt->fd + fd, 0);
-	return bpf_core_cast(*slot, struct file);
+	return bpf_core_cast((void *)kernel_word(fdt->fd + fd), struct file);
 }
 
 /* Appends the path of the file at (dentry, vfs), as the task's root shows
