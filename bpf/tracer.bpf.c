@@ -822,12 +822,18 @@ struct {
 	__type(value, struct path_buf);
 } path_buf SEC(".maps");
 
-/* A walk in progress. */
-struct walk {
+/* Where a walk up a file's dentries is, and the task's root it ends at;
+ * -y's walk and -P's look at the names both climb this way. */
+struct ancestry {
 	struct dentry *dentry;
 	struct mount *mnt;
-	struct dentry *root_dentry;
+	struct dentry *root;
 	struct vfsmount *root_mnt;
+};
+
+/* A walk in progress. */
+struct walk {
+	struct ancestry at;
 	struct path_buf *buf;
 	__u8 status; /* 0 while walking, then CAPTURE_OK or CAPTURE_CUT */
 	__u8 flags;  /* enum capture_flags */
@@ -917,27 +923,61 @@ static __always_inline struct mount *mount_of(struct vfsmount *vfs)
 			     struct mount);
 }
 
+/* The start of a walk up from the file at (dentry, vfs), to the task's root. */
+static __always_inline struct ancestry ancestry_of(struct task_struct *task,
+						   struct dentry *dentry, struct vfsmount *vfs)
+{
+	struct ancestry a = {
+		.dentry = dentry,
+		.mnt = mount_of(vfs),
+		.root = task->fs->root.dentry,
+		.root_mnt = task->fs->root.mnt,
+	};
+
+	return a;
+}
+
+enum climb {
+	CLIMB_NAME = 0,  /* at a dentry of the mount: its name is the next component */
+	CLIMB_MOUNT = 1, /* crossed from a mount's root to where it is mounted */
+	CLIMB_ROOT = 2,  /* at the task's root, or the namespace's above it */
+};
+
+/* What the walk at a meets before it takes a dentry's name: the end, or a
+ * mount to cross (crossed here, as d_path's prepend_path does). */
+static __always_inline int climb(struct ancestry *a)
+{
+	struct vfsmount *vfs = &a->mnt->mnt;
+	struct mount *up;
+
+	if (a->dentry == a->root && vfs == a->root_mnt)
+		return CLIMB_ROOT;
+	if (a->dentry != vfs->mnt_root)
+		return CLIMB_NAME;
+	up = a->mnt->mnt_parent;
+	if (up == a->mnt)
+		return CLIMB_ROOT; /* the namespace's root, outside the task's */
+	a->dentry = a->mnt->mnt_mountpoint;
+	a->mnt = up;
+	return CLIMB_MOUNT;
+}
+
 /* One component, or one mount crossed (prepend_path); true at the end.
  * Kernel pointers are followed by direct loads (BTF-typed, fault-safe):
  * a helper call each would cost several times the whole step. */
 static __always_inline bool walk_step(struct walk *w)
 {
-	struct dentry *dentry = w->dentry, *parent;
-	struct mount *mnt = w->mnt, *up;
-	struct vfsmount *vfs = &mnt->mnt;
+	struct dentry *dentry, *parent;
 	const unsigned char *name;
 	__u32 len;
 
-	if (dentry == w->root_dentry && vfs == w->root_mnt)
+	switch (climb(&w->at)) {
+	case CLIMB_ROOT:
 		goto done;
-	if (dentry == vfs->mnt_root) {
-		up = mnt->mnt_parent;
-		if (up == mnt)
-			goto done; /* the namespace's root, outside the task's */
-		w->dentry = mnt->mnt_mountpoint;
-		w->mnt = up;
+	case CLIMB_MOUNT:
 		return false;
 	}
+	dentry = w->at.dentry;
 	parent = dentry->d_parent;
 	if (parent == dentry) {
 		/* Escaped from its mount: d_path gives "/". */
@@ -950,7 +990,7 @@ static __always_inline bool walk_step(struct walk *w)
 		w->status = CAPTURE_CUT;
 		return true;
 	}
-	w->dentry = parent;
+	w->at.dentry = parent;
 	return false;
 done:
 	w->status = CAPTURE_OK;
@@ -1029,7 +1069,6 @@ static __always_inline __u32 capture_file_path(struct task_struct *task, struct 
 					       struct vfsmount *vfs, struct capture *hdr,
 					       __u8 *data)
 {
-	struct fs_struct *fs = task->fs;
 	struct walk w = {};
 	__u32 zero = 0, len, pos;
 	int step;
@@ -1044,10 +1083,7 @@ static __always_inline __u32 capture_file_path(struct task_struct *task, struct 
 		if (!dentry->d_hash.pprev && dentry->d_parent != dentry)
 			w.flags |= CAPTURE_FD_DELETED;
 		w.buf->floor = w.buf->pos;
-		w.dentry = dentry;
-		w.mnt = mount_of(vfs);
-		w.root_dentry = fs->root.dentry;
-		w.root_mnt = fs->root.mnt;
+		w.at = ancestry_of(task, dentry, vfs);
 		/* Plain loops: a call per step (bpf_loop's, or an iterator's)
 		 * would cost more than the step. */
 		for (step = 0; step < QUICK_STEPS && !w.status; step++)
@@ -1788,14 +1824,6 @@ static __always_inline bool length_named(const __u64 *lengths, __u32 len)
 	return len > NAME_MAX || (lengths[(len / 64) & 3] >> (len % 64)) & 1;
 }
 
-/* What names_alike's walk holds from one step to the next. */
-struct ancestry {
-	struct dentry *dentry;
-	struct mount *mnt;
-	struct dentry *root;
-	struct vfsmount *root_mnt;
-};
-
 enum ancestry_step {
 	ANCESTOR_NEXT = 0, /* go on to the parent */
 	ANCESTOR_END = 1,  /* at the root: no name matched */
@@ -1806,18 +1834,12 @@ enum ancestry_step {
  * Without compare, a name of a trace path's length counts as a hit. */
 static __always_inline int ancestor_step(struct ancestry *a, struct name_match *m, bool compare)
 {
-	struct vfsmount *vfs = &a->mnt->mnt;
 	struct dentry *parent;
-	struct mount *up;
 
-	if (a->dentry == a->root && vfs == a->root_mnt)
+	switch (climb(a)) {
+	case CLIMB_ROOT:
 		return ANCESTOR_END;
-	if (a->dentry == vfs->mnt_root) {
-		up = a->mnt->mnt_parent;
-		if (up == a->mnt)
-			return ANCESTOR_END;
-		a->dentry = a->mnt->mnt_mountpoint;
-		a->mnt = up;
+	case CLIMB_MOUNT:
 		return ANCESTOR_NEXT;
 	}
 	m->len = a->dentry->d_name.len;
@@ -1843,12 +1865,7 @@ static __always_inline int ancestor_step(struct ancestry *a, struct name_match *
 static __always_inline bool names_alike(struct task_struct *task, struct dentry *dentry,
 					struct vfsmount *vfs, struct prefilter_buf *pb)
 {
-	const struct ancestry start = {
-		.dentry = dentry,
-		.mnt = mount_of(vfs),
-		.root = task->fs->root.dentry,
-		.root_mnt = task->fs->root.mnt,
-	};
+	const struct ancestry start = ancestry_of(task, dentry, vfs);
 	struct ancestry a = start;
 	struct name_match m = { .buf = pb->name, .leaf = true };
 	int step, at = ANCESTOR_NEXT;
